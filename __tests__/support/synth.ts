@@ -1,0 +1,76 @@
+/**
+ * Synthesizes stacks for the tests, once per stack per test file (ARCHITECTURE.md "Tests"), and
+ * helpers to read the synthesized JSON by resource type and property rather than by hashed name.
+ */
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { TrackerStack } from "../../stacks/tracker-stack";
+import { Testing } from "../../src/cdktf";
+import { ENVIRONMENTS, PROJECT_DEFINITION } from "../../src/config/environments";
+import type { EnvironmentDefinition, EnvironmentName } from "../../src/config/types";
+
+/** A synthesized cdk.tf.json. */
+export interface SynthesizedStack {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly terraform?: Record<string, unknown>;
+  readonly provider?: Record<string, unknown[]>;
+  readonly variable?: Record<string, Record<string, unknown>>;
+  readonly output?: Record<string, Record<string, unknown>>;
+  readonly [key: string]: unknown;
+}
+
+const cache = new Map<string, SynthesizedStack>();
+
+export function environment(name: EnvironmentName): EnvironmentDefinition {
+  const env = ENVIRONMENTS.find((e) => e.name === name);
+  if (!env) throw new Error(`no environment ${name}`);
+  return env;
+}
+
+/** The environment stack of a definition, synthesized once per test file (cached by `key`). */
+export function synthTracker(env: EnvironmentDefinition, key: string = env.name): SynthesizedStack {
+  const cached = cache.get(`tracker:${key}`);
+  if (cached) return cached;
+  const json = JSON.parse(Testing.synth(new TrackerStack(Testing.app(), { environment: env }))) as SynthesizedStack;
+  cache.set(`tracker:${key}`, json);
+  return json;
+}
+
+/** The bootstrap stack of a definition's account, synthesized once per test file. */
+export function synthBootstrap(env: EnvironmentDefinition, key: string = env.name): SynthesizedStack {
+  const cached = cache.get(`bootstrap:${key}`);
+  if (cached) return cached;
+  const json = JSON.parse(
+    Testing.synth(new BootstrapStack(Testing.app(), { environment: env, project: PROJECT_DEFINITION })),
+  ) as SynthesizedStack;
+  cache.set(`bootstrap:${key}`, json);
+  return json;
+}
+
+/** Every resource of a type: `[name, properties]` pairs. */
+export function resources(stack: SynthesizedStack, type: string): [string, Record<string, any>][] {
+  return Object.entries(stack.resource?.[type] ?? {}) as [string, Record<string, any>][];
+}
+
+/** Every data source of a type. */
+export function dataSources(stack: SynthesizedStack, type: string): [string, Record<string, any>][] {
+  return Object.entries(stack.data?.[type] ?? {}) as [string, Record<string, any>][];
+}
+
+/** The single resource of a type whose properties match `where` (throws when not exactly one). */
+export function only(stack: SynthesizedStack, type: string, where: (r: Record<string, any>) => boolean = () => true): [string, Record<string, any>] {
+  const found = resources(stack, type).filter(([, r]) => where(r));
+  if (found.length !== 1) throw new Error(`expected one ${type} matching, found ${found.length}`);
+  return found[0]!;
+}
+
+/** `${aws_vpc.network_vpc_1234.id}` -> the address `aws_vpc.network_vpc_1234`. */
+export function referenceOf(type: string, name: string, attribute: string): string {
+  return `\${${type}.${name}.${attribute}}`;
+}
+
+/** The `type.name` addresses an expression string refers to. */
+export function referencedAddresses(expression: unknown): string[] {
+  const text = typeof expression === "string" ? expression : JSON.stringify(expression);
+  return [...text.matchAll(/\$\{(?:data\.)?([a-z0-9_]+\.[A-Za-z0-9_-]+)\.[a-z0-9_.[\]"*]+\}/g)].map((m) => m[1]!);
+}

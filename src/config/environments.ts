@@ -1,0 +1,152 @@
+/**
+ * The environment definitions: everything that differs between staging and production, in one
+ * place (CFG-4). Adding an environment is adding one definition here (and its name to
+ * `EnvironmentName`). `validateEnvironments` checks them before any construct is built.
+ *
+ * Values marked "confirm" are facts about the AWS accounts that the platform team must check
+ * against the consoles before the first deploy; the README's configuration reference lists them.
+ */
+import type { EnvironmentDefinition, ProjectDefinition, ServiceSizing } from "./types";
+
+export const PROJECT_DEFINITION: ProjectDefinition = {
+  name: "tracker",
+  githubRepository: "glimpse-technology/tracker-infrastructure",
+  githubProductionEnvironment: "production",
+};
+
+/** The one region of both environments (ACC-3; checked by validation). */
+const REGION = "eu-central-1";
+
+/** Versions of production's Patroni cluster and MemoryDB; staging's host installs the same (DB-5). */
+const DATABASE_VERSIONS = {
+  postgres: "16",
+  timescaledb: "2.17.2",
+  postgis: "3.5",
+  valkey: "8.0",
+} as const;
+
+const small: ServiceSizing = { cpu: 256, memory: 512, desiredCount: 1 };
+
+export const STAGING: EnvironmentDefinition = {
+  name: "staging",
+  accountId: "802732539686",
+  region: REGION,
+  availabilityZones: ["eu-central-1a", "eu-central-1b"],
+  network: {
+    mode: "create",
+    vpcCidr: "10.42.0.0/16",
+    subnets: {
+      public: ["10.42.0.0/24", "10.42.1.0/24"],
+      application: ["10.42.16.0/20", "10.42.32.0/20"],
+      data: ["10.42.64.0/24", "10.42.65.0/24"],
+    },
+    natStrategy: "single",
+  },
+  // The staging account is shared with other projects (seed 000). confirm: the CIDRs of their VPCs.
+  reservedCidrs: ["172.31.0.0/16"],
+  dns: {
+    zoneName: "glimpse.technology",
+    hostnames: {
+      frontend: "tracker.staging.glimpse.technology",
+      api: "api.tracker.staging.glimpse.technology",
+      admin: "admin.tracker.staging.glimpse.technology",
+    },
+  },
+  loadBalancer: { deletionProtection: false, accessLogs: false, adminAllowedCidrs: [] },
+  logRetentionDays: 30,
+  ecsExec: true,
+  services: {
+    api: { cpu: 512, memory: 1024, desiredCount: 1 },
+    frontend: small,
+    admin: small,
+    "tracker-fetcher": { cpu: 256, memory: 512, desiredCount: 1 },
+    "unified-geofence": { cpu: 256, memory: 512, desiredCount: 1 },
+    "notification-service": small,
+    "materialized-view-service": small,
+    anisette: small,
+  },
+  databaseVersions: DATABASE_VERSIONS,
+  dataPlane: {
+    mode: "host",
+    instanceType: "t4g.large",
+    dataVolumeGiB: 100,
+    snapshotRetentionDays: 7,
+    databaseName: "tracker",
+    databaseUser: "tracker",
+  },
+  imagesKept: 30,
+  // confirm: whether another project in the shared account already created GitHub's OIDC provider.
+  ci: { githubOidcProvider: "create", deployFrom: ["main-branch", "github-environment"] },
+};
+
+export const PRODUCTION: EnvironmentDefinition = {
+  name: "production",
+  accountId: "951665295205",
+  region: REGION,
+  availabilityZones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"],
+  network: {
+    mode: "create",
+    vpcCidr: "10.52.0.0/16",
+    subnets: {
+      public: ["10.52.0.0/24", "10.52.1.0/24", "10.52.2.0/24"],
+      application: ["10.52.16.0/20", "10.52.32.0/20", "10.52.48.0/20"],
+      data: ["10.52.64.0/24", "10.52.65.0/24", "10.52.66.0/24"],
+    },
+    natStrategy: "per-az",
+  },
+  // confirm: the CIDR of the VPC that holds the Patroni cluster and MemoryDB.
+  reservedCidrs: ["172.31.0.0/16", "10.20.0.0/16"],
+  dns: {
+    zoneName: "glimpse.technology",
+    hostnames: {
+      frontend: "tracker.glimpse.technology",
+      api: "api.tracker.glimpse.technology",
+      admin: "admin.tracker.glimpse.technology",
+    },
+  },
+  loadBalancer: { deletionProtection: true, accessLogs: true, adminAllowedCidrs: [] },
+  logRetentionDays: 365,
+  ecsExec: false,
+  alarmEmail: "platform-alerts@glimpse.technology",
+  services: {
+    api: {
+      cpu: 1024,
+      memory: 2048,
+      desiredCount: 2,
+      autoscaling: { minCount: 2, maxCount: 8, cpuTargetPercent: 60 },
+    },
+    frontend: {
+      cpu: 512,
+      memory: 1024,
+      desiredCount: 2,
+      autoscaling: { minCount: 2, maxCount: 4, cpuTargetPercent: 60 },
+    },
+    admin: { cpu: 256, memory: 512, desiredCount: 2 },
+    "tracker-fetcher": { cpu: 512, memory: 1024, desiredCount: 1 },
+    "unified-geofence": { cpu: 512, memory: 1024, desiredCount: 1 },
+    "notification-service": { cpu: 512, memory: 1024, desiredCount: 1 },
+    "materialized-view-service": { cpu: 512, memory: 1024, desiredCount: 1 },
+    anisette: { cpu: 256, memory: 512, desiredCount: 1 },
+  },
+  databaseVersions: DATABASE_VERSIONS,
+  // confirm: the Patroni client endpoint and the MemoryDB configuration endpoint.
+  dataPlane: {
+    mode: "external",
+    postgres: {
+      host: "patroni.tracker-production.internal",
+      port: 5432,
+      databaseName: "tracker",
+      databaseUser: "tracker",
+      cidrs: ["10.20.0.0/16"],
+    },
+    redis: {
+      host: "clustercfg.tracker-production.memorydb.eu-central-1.amazonaws.com",
+      port: 6379,
+      cidrs: ["10.20.0.0/16"],
+    },
+  },
+  imagesKept: 100,
+  ci: { githubOidcProvider: "create", deployFrom: ["github-environment"] },
+};
+
+export const ENVIRONMENTS: readonly EnvironmentDefinition[] = [STAGING, PRODUCTION];

@@ -1,0 +1,82 @@
+/**
+ * Every name the system uses, derived from the environment and component (ACC-5: names follow
+ * `tracker-<env>-<component>`). Stacks, constructs, scripts and tests all take names from here,
+ * so that nothing spells a name twice.
+ */
+import type { EnvironmentName, ParameterName, SecretName, ServiceName } from "./types";
+
+export const PROJECT = "tracker";
+
+/** `tracker-<env>-<component>`, the name of any AWS resource of an environment. */
+export function resourceName(env: EnvironmentName, component: string): string {
+  return `${PROJECT}-${env}-${component}`;
+}
+
+/** The stack of one environment, e.g. `tracker-staging`. */
+export function environmentStackName(env: EnvironmentName): string {
+  return `${PROJECT}-${env}`;
+}
+
+/** The bootstrap stack of one account, e.g. `tracker-bootstrap-staging`. */
+export function bootstrapStackName(env: EnvironmentName): string {
+  return `${PROJECT}-bootstrap-${env}`;
+}
+
+/** The state bucket of an account: named after the account (ACC-2). */
+export function stateBucketName(accountId: string): string {
+  return `${PROJECT}-terraform-state-${accountId}`;
+}
+
+/** The state key of a stack: one key per stack, never shared (ACC-2). */
+export function stateKey(stackName: string): string {
+  return `${stackName}/terraform.tfstate`;
+}
+
+export function clusterName(env: EnvironmentName): string {
+  return resourceName(env, "cluster");
+}
+
+/** The ECS service and task-definition family of a component. */
+export function serviceResourceName(env: EnvironmentName, service: ServiceName): string {
+  return resourceName(env, service);
+}
+
+/** ECS-4: `/ecs/tracker-<env>/<service>`. */
+export function serviceLogGroupName(env: EnvironmentName, service: ServiceName): string {
+  return `/ecs/${PROJECT}-${env}/${service}`;
+}
+
+/** ECR repository of one image in one environment's account. */
+export function repositoryName(env: EnvironmentName, repository: string): string {
+  return `${PROJECT}-${env}/${repository}`;
+}
+
+/** CFG-1: `tracker/<env>/<name>`. */
+export function secretName(env: EnvironmentName, name: SecretName): string {
+  return `${PROJECT}/${env}/${name}`;
+}
+
+/** CFG-2: `/tracker/<env>/<name>`. */
+export function parameterName(env: EnvironmentName, name: ParameterName | string): string {
+  return `/${PROJECT}/${env}/${name}`;
+}
+
+/** The private DNS namespace internal names live in (ECS-8), e.g. `staging.tracker.internal`. */
+export function internalNamespace(env: EnvironmentName): string {
+  return `${env}.${PROJECT}.internal`;
+}
+
+/** `postgres-password` -> `POSTGRES_PASSWORD`: the environment variable a container sees (CFG-3). */
+export function environmentVariableName(name: SecretName | ParameterName): string {
+  return name.toUpperCase().replace(/-/g, "_");
+}
+
+/** The Terraform variable that carries a service's image tag (ECS-11), e.g. `image_tag_tracker_fetcher`. */
+export function imageTagVariableName(service: ServiceName): string {
+  return `image_tag_${service.replace(/-/g, "_")}`;
+}
+
+/** The tags every resource carries (ACC-5), set as provider default tags. */
+export function defaultTags(env: EnvironmentName): Record<string, string> {
+  return { Project: PROJECT, Environment: env, ManagedBy: "cdktf" };
+}

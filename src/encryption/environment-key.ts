@@ -1,0 +1,68 @@
+/**
+ * The environment's customer-managed KMS key. It encrypts the secrets, the log groups, the SNS
+ * alarm topic and the ECR repositories (ARCHITECTURE.md principle 6: Checkov CKV_AWS_149/158/26/136).
+ * The key policy delegates to IAM in the account and lets the AWS services that encrypt on our
+ * behalf use it, each limited to this account.
+ */
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { resourceName } from "../config/naming";
+import type { EnvironmentDefinition } from "../config/types";
+
+export interface EnvironmentKeyProps {
+  readonly environment: EnvironmentDefinition;
+}
+
+export class EnvironmentKey extends Construct {
+  readonly key: KmsKey;
+  /** The key's ARN, for `kms_key_id` attributes and IAM grants. */
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: EnvironmentKeyProps) {
+    super(scope, id);
+    const env = props.environment;
+    const account = env.accountId;
+    const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      statement: [
+        {
+          sid: "AccountAdministersThroughIam",
+          principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${account}:root`] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+        {
+          sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+          principals: [{ type: "Service", identifiers: [`logs.${env.region}.amazonaws.com`] }],
+          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          resources: ["*"],
+          condition: [
+            {
+              test: "ArnLike",
+              variable: "kms:EncryptionContext:aws:logs:arn",
+              values: [`arn:aws:logs:${env.region}:${account}:log-group:*`],
+            },
+          ],
+        },
+        {
+          sid: "CloudWatchAlarmsPublishToTheEncryptedTopic",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }],
+        },
+      ],
+    });
+    this.key = new KmsKey(this, "key", {
+      description: `Encrypts the ${env.name} tracker secrets, logs, alarm topic and images`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policy.json,
+      tags: { Name: resourceName(env.name, "key") },
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, "alias", { name: `alias/${resourceName(env.name, "key")}`, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
+  }
+}
