@@ -1,0 +1,109 @@
+/** ACC-4: the per-account bootstrap — state bucket and GitHub Actions OIDC roles. */
+import { describe, expect, it } from "vitest";
+import { PROJECT_DEFINITION, PRODUCTION, STAGING } from "../src/config/environments";
+import { stateBucketName } from "../src/config/naming";
+import { dataSources, only, resources, synthBootstrap, type SynthesizedStack } from "./support/synth";
+
+const staging = synthBootstrap(STAGING);
+const production = synthBootstrap(PRODUCTION);
+const repo = PROJECT_DEFINITION.githubRepository;
+
+/** The policy-document data source a `${data.aws_iam_policy_document.x.json}` reference names. */
+function document(stack: SynthesizedStack, reference: string): Record<string, any> {
+  const name = /\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}/.exec(reference)?.[1];
+  const doc = dataSources(stack, "aws_iam_policy_document").find(([n]) => n === name);
+  if (!doc) throw new Error(`no policy document for ${reference}`);
+  return doc[1];
+}
+
+describe.each([
+  ["staging", staging, STAGING],
+  ["production", production, PRODUCTION],
+] as const)("%s bootstrap", (_name, stack, env) => {
+  const [bucketName, bucket] = only(stack, "aws_s3_bucket");
+  const bucketRef = `\${aws_s3_bucket.${bucketName}.id}`;
+  const companion = (type: string) => only(stack, type, (r) => r.bucket === bucketRef)[1];
+
+  it("ACC-4: the state bucket is named after the account and protected from destroy", () => {
+    expect(bucket.bucket).toBe(stateBucketName(env.accountId));
+    expect(bucket.lifecycle.prevent_destroy).toBe(true);
+  });
+
+  it("ACC-4: versioned, KMS-encrypted, public access blocked, ACLs disabled", () => {
+    expect(companion("aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
+    expect(companion("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    expect(companion("aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(companion("aws_s3_bucket_ownership_controls").rule.object_ownership).toBe("BucketOwnerEnforced");
+  });
+
+  it("ACC-4: the bucket policy denies every request not made over TLS", () => {
+    const policy = document(stack, companion("aws_s3_bucket_policy").policy);
+    expect(policy.statement).toEqual([
+      expect.objectContaining({
+        effect: "Deny",
+        actions: ["s3:*"],
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      }),
+    ]);
+  });
+
+  const roles = resources(stack, "aws_iam_role");
+  const role = (suffix: string) => roles.find(([, r]) => r.name === `tracker-${env.name}-${suffix}`)!;
+
+  it("ACC-4: GitHub's OIDC provider and a plan role trusted only from this repository", () => {
+    const [, provider] = only(stack, "aws_iam_openid_connect_provider");
+    expect(provider.url).toBe("https://token.actions.githubusercontent.com");
+    expect(provider.client_id_list).toEqual(["sts.amazonaws.com"]);
+    const trust = document(stack, role("ci-plan")[1].assume_role_policy).statement[0];
+    expect(trust.actions).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+    expect(trust.condition).toEqual(
+      expect.arrayContaining([
+        { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+        { test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: [`repo:${repo}:*`] },
+      ]),
+    );
+  });
+
+  it("ACC-4: the plan role is read-only (ReadOnlyAccess plus state reads and the lock file)", () => {
+    const [planName] = role("ci-plan");
+    const attached = resources(stack, "aws_iam_role_policy_attachment").filter(([, a]) => a.role === `\${aws_iam_role.${planName}.name}`);
+    expect(attached.map(([, a]) => a.policy_arn)).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    const inline = resources(stack, "aws_iam_role_policy").filter(([, p]) => p.role === `\${aws_iam_role.${planName}.id}`);
+    const writes = inline.flatMap(([, p]) => document(stack, p.policy).statement).filter((s: any) => s.actions.includes("s3:PutObject"));
+    expect(writes).toHaveLength(1);
+    expect(writes[0].resources.every((r: string) => r.endsWith(".tflock"))).toBe(true);
+  });
+
+  it("ACC-4: the deploy role is trusted only from main and/or the GitHub environment", () => {
+    const trust = document(stack, role("ci-deploy")[1].assume_role_policy).statement[0];
+    const sub = trust.condition.find((c: any) => c.variable.endsWith(":sub"));
+    const expected = env.ci.deployFrom.map((f) => (f === "main-branch" ? `repo:${repo}:ref:refs/heads/main` : `repo:${repo}:environment:${env.name}`));
+    expect(sub.values).toEqual(expected);
+    expect(sub.values.join()).not.toMatch(/\*/);
+  });
+
+  it("ACC-4 / ECS-10: no role gets '*' on '*'; IAM writes are limited to this project's names", () => {
+    for (const [, doc] of dataSources(stack, "aws_iam_policy_document")) {
+      for (const s of doc.statement) {
+        if (s.effect === "Deny") continue;
+        expect(s.actions).not.toContain("*");
+        if ((s.actions as string[]).some((a) => a.startsWith("iam:") && a !== "iam:CreateServiceLinkedRole")) {
+          for (const r of s.resources as string[]) expect(r).toMatch(new RegExp(`:(role|instance-profile|policy)/tracker-${env.name}-\\*$`));
+        }
+      }
+    }
+    const attachments = resources(stack, "aws_iam_role_policy_attachment").map(([, a]) => a.policy_arn);
+    expect(attachments).not.toContain("arn:aws:iam::aws:policy/AdministratorAccess");
+  });
+});
+
+describe("ACC-4: first bootstrap", () => {
+  it("ACC-4: production's deploy role is reachable only through the approved GitHub environment", () => {
+    expect(PRODUCTION.ci.deployFrom).toEqual(["github-environment"]);
+  });
+});

@@ -1,0 +1,172 @@
+/** NET-1..NET-6 and PRD-2 over the synthesized environment stacks, both network modes. */
+import { describe, expect, it } from "vitest";
+import { PRODUCTION, STAGING } from "../src/config/environments";
+import { resourceName } from "../src/config/naming";
+import type { EnvironmentDefinition } from "../src/config/types";
+import { dataSources, only, resources, synthTracker, type SynthesizedStack } from "./support/synth";
+
+const staging = synthTracker(STAGING);
+const production = synthTracker(PRODUCTION);
+
+/** Production adopting the VPC its Patroni cluster lives in, found by tags / by IDs (PRD-2). */
+const adoptedByTags: EnvironmentDefinition = {
+  ...PRODUCTION,
+  network: {
+    mode: "adopt",
+    vpc: { tags: { Name: "patroni-production" } },
+    vpcCidr: "10.20.0.0/16",
+    subnets: {
+      public: { tags: { "tracker:tier": "public" } },
+      application: { tags: { "tracker:tier": "application" } },
+      data: { tags: { "tracker:tier": "data" } },
+    },
+  },
+  reservedCidrs: [],
+};
+const adoptedByIds: EnvironmentDefinition = {
+  ...adoptedByTags,
+  network: {
+    mode: "adopt",
+    vpc: { id: "vpc-0123456789abcdef0" },
+    vpcCidr: "10.20.0.0/16",
+    flowLogs: false,
+    subnets: {
+      public: { ids: ["subnet-00000000000000a01", "subnet-00000000000000a02", "subnet-00000000000000a03"] },
+      application: { ids: ["subnet-00000000000000b01", "subnet-00000000000000b02", "subnet-00000000000000b03"] },
+      data: { ids: ["subnet-00000000000000c01", "subnet-00000000000000c02", "subnet-00000000000000c03"] },
+    },
+  },
+};
+const byTags = synthTracker(adoptedByTags, "production-adopted-by-tags");
+const byIds = synthTracker(adoptedByIds, "production-adopted-by-ids");
+
+const subnetsOfTier = (stack: SynthesizedStack, tier: string) => resources(stack, "aws_subnet").filter(([, s]) => s.tags?.Tier === tier);
+const address = (type: string, name: string) => `${type}.${name}`;
+
+describe.each([
+  ["staging", STAGING, staging],
+  ["production", PRODUCTION, production],
+] as const)("%s network", (name, env, stack) => {
+  const def = env.network;
+  if (def.mode !== "create") throw new Error("the shipped environments create their network");
+
+  it(`NET-1: a dedicated VPC ${def.vpcCidr} named tracker-${name}-vpc with DNS on`, () => {
+    const [, vpc] = only(stack, "aws_vpc");
+    expect(vpc).toMatchObject({ cidr_block: def.vpcCidr, enable_dns_hostnames: true, enable_dns_support: true });
+    expect(vpc.tags.Name).toBe(resourceName(env.name, "vpc"));
+  });
+
+  it("NET-2: three tiers, one subnet per tier in each of at least two AZs, with the configured CIDRs", () => {
+    expect(env.availabilityZones.length).toBeGreaterThanOrEqual(2);
+    for (const tier of ["public", "application", "data"] as const) {
+      const subnets = subnetsOfTier(stack, tier);
+      expect(subnets.map(([, s]) => s.availability_zone).sort()).toEqual([...env.availabilityZones].sort());
+      expect(subnets.map(([, s]) => s.cidr_block).sort()).toEqual([...def.subnets[tier]].sort());
+    }
+    expect(resources(stack, "aws_subnet")).toHaveLength(3 * env.availabilityZones.length);
+  });
+
+  it("NET-2 / NET-4: no subnet maps public IPs on launch", () => {
+    for (const [, subnet] of resources(stack, "aws_subnet")) expect(subnet.map_public_ip_on_launch).toBe(false);
+  });
+
+  it("NET-2: only the public subnets route to the internet gateway; private tiers egress through NAT", () => {
+    const [igwName] = only(stack, "aws_internet_gateway");
+    const igwRef = `\${aws_internet_gateway.${igwName}.id}`;
+    const routes = resources(stack, "aws_route");
+    const igwTables = routes.filter(([, r]) => r.gateway_id === igwRef).map(([, r]) => r.route_table_id);
+    expect(igwTables).toHaveLength(1);
+    const associations = resources(stack, "aws_route_table_association");
+    const tableOf = (subnetName: string) =>
+      associations.find(([, a]) => a.subnet_id === `\${aws_subnet.${subnetName}.id}`)?.[1].route_table_id as string;
+    for (const [subnetName] of subnetsOfTier(stack, "public")) expect(tableOf(subnetName)).toBe(igwTables[0]);
+    for (const tier of ["application", "data"]) {
+      for (const [subnetName] of subnetsOfTier(stack, tier)) {
+        const table = tableOf(subnetName);
+        expect(table).toBeDefined();
+        expect(igwTables).not.toContain(table);
+        const defaults = routes.filter(([, r]) => r.route_table_id === table && r.destination_cidr_block === "0.0.0.0/0");
+        expect(defaults).toHaveLength(1);
+        expect(defaults[0]![1].nat_gateway_id).toMatch(/^\$\{aws_nat_gateway\./);
+        expect(defaults[0]![1].gateway_id).toBeUndefined();
+      }
+    }
+  });
+
+  it(`NET-3: NAT follows the "${def.natStrategy}" strategy, gateways in public subnets`, () => {
+    const nats = resources(stack, "aws_nat_gateway");
+    expect(nats).toHaveLength(def.natStrategy === "per-az" ? env.availabilityZones.length : 1);
+    const publicRefs = subnetsOfTier(stack, "public").map(([n]) => `\${aws_subnet.${n}.id}`);
+    for (const [, nat] of nats) {
+      expect(publicRefs).toContain(nat.subnet_id);
+      expect(nat.connectivity_type).toBe("public");
+    }
+    if (def.natStrategy === "per-az") {
+      // Each AZ's private routes use the NAT gateway in the same AZ.
+      const natAz = new Map(nats.map(([n, nat]) => [address("aws_nat_gateway", n), subnetsOfTier(stack, "public").find(([s]) => nat.subnet_id.includes(s))![1].availability_zone]));
+      for (const [, route] of resources(stack, "aws_route").filter(([, r]) => r.nat_gateway_id)) {
+        const table = resources(stack, "aws_route_table").find(([t]) => route.route_table_id.includes(`.${t}.`))![1];
+        const natAddress = /\$\{(aws_nat_gateway\.[^.]+)\.id\}/.exec(route.nat_gateway_id)![1]!;
+        expect(table.tags.Name).toContain(natAz.get(natAddress));
+      }
+    }
+  });
+
+  it("NET-4: no resource asks for a public IP", () => {
+    expect(JSON.stringify(stack)).not.toMatch(/"associate_public_ip_address":true|"assign_public_ip":true/);
+  });
+
+  it("NET-5: VPC flow logs (ALL traffic) go to a KMS-encrypted log group with the environment's retention", () => {
+    const [, flowLog] = only(stack, "aws_flow_log");
+    const [groupName, group] = only(stack, "aws_cloudwatch_log_group", (g) => String(g.name).startsWith("/vpc/"));
+    expect(flowLog.traffic_type).toBe("ALL");
+    expect(flowLog.log_destination).toBe(`\${aws_cloudwatch_log_group.${groupName}.arn}`);
+    expect(flowLog.vpc_id).toMatch(/^\$\{aws_vpc\./);
+    expect(group.retention_in_days).toBe(env.logRetentionDays);
+    expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    expect(flowLog.iam_role_arn).toMatch(/^\$\{aws_iam_role\./);
+  });
+
+  it("NET-6: an S3 gateway endpoint on every private route table", () => {
+    const [, endpoint] = only(stack, "aws_vpc_endpoint");
+    expect(endpoint).toMatchObject({ service_name: `com.amazonaws.${env.region}.s3`, vpc_endpoint_type: "Gateway" });
+    const privateTables = resources(stack, "aws_route_table").filter(([, t]) => String(t.tags.Name).includes("private"));
+    expect((endpoint.route_table_ids as string[]).sort()).toEqual(privateTables.map(([n]) => `\${aws_route_table.${n}.id}`).sort());
+  });
+
+  it("NET-4: the default security group is emptied", () => {
+    const [, sg] = only(stack, "aws_default_security_group");
+    expect(sg.ingress ?? []).toEqual([]);
+    expect(sg.egress ?? []).toEqual([]);
+    expect(sg.vpc_id).toMatch(/^\$\{aws_vpc\./);
+  });
+});
+
+describe("PRD-2: production can adopt an existing VPC", () => {
+  it("PRD-2: by tags, one subnet lookup per tier and AZ, and nothing of the network is created", () => {
+    const [, vpc] = dataSources(byTags, "aws_vpc")[0]!;
+    expect(vpc.tags).toEqual({ Name: "patroni-production" });
+    const lookups = dataSources(byTags, "aws_subnet");
+    expect(lookups).toHaveLength(9);
+    for (const tier of ["public", "application", "data"]) {
+      const tierLookups = lookups.filter(([, s]) => s.tags?.["tracker:tier"] === tier);
+      expect(tierLookups.map(([, s]) => s.availability_zone).sort()).toEqual([...PRODUCTION.availabilityZones]);
+    }
+    for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_internet_gateway", "aws_route_table", "aws_default_security_group"]) {
+      expect(resources(byTags, type)).toEqual([]);
+    }
+    expect(resources(byTags, "aws_flow_log")).toHaveLength(1);
+  });
+
+  it("PRD-2: by IDs, and the security groups sit in the adopted VPC", () => {
+    const [vpcName, vpc] = dataSources(byIds, "aws_vpc")[0]!;
+    expect(vpc.id).toBe("vpc-0123456789abcdef0");
+    expect(dataSources(byIds, "aws_subnet").map(([, s]) => s.id).sort()).toEqual(
+      [...(adoptedByIds.network as { subnets: { public: { ids: string[] }; application: { ids: string[] }; data: { ids: string[] } } }).subnets.public.ids,
+        ...(adoptedByIds.network as { subnets: { application: { ids: string[] } } }).subnets.application.ids,
+        ...(adoptedByIds.network as { subnets: { data: { ids: string[] } } }).subnets.data.ids].sort(),
+    );
+    for (const [, sg] of resources(byIds, "aws_security_group")) expect(sg.vpc_id).toBe(`\${data.aws_vpc.${vpcName}.id}`);
+    expect(resources(byIds, "aws_flow_log")).toEqual([]);
+  });
+});

@@ -1,0 +1,110 @@
+/** SG-1..SG-6: the security-group matrix, derived from the service catalog, in both environments. */
+import { describe, expect, it } from "vitest";
+import { PRODUCTION, STAGING } from "../src/config/environments";
+import { resourceName } from "../src/config/naming";
+import { SERVICE_CATALOG } from "../src/config/service-catalog";
+import { resources, synthTracker, type SynthesizedStack } from "./support/synth";
+
+interface Rule {
+  direction: "in" | "out";
+  group: string;
+  port: number;
+  peer: string;
+  description: string;
+}
+
+/** Every rule of a stack, with groups and peers resolved to component names (`alb`, `database`...). */
+function rulesOf(stack: SynthesizedStack): Rule[] {
+  const groups = new Map(resources(stack, "aws_security_group").map(([n, g]) => [`\${aws_security_group.${n}.id}`, String(g.name)]));
+  const component = (ref: string) => {
+    const name = groups.get(ref);
+    if (!name) throw new Error(`rule references unknown group ${ref}`);
+    return name.replace(/^tracker-(staging|production)-/, "");
+  };
+  const read = (direction: "in" | "out", type: string) =>
+    resources(stack, type).map(([, r]) => {
+      expect(r.from_port).toBe(r.to_port);
+      expect(r.ip_protocol).toBe("tcp");
+      return {
+        direction,
+        group: component(r.security_group_id),
+        port: r.from_port as number,
+        peer: r.referenced_security_group_id ? component(r.referenced_security_group_id) : (r.cidr_ipv4 ?? r.cidr_ipv6),
+        description: r.description,
+      };
+    });
+  return [...read("in", "aws_vpc_security_group_ingress_rule"), ...read("out", "aws_vpc_security_group_egress_rule")];
+}
+
+const staging = synthTracker(STAGING);
+const production = synthTracker(PRODUCTION);
+const webPorts = SERVICE_CATALOG.filter((s) => s.kind === "public-web").map((s) => s.port!);
+
+describe.each([
+  ["staging", staging, STAGING],
+  ["production", production, PRODUCTION],
+] as const)("%s security groups", (name, stack, env) => {
+  const rules = rulesOf(stack);
+  const ingress = (group: string) => rules.filter((r) => r.direction === "in" && r.group === group);
+
+  it("SG-1: separate groups for the ALB, application services, workers, anisette and its EFS (and the data plane in staging)", () => {
+    const names = resources(stack, "aws_security_group").map(([, g]) => g.name).sort();
+    const expected = ["alb", "application", "workers", "anisette", "anisette-efs", ...(env.dataPlane.mode === "host" ? ["database", "redis"] : [])];
+    expect(names).toEqual(expected.map((c) => resourceName(env.name, c)).sort());
+    for (const [, g] of resources(stack, "aws_security_group")) {
+      expect(g.vpc_id).toMatch(/^\$\{(data\.)?aws_vpc\./);
+      expect(g.ingress).toBeUndefined();
+      expect(g.egress).toBeUndefined();
+    }
+  });
+
+  it("SG-2: the ALB takes 80 and 443 from anywhere (IPv4 and IPv6) and sends only to the web services' ports", () => {
+    expect(ingress("alb").map((r) => `${r.port} ${r.peer}`).sort()).toEqual(["443 0.0.0.0/0", "443 ::/0", "80 0.0.0.0/0", "80 ::/0"]);
+    const out = rules.filter((r) => r.direction === "out" && r.group === "alb");
+    expect(out.map((r) => `${r.port} ${r.peer}`).sort()).toEqual(webPorts.map((p) => `${p} application`).sort());
+  });
+
+  it("SG-3: application services accept only the ALB, on their container ports", () => {
+    expect(ingress("application").map((r) => `${r.port} ${r.peer}`).sort()).toEqual(webPorts.map((p) => `${p} alb`).sort());
+  });
+
+  it("SG-3: workers accept no traffic", () => {
+    expect(ingress("workers")).toEqual([]);
+  });
+
+  if (name === "staging") {
+    it("SG-4: PostgreSQL 5432 and Valkey 6379 only from the application and worker groups, by reference", () => {
+      expect(ingress("database").map((r) => `${r.port} ${r.peer}`).sort()).toEqual(["5432 application", "5432 workers"]);
+      expect(ingress("redis").map((r) => `${r.port} ${r.peer}`).sort()).toEqual(["6379 application", "6379 workers"]);
+    });
+  } else {
+    it("SG-4 / PRD-2: production reaches Patroni and MemoryDB only on their ports and CIDRs", () => {
+      if (env.dataPlane.mode !== "external") throw new Error("production is external");
+      const dataEgress = rules.filter((r) => r.direction === "out" && (r.port === env.dataPlane.postgres.port || r.port === env.dataPlane.redis.port));
+      for (const r of dataEgress) expect([...env.dataPlane.postgres.cidrs, ...env.dataPlane.redis.cidrs]).toContain(r.peer);
+      expect(new Set(dataEgress.map((r) => r.group))).toEqual(new Set(["application", "workers"]));
+    });
+  }
+
+  it("SG-5: anisette only from tracker-fetcher's group on 6969; its EFS 2049 only from anisette", () => {
+    expect(ingress("anisette").map((r) => `${r.port} ${r.peer}`)).toEqual(["6969 workers"]);
+    expect(ingress("anisette-efs").map((r) => `${r.port} ${r.peer}`)).toEqual(["2049 anisette"]);
+  });
+
+  it("SG-6: no ingress from the internet except the ALB's 80/443; no port 22; every rule described", () => {
+    for (const r of rules) {
+      expect(r.description.length).toBeGreaterThan(5);
+      expect(r.port).not.toBe(22);
+      if (r.direction === "in" && (r.peer === "0.0.0.0/0" || r.peer === "::/0")) {
+        expect(r.group).toBe("alb");
+        expect([80, 443]).toContain(r.port);
+      }
+    }
+  });
+
+  it("SG-4: data-plane ingress is by security-group reference, never by CIDR", () => {
+    for (const r of rules.filter((r) => r.direction === "in" && r.group !== "alb")) {
+      expect(r.peer).not.toMatch(/\//);
+    }
+  });
+});
