@@ -199,6 +199,13 @@ describe("CFG-4: environment definitions are validated", () => {
     expect(withStaging((e) => e.loadBalancer.adminAllowedCidrs.push("office"))).toMatch(/staging\.loadBalancer\.adminAllowedCidrs\[0\]: "office" is not a valid IPv4 CIDR/);
   });
 
+  it("EDGE-5: an admin allow-list on a name Cloudflare proxies is refused", () => {
+    expect(withProduction((e) => {
+      e.dns.hostnames.admin = "admin.glimpse.technology";
+      e.loadBalancer.adminAllowedCidrs = ["203.0.113.0/24"];
+    })).toMatch(/production\.loadBalancer\.adminAllowedCidrs: cannot restrict admin\.glimpse\.technology: Cloudflare proxies that name/);
+  });
+
   it("PRD-2: an adopted network with malformed IDs is refused", () => {
     const message = withProduction((e) => {
       e.network = {

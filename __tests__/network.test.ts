@@ -23,6 +23,11 @@ const adoptedByTags: EnvironmentDefinition = {
   },
   reservedCidrs: [],
 };
+const adoptedSubnetIds = {
+  public: ["subnet-00000000000000a01", "subnet-00000000000000a02", "subnet-00000000000000a03"],
+  application: ["subnet-00000000000000b01", "subnet-00000000000000b02", "subnet-00000000000000b03"],
+  data: ["subnet-00000000000000c01", "subnet-00000000000000c02", "subnet-00000000000000c03"],
+};
 const adoptedByIds: EnvironmentDefinition = {
   ...adoptedByTags,
   network: {
@@ -31,9 +36,9 @@ const adoptedByIds: EnvironmentDefinition = {
     vpcCidr: "10.20.0.0/16",
     flowLogs: false,
     subnets: {
-      public: { ids: ["subnet-00000000000000a01", "subnet-00000000000000a02", "subnet-00000000000000a03"] },
-      application: { ids: ["subnet-00000000000000b01", "subnet-00000000000000b02", "subnet-00000000000000b03"] },
-      data: { ids: ["subnet-00000000000000c01", "subnet-00000000000000c02", "subnet-00000000000000c03"] },
+      public: { ids: adoptedSubnetIds.public },
+      application: { ids: adoptedSubnetIds.application },
+      data: { ids: adoptedSubnetIds.data },
     },
   },
 };
@@ -162,9 +167,7 @@ describe("PRD-2: production can adopt an existing VPC", () => {
     const [vpcName, vpc] = dataSources(byIds, "aws_vpc")[0]!;
     expect(vpc.id).toBe("vpc-0123456789abcdef0");
     expect(dataSources(byIds, "aws_subnet").map(([, s]) => s.id).sort()).toEqual(
-      [...(adoptedByIds.network as { subnets: { public: { ids: string[] }; application: { ids: string[] }; data: { ids: string[] } } }).subnets.public.ids,
-        ...(adoptedByIds.network as { subnets: { application: { ids: string[] } } }).subnets.application.ids,
-        ...(adoptedByIds.network as { subnets: { data: { ids: string[] } } }).subnets.data.ids].sort(),
+      [...adoptedSubnetIds.public, ...adoptedSubnetIds.application, ...adoptedSubnetIds.data].sort(),
     );
     for (const [, sg] of resources(byIds, "aws_security_group")) expect(sg.vpc_id).toBe(`\${data.aws_vpc.${vpcName}.id}`);
     expect(resources(byIds, "aws_flow_log")).toEqual([]);

@@ -1,0 +1,427 @@
+/**
+ * OBS-1..OBS-3 (and ECS-4, ECS-6, DB-8's notifications) over the observability constructs, in a test
+ * stack per environment with stub load balancer, target group and cluster identifiers: staging with a
+ * database host instance, production without one. Each stack is synthesized once.
+ */
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { describe, expect, it } from "vitest";
+import { TerraformStack, Testing } from "../src/cdktf";
+import { PRODUCTION, STAGING } from "../src/config/environments";
+import { SERVICE_CATALOG } from "../src/config/service-catalog";
+import type { EnvironmentDefinition, ServiceName } from "../src/config/types";
+import { EnvironmentKey } from "../src/encryption/environment-key";
+import { AlarmTopic } from "../src/observability/alarm-topic";
+import { TrackerAlarms } from "../src/observability/alarms";
+import { connectionErrorPatterns } from "../src/observability/connectivity-alarms";
+import { LoadBalancerAlarms } from "../src/observability/load-balancer-alarms";
+import { ServiceLogGroups } from "../src/observability/service-log-groups";
+import { dataSources, only, resources, type SynthesizedStack } from "./support/synth";
+
+const HOST_INSTANCE_ID = "i-0123456789abcdef0";
+const LOAD_BALANCER = (env: string) => `app/tracker-${env}-alb/0123456789abcdef`;
+const TARGET_GROUP = (env: string, service: string) => `targetgroup/tracker-${env}-${service}/fedcba9876543210`;
+const CLUSTER_ARN = (env: EnvironmentDefinition) =>
+  `arn:aws:ecs:${env.region}:${env.accountId}:cluster/tracker-${env.name}-cluster`;
+const PUBLIC = SERVICE_CATALOG.filter((s) => s.kind === "public-web").map((s) => s.name);
+const ALL = SERVICE_CATALOG.map((s) => s.name);
+
+interface Built {
+  readonly json: SynthesizedStack;
+  readonly alarms: TrackerAlarms;
+}
+
+function build(env: EnvironmentDefinition, hostInstanceId?: string): Built {
+  const stack = new TerraformStack(Testing.app(), `alarms-${env.name}`);
+  new AwsProvider(stack, "aws", { region: env.region, allowedAccountIds: [env.accountId] });
+  const key = new EnvironmentKey(stack, "key", { environment: env });
+  const topic = new AlarmTopic(stack, "alarm-topic", {
+    environment: env.name,
+    accountId: env.accountId,
+    kmsKeyArn: key.arn,
+    email: env.alarmEmail,
+  });
+  const logGroups = new ServiceLogGroups(stack, "service-logs", {
+    environment: env.name,
+    retentionDays: env.logRetentionDays,
+    kmsKeyArn: key.arn,
+  });
+  const alarms = new TrackerAlarms(stack, "alarms", {
+    environment: env,
+    topicArn: topic.topicArn,
+    kmsKeyArn: key.arn,
+    clusterArn: CLUSTER_ARN(env),
+    logGroups,
+    loadBalancer: {
+      arnSuffix: LOAD_BALANCER(env.name),
+      targetGroupArnSuffixes: Object.fromEntries(PUBLIC.map((s) => [s, TARGET_GROUP(env.name, s)])),
+    },
+    databaseHost: hostInstanceId ? { instanceId: hostInstanceId } : undefined,
+  });
+  return { json: JSON.parse(Testing.synth(stack)) as SynthesizedStack, alarms };
+}
+
+const built = {
+  staging: build(STAGING, HOST_INSTANCE_ID),
+  production: build(PRODUCTION),
+};
+const cases = [
+  { env: STAGING, ...built.staging },
+  { env: PRODUCTION, ...built.production },
+];
+
+/** `${aws_x.name.attr}` -> [type, name, attr] (data sources without the `data.` prefix). */
+function parseRef(expression: unknown): [string, string, string] {
+  const match = /^\$\{(?:data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(String(expression));
+  if (!match) throw new Error(`not a single reference: ${String(expression)}`);
+  return [match[1]!, match[2]!, match[3]!];
+}
+const ref = (type: string, name: string, attribute: string) => `\${${type}.${name}.${attribute}}`;
+
+function alarmsOf(json: SynthesizedStack): Record<string, any>[] {
+  return resources(json, "aws_cloudwatch_metric_alarm").map(([, a]) => a);
+}
+function alarmNamed(json: SynthesizedStack, name: string): Record<string, any> {
+  return only(json, "aws_cloudwatch_metric_alarm", (a) => a.alarm_name === name)[1];
+}
+function logGroupNamed(json: SynthesizedStack, name: string): [string, Record<string, any>] {
+  return only(json, "aws_cloudwatch_log_group", (g) => g.name === name);
+}
+function policyDocument(json: SynthesizedStack, expression: unknown): Record<string, any> {
+  const [type, name] = parseRef(expression);
+  expect(type).toBe("aws_iam_policy_document");
+  const doc = dataSources(json, "aws_iam_policy_document").find(([n]) => n === name);
+  if (!doc) throw new Error(`no policy document ${name}`);
+  return doc[1];
+}
+
+/**
+ * CloudWatch Logs' unstructured filter-pattern semantics, as far as the patterns here use them:
+ * `?"a" ?"b"` matches an event containing a or b, `"a" "b"` one containing both; case-sensitive.
+ */
+function matches(pattern: string, line: string): boolean {
+  const terms = [...pattern.matchAll(/(\?)?"([^"]*)"/g)].map((m) => ({ optional: m[1] === "?", text: m[2]! }));
+  if (terms.length === 0) throw new Error(`unsupported pattern ${pattern}`);
+  const anyOf = terms.filter((t) => t.optional);
+  if (anyOf.length > 0 && anyOf.length !== terms.length) throw new Error(`mixed ? and plain terms: ${pattern}`);
+  return anyOf.length > 0 ? anyOf.some((t) => line.includes(t.text)) : terms.every((t) => line.includes(t.text));
+}
+const matchesAny = (dependency: "db" | "redis", line: string) =>
+  connectionErrorPatterns(dependency, dependency === "db" ? 5432 : 6379).some((p) => matches(p.pattern, line));
+
+describe.each(cases)("$env.name", ({ env, json, alarms }) => {
+  const [keyName] = only(json, "aws_kms_key");
+  const keyArn = ref("aws_kms_key", keyName, "arn");
+  const [topicName, topic] = only(json, "aws_sns_topic");
+  const topicArn = ref("aws_sns_topic", topicName, "arn");
+
+  it("ECS-4, OBS-1: one log group per service, /ecs/tracker-<env>/<service>, env retention, the env key", () => {
+    for (const service of ALL) {
+      const [, group] = logGroupNamed(json, `/ecs/tracker-${env.name}/${service}`);
+      expect(group.retention_in_days).toBe(env.logRetentionDays);
+      expect(group.kms_key_id).toBe(keyArn);
+    }
+    expect(resources(json, "aws_cloudwatch_log_group").filter(([, g]) => String(g.name).startsWith("/ecs/"))).toHaveLength(ALL.length);
+  });
+
+  it("OBS-1: logGroup(service) hands out the group's name and ARN references", () => {
+    const services = new ServiceLogGroups(new TerraformStack(Testing.app(), "logs"), "logs", {
+      environment: env.name,
+      retentionDays: 1,
+      kmsKeyArn: "arn:aws:kms:eu-central-1:000000000000:key/stub",
+      catalog: SERVICE_CATALOG.filter((s) => s.name === "api"),
+    });
+    expect(services.logGroup("api").name).toMatch(/TfToken/);
+    expect(() => services.logGroup("frontend")).toThrow(/no log group for service "frontend"/);
+  });
+
+  it("OBS-2: one KMS-encrypted alarm topic, tracker-<env>-alarms, only this account's CloudWatch may publish", () => {
+    expect(topic.name).toBe(`tracker-${env.name}-alarms`);
+    expect(topic.kms_master_key_id).toBe(keyArn);
+    const [, topicPolicy] = only(json, "aws_sns_topic_policy");
+    expect(topicPolicy.arn).toBe(topicArn);
+    const doc = policyDocument(json, topicPolicy.policy);
+    expect(doc.statement).toHaveLength(1);
+    const [statement] = doc.statement;
+    expect(statement.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
+    expect(statement.actions).toEqual(["sns:Publish"]);
+    expect(statement.resources).toEqual([topicArn]);
+    expect(statement.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [env.accountId] }]);
+  });
+
+  it("OBS-2: an email subscription exactly when the environment configures an address", () => {
+    const subscriptions = resources(json, "aws_sns_topic_subscription").map(([, s]) => s);
+    if (env.alarmEmail) {
+      expect(subscriptions).toEqual([expect.objectContaining({ topic_arn: topicArn, protocol: "email", endpoint: env.alarmEmail })]);
+    } else {
+      expect(subscriptions).toEqual([]);
+    }
+  });
+
+  it("OBS-2: the exact set of alarms (host alarms only with a database host)", () => {
+    const p = `tracker-${env.name}`;
+    const expected = [
+      ...ALL.map((s) => `${p}-${s}-task-failures`),
+      `${p}-alb-5xx`,
+      ...PUBLIC.flatMap((s) => [`${p}-${s}-target-5xx`, `${p}-${s}-unhealthy-targets`, `${p}-${s}-no-healthy-targets`]),
+      `${p}-database-connection-errors`,
+      `${p}-redis-connection-errors`,
+      ...(env.name === "staging"
+        ? [`${p}-db-host-postgres-down`, `${p}-db-host-valkey-down`, `${p}-db-host-data-volume-usage`, `${p}-db-host-status-check-failed`]
+        : []),
+    ];
+    expect(alarmsOf(json).map((a) => a.alarm_name).sort()).toEqual([...expected].sort());
+    expect(alarms.all.map((a) => a.alarmNameInput).sort()).toEqual([...expected].sort());
+  });
+
+  it("OBS-2: every alarm notifies the topic on ALARM and on OK, and says what to do", () => {
+    for (const alarm of alarmsOf(json)) {
+      expect(alarm.alarm_name).toMatch(new RegExp(`^tracker-${env.name}-[a-z0-9-]+$`));
+      expect(alarm.alarm_actions).toEqual([topicArn]);
+      expect(alarm.ok_actions).toEqual([topicArn]);
+      expect(alarm.actions_enabled).toBe(true);
+      expect(alarm.alarm_description).toMatch(/To do: /);
+    }
+  });
+
+  describe("OBS-2: ECS task failures: EventBridge -> log group -> metric filter -> alarm", () => {
+    const [ruleName, rule] = only(json, "aws_cloudwatch_event_rule");
+    const [groupName, group] = logGroupNamed(json, `/aws/events/tracker-${env.name}/ecs-task-failures`);
+
+    it("the rule matches failed (not deliberately stopped) tasks of this cluster only", () => {
+      const pattern = JSON.parse(rule.event_pattern);
+      expect(pattern.source).toEqual(["aws.ecs"]);
+      expect(pattern["detail-type"]).toEqual(["ECS Task State Change"]);
+      expect(pattern.detail.clusterArn).toEqual([CLUSTER_ARN(env)]);
+      expect(pattern.detail.lastStatus).toEqual(["STOPPED"]);
+      expect(pattern.detail.$or).toEqual([
+        { stopCode: ["TaskFailedToStart", "EssentialContainerExited"] },
+        { stoppedReason: [{ prefix: "Task failed" }] },
+      ]);
+      expect(JSON.stringify(pattern)).not.toMatch(/UserInitiated|ServiceSchedulerInitiated/);
+    });
+
+    it("the rule's target is the KMS-encrypted events log group", () => {
+      expect(group.kms_key_id).toBe(keyArn);
+      expect(group.retention_in_days).toBe(env.logRetentionDays);
+      const [, target] = only(json, "aws_cloudwatch_event_target");
+      expect(target.rule).toBe(ref("aws_cloudwatch_event_rule", ruleName, "name"));
+      expect(target.arn).toBe(ref("aws_cloudwatch_log_group", groupName, "arn"));
+      expect(target.role_arn).toBeUndefined();
+    });
+
+    it("the log resource policy lets EventBridge write to that group, and only to it", () => {
+      const [policyName, policy] = only(json, "aws_cloudwatch_log_resource_policy");
+      expect(policy.policy_name).toBe(`tracker-${env.name}-ecs-task-failures-events`);
+      const doc = policyDocument(json, policy.policy_document);
+      expect(doc.statement).toHaveLength(1);
+      const [statement] = doc.statement;
+      expect(statement.principals[0].identifiers).toContain("events.amazonaws.com");
+      expect(statement.actions.sort()).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+      expect(statement.resources).toEqual([`${ref("aws_cloudwatch_log_group", groupName, "arn")}:*`]);
+      const [, target] = only(json, "aws_cloudwatch_event_target");
+      expect(target.depends_on).toContain(`aws_cloudwatch_log_resource_policy.${policyName}`);
+    });
+
+    it.each(ALL)("%s: filter on the events group -> TaskFailures{ServiceName} -> its alarm", (service) => {
+      const group_ = `service:tracker-${env.name}-${service}`;
+      const [, filter] = only(
+        json,
+        "aws_cloudwatch_log_metric_filter",
+        (f) => f.log_group_name === ref("aws_cloudwatch_log_group", groupName, "name") && String(f.pattern).includes(`"${group_}"`),
+      );
+      expect(filter.pattern).toBe(`{ $.detail.group = "${group_}" }`);
+      const transformation = filter.metric_transformation;
+      expect(transformation.name).toBe("TaskFailures");
+      expect(transformation.namespace).toBe(`Tracker/${env.name}`);
+      expect(transformation.value).toBe("1");
+      expect(transformation.dimensions).toEqual({ ServiceName: "$.detail.group" });
+      expect(transformation.default_value).toBeUndefined();
+
+      const alarm = alarmNamed(json, `tracker-${env.name}-${service}-task-failures`);
+      expect(alarm.namespace).toBe(transformation.namespace);
+      expect(alarm.metric_name).toBe(transformation.name);
+      // The dimension's value is the field the pattern pins: $.detail.group == group_.
+      expect(Object.keys(alarm.dimensions)).toEqual(Object.keys(transformation.dimensions));
+      expect(alarm.dimensions.ServiceName).toBe(group_);
+      expect(alarm).toMatchObject({
+        statistic: "Sum",
+        period: 300,
+        evaluation_periods: 1,
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        treat_missing_data: "notBreaching",
+      });
+    });
+  });
+
+  describe("OBS-2: database and Redis connectivity failures from the services' logs", () => {
+    const cases_ = [
+      { dependency: "db" as const, metric: "DatabaseConnectionErrors", alarm: "database-connection-errors" },
+      { dependency: "redis" as const, metric: "RedisConnectionErrors", alarm: "redis-connection-errors" },
+    ];
+    it.each(cases_)("$dependency: filters on exactly its consumers' log groups feed the one alarm", ({ dependency, metric, alarm: what }) => {
+      const filters = resources(json, "aws_cloudwatch_log_metric_filter").filter(([, f]) => f.metric_transformation.name === metric);
+      const consumers = SERVICE_CATALOG.filter((s) => s.talksTo.includes(dependency)).map((s) => s.name);
+      expect(consumers.length).toBeGreaterThan(0);
+      const groupsWithFilters = new Set(filters.map(([, f]) => f.log_group_name));
+      const expectedGroups = consumers.map((s) => ref("aws_cloudwatch_log_group", logGroupNamed(json, `/ecs/tracker-${env.name}/${s}`)[0], "name"));
+      expect([...groupsWithFilters].sort()).toEqual([...expectedGroups].sort());
+      for (const [, f] of filters) {
+        expect(f.metric_transformation.namespace).toBe(`Tracker/${env.name}`);
+        expect(f.metric_transformation.dimensions).toBeUndefined();
+      }
+      const alarm = alarmNamed(json, `tracker-${env.name}-${what}`);
+      expect(alarm.metric_name).toBe(metric);
+      expect(alarm.namespace).toBe(`Tracker/${env.name}`);
+      expect(alarm.dimensions).toBeUndefined();
+      expect(alarm).toMatchObject({ statistic: "Sum", period: 300, comparison_operator: "GreaterThanOrEqualToThreshold", treat_missing_data: "notBreaching" });
+    });
+  });
+
+  describe("OBS-2: load balancer alarms", () => {
+    it("ELB 5xx on the load balancer", () => {
+      const alarm = alarmNamed(json, `tracker-${env.name}-alb-5xx`);
+      expect(alarm).toMatchObject({
+        namespace: "AWS/ApplicationELB",
+        metric_name: "HTTPCode_ELB_5XX_Count",
+        dimensions: { LoadBalancer: LOAD_BALANCER(env.name) },
+        statistic: "Sum",
+        treat_missing_data: "notBreaching",
+      });
+    });
+
+    it.each(PUBLIC)("%s: target 5xx, unhealthy targets and no healthy target on its target group", (service) => {
+      const dimensions = { TargetGroup: TARGET_GROUP(env.name, service), LoadBalancer: LOAD_BALANCER(env.name) };
+      expect(alarmNamed(json, `tracker-${env.name}-${service}-target-5xx`)).toMatchObject({
+        namespace: "AWS/ApplicationELB",
+        metric_name: "HTTPCode_Target_5XX_Count",
+        dimensions,
+        statistic: "Sum",
+      });
+      expect(alarmNamed(json, `tracker-${env.name}-${service}-unhealthy-targets`)).toMatchObject({
+        namespace: "AWS/ApplicationELB",
+        metric_name: "UnHealthyHostCount",
+        dimensions,
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+      });
+      expect(alarmNamed(json, `tracker-${env.name}-${service}-no-healthy-targets`)).toMatchObject({
+        namespace: "AWS/ApplicationELB",
+        metric_name: "HealthyHostCount",
+        dimensions,
+        comparison_operator: "LessThanThreshold",
+        threshold: 1,
+        treat_missing_data: "breaching",
+      });
+    });
+  });
+
+  it("OBS-3, ECS-6: deploymentAlarmNames(service) names alarms that exist: task failures, + target 5xx and unhealthy for public services", () => {
+    const existing = new Set(alarmsOf(json).map((a) => a.alarm_name));
+    for (const service of ALL) {
+      const names = alarms.deploymentAlarmNames(service);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect(existing.has(name), `${service}: ${name}`).toBe(true);
+      expect(alarms.deploymentAlarms(service).map((a) => a.alarmNameInput)).toEqual(names);
+    }
+    expect(alarms.deploymentAlarmNames("api")).toEqual([
+      `tracker-${env.name}-api-task-failures`,
+      `tracker-${env.name}-api-target-5xx`,
+      `tracker-${env.name}-api-unhealthy-targets`,
+    ]);
+    expect(alarms.deploymentAlarmNames("tracker-fetcher")).toEqual([`tracker-${env.name}-tracker-fetcher-task-failures`]);
+    expect(() => alarms.deploymentAlarmNames("docs" as ServiceName)).toThrow(/no service "docs"/);
+  });
+});
+
+describe("OBS-2, DB-8: database host alarms (staging, with a host instance)", () => {
+  const { json } = built.staging;
+  const probe = { namespace: "Tracker/DatabaseHost", dimensions: { Environment: "staging" } };
+
+  it.each([
+    ["postgres-down", "PostgresUp"],
+    ["valkey-down", "ValkeyUp"],
+  ])("%s: %s < 1, and a silent host is a failing host", (what, metric) => {
+    expect(alarmNamed(json, `tracker-staging-db-host-${what}`)).toMatchObject({
+      ...probe,
+      metric_name: metric,
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      treat_missing_data: "breaching",
+    });
+  });
+
+  it("data volume above 85 %", () => {
+    expect(alarmNamed(json, "tracker-staging-db-host-data-volume-usage")).toMatchObject({
+      ...probe,
+      metric_name: "DataVolumeUsedPercent",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 85,
+    });
+  });
+
+  it("EC2 status checks of the host instance", () => {
+    expect(alarmNamed(json, "tracker-staging-db-host-status-check-failed")).toMatchObject({
+      namespace: "AWS/EC2",
+      metric_name: "StatusCheckFailed",
+      dimensions: { InstanceId: HOST_INSTANCE_ID },
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+    });
+  });
+
+  it("production (no instance given) has none", () => {
+    expect(alarmsOf(built.production.json).filter((a) => /db-host/.test(a.alarm_name))).toEqual([]);
+    expect(alarmsOf(built.production.json).filter((a) => a.namespace === "AWS/EC2" || a.namespace === "Tracker/DatabaseHost")).toEqual([]);
+  });
+});
+
+describe("OBS-2: connection-error patterns are conservative per dependency", () => {
+  const database = [
+    'psycopg2.OperationalError: connection to server at "db.staging.tracker.internal" (10.42.64.10), port 5432 failed: Connection refused',
+    'sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) could not connect to server: Connection refused',
+    "psycopg2.OperationalError: server closed the connection unexpectedly",
+    "ConnectionRefusedError: [Errno 111] Connect call failed ('10.42.64.10', 5432)",
+    "asyncpg.exceptions.CannotConnectNowError: the database system is starting up",
+  ];
+  const redis = [
+    "redis.exceptions.ConnectionError: Error 111 connecting to redis.staging.tracker.internal:6379. Connection refused.",
+    "Error 111 connecting to redis.staging.tracker.internal:6379. Connection refused.",
+    "redis.exceptions.TimeoutError: Timeout connecting to server",
+    "redis.exceptions.AuthenticationError: invalid username-password pair or user is disabled.",
+  ];
+  const neither = [
+    "requests.exceptions.ConnectionError: HTTPConnectionPool(host='anisette-v3', port=6969): Max retries exceeded",
+    "aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host anisette-v3:6969 ssl:default [Connect call failed ('10.42.16.5', 6969)]",
+    "sqlalchemy.exc.OperationalError: (psycopg2.errors.QueryCanceled) canceling statement due to statement timeout",
+    "INFO connected to the database, pool ready",
+  ];
+
+  it.each(database)("database, not Redis: %s", (line) => {
+    expect(matchesAny("db", line)).toBe(true);
+    expect(matchesAny("redis", line)).toBe(false);
+  });
+  it.each(redis)("Redis, not database: %s", (line) => {
+    expect(matchesAny("redis", line)).toBe(true);
+    expect(matchesAny("db", line)).toBe(false);
+  });
+  it.each(neither)("neither: %s", (line) => {
+    expect(matchesAny("db", line)).toBe(false);
+    expect(matchesAny("redis", line)).toBe(false);
+  });
+});
+
+describe("OBS-2: load balancer alarms need every public service's target group", () => {
+  it("throws naming the service without one", () => {
+    const stack = new TerraformStack(Testing.app(), "missing-target-group");
+    expect(
+      () =>
+        new LoadBalancerAlarms(stack, "lb", {
+          environment: "staging",
+          topicArn: "arn:aws:sns:eu-central-1:802732539686:tracker-staging-alarms",
+          loadBalancerArnSuffix: LOAD_BALANCER("staging"),
+          targetGroupArnSuffixes: { api: TARGET_GROUP("staging", "api"), frontend: TARGET_GROUP("staging", "frontend") },
+        }),
+    ).toThrow(/no target group for the public-web service\(s\) admin/);
+  });
+});

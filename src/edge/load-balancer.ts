@@ -1,0 +1,255 @@
+/**
+ * The public Application Load Balancer (EDGE-4..EDGE-6): internet-facing in the public subnets,
+ * HTTP 80 answering only with a 301 to HTTPS, HTTPS 443 with an ELB.17-recommended TLS policy and
+ * the validated certificate, a fixed 404 for hosts it does not know, and one host-header rule and
+ * `ip` target group per public web service of the catalog. The admin panel is limited to
+ * `loadBalancer.adminAllowedCidrs` when that list is not empty (everyone else gets 403).
+ */
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule, type LbListenerRuleAction } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Construct } from "constructs";
+import { resourceName } from "../config/naming";
+import type { EnvironmentDefinition, ServiceDefinition, ServiceName } from "../config/types";
+import { AccessLogBucket } from "./access-log-bucket";
+import { hostnameOf, proxiedByCloudflare, publicWebServices } from "./hostnames";
+import { targetGroupName } from "./target-group-name";
+
+/**
+ * TLS 1.3 plus TLS 1.2 restricted to ECDHE with AES-GCM: "TLS13-1-2-2021-06 or stricter" (EDGE-4)
+ * and on the list Security Hub ELB.17 accepts (the plain TLS13-1-2-2021-06 no longer is).
+ */
+export const HTTPS_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
+
+/** The service whose hostname `adminAllowedCidrs` restricts (EDGE-5). */
+export const RESTRICTED_SERVICE: ServiceName = "admin";
+
+/** Listener rule priorities: a block of this many per catalog row, in catalog order. */
+export const PRIORITY_BLOCK = 10;
+
+/** ALB limit: five condition values per rule, three per condition (one goes to the host). */
+const SOURCE_IPS_PER_RULE = 3;
+
+export interface LoadBalancerProps {
+  /** Name, account, hostnames (`dns.hostnames`) and `loadBalancer` settings of the environment. */
+  readonly environment: EnvironmentDefinition;
+  /** The service catalog; every `public-web` row gets a target group and a host rule. */
+  readonly catalog: readonly ServiceDefinition[];
+  readonly vpcId: string;
+  /** The public subnets, one per availability zone (at least two). */
+  readonly publicSubnetIds: readonly string[];
+  /** The ALB's security group (`SecurityGroupMatrix.alb`). */
+  readonly securityGroupId: string;
+  /** The validated certificate (`Certificate.certificateArn`). */
+  readonly certificateArn: string;
+  /** Seconds an idle connection is kept open. @default 60 */
+  readonly idleTimeoutSeconds?: number;
+  /** HTTP desync mitigation (ELB.12 accepts `defensive` and `strictest`). @default "defensive" */
+  readonly desyncMitigationMode?: "defensive" | "strictest";
+  /** Seconds a deregistering target keeps draining (EDGE-6: short, so deploys are quick). @default 30 */
+  readonly deregistrationDelaySeconds?: number;
+  /** Days access logs are kept, when `loadBalancer.accessLogs` is on. @default - `environment.logRetentionDays` */
+  readonly accessLogRetentionDays?: number;
+}
+
+interface Route {
+  readonly service: ServiceDefinition;
+  readonly hostname: string;
+  readonly targetGroup: LbTargetGroup;
+  readonly basePriority: number;
+}
+
+export class LoadBalancer extends Construct {
+  readonly loadBalancer: Lb;
+  readonly loadBalancerArn: string;
+  /** `app/<name>/<id>`, the `LoadBalancer` dimension of ALB CloudWatch metrics. */
+  readonly loadBalancerArnSuffix: string;
+  /** The ALB's DNS name, the target of the public CNAMEs. */
+  readonly dnsName: string;
+  /** The ALB's canonical hosted zone ID (for Route 53 aliases). */
+  readonly zoneId: string;
+  readonly httpListenerArn: string;
+  readonly httpsListenerArn: string;
+  /** Every host rule of the HTTPS listener. An ECS service must depend on them: AWS refuses a
+   * service whose target group is not yet attached to a load balancer. */
+  readonly listenerRules: readonly LbListenerRule[];
+  /** The access log bucket, when the environment asks for access logs. */
+  readonly accessLogBucket?: AccessLogBucket;
+  /** The services that have a target group, in catalog order. */
+  readonly services: readonly ServiceName[];
+
+  private readonly targetGroups: ReadonlyMap<ServiceName, LbTargetGroup>;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    const env = props.environment;
+    const lbSettings = env.loadBalancer;
+    const name = resourceName(env.name, "alb");
+
+    // A source-IP rule sees Cloudflare's addresses on a proxied name, never the client's.
+    const admin = props.catalog.find((s) => s.name === RESTRICTED_SERVICE && s.kind === "public-web");
+    if (admin && lbSettings.adminAllowedCidrs.length > 0) {
+      const hostname = hostnameOf(env.dns, admin.name);
+      if (proxiedByCloudflare(hostname, env.dns.zoneName)) {
+        throw new Error(
+          `edge: ${env.name}.loadBalancer.adminAllowedCidrs cannot restrict ${hostname}: Cloudflare proxies that name, so the ALB sees Cloudflare's addresses; use a hostname two or more levels below ${env.dns.zoneName}`,
+        );
+      }
+    }
+
+    if (lbSettings.accessLogs) {
+      this.accessLogBucket = new AccessLogBucket(this, "access-logs", {
+        environment: env.name,
+        accountId: env.accountId,
+        expirationDays: props.accessLogRetentionDays ?? env.logRetentionDays,
+      });
+    }
+
+    this.loadBalancer = new Lb(this, "alb", {
+      name,
+      loadBalancerType: "application",
+      internal: false,
+      ipAddressType: "ipv4",
+      subnets: [...props.publicSubnetIds],
+      securityGroups: [props.securityGroupId],
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: props.desyncMitigationMode ?? "defensive",
+      idleTimeout: props.idleTimeoutSeconds ?? 60,
+      enableHttp2: true,
+      enableDeletionProtection: lbSettings.deletionProtection,
+      accessLogs: this.accessLogBucket
+        ? { bucket: this.accessLogBucket.bucketName, enabled: true }
+        : undefined,
+      dependsOn: this.accessLogBucket ? [this.accessLogBucket.policy] : undefined,
+      tags: { Name: name },
+    });
+    this.loadBalancerArn = this.loadBalancer.arn;
+    this.loadBalancerArnSuffix = this.loadBalancer.arnSuffix;
+    this.dnsName = this.loadBalancer.dnsName;
+    this.zoneId = this.loadBalancer.zoneId;
+
+    const http = new LbListener(this, "http", {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      tags: { Name: resourceName(env.name, "alb-http") },
+    });
+    const https = new LbListener(this, "https", {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: HTTPS_SSL_POLICY,
+      certificateArn: props.certificateArn,
+      defaultAction: [
+        { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "not found", statusCode: "404" } },
+      ],
+      tags: { Name: resourceName(env.name, "alb-https") },
+    });
+    this.httpListenerArn = http.arn;
+    this.httpsListenerArn = https.arn;
+
+    // --- one target group and host rule per public web service, priorities from catalog order ---
+    const targetGroups = new Map<ServiceName, LbTargetGroup>();
+    const routes: Route[] = [];
+    for (const service of publicWebServices(props.catalog)) {
+      const port = service.port;
+      const healthPath = service.healthPath;
+      if (port === undefined || healthPath === undefined) {
+        throw new Error(`edge: public web service "${service.name}" needs a port and a healthPath in the catalog`);
+      }
+      const identity = { port, protocol: "HTTP", targetType: "ip" };
+      const targetGroup = new LbTargetGroup(this, `target-group-${service.name}`, {
+        name: targetGroupName(env.name, service.name, identity),
+        port,
+        protocol: identity.protocol,
+        protocolVersion: "HTTP1",
+        targetType: identity.targetType,
+        ipAddressType: "ipv4",
+        vpcId: props.vpcId,
+        deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
+        healthCheck: {
+          enabled: true,
+          protocol: "HTTP",
+          port: "traffic-port",
+          path: healthPath,
+          matcher: "200-399",
+          interval: 15,
+          timeout: 5,
+          healthyThreshold: 2,
+          unhealthyThreshold: 3,
+        },
+        tags: { Name: resourceName(env.name, service.name) },
+        lifecycle: { createBeforeDestroy: true },
+      });
+      targetGroups.set(service.name, targetGroup);
+      const index = props.catalog.indexOf(service);
+      routes.push({
+        service,
+        hostname: hostnameOf(env.dns, service.name),
+        targetGroup,
+        basePriority: (index + 1) * PRIORITY_BLOCK,
+      });
+    }
+    this.targetGroups = targetGroups;
+    this.services = [...targetGroups.keys()];
+
+    const rules: LbListenerRule[] = [];
+    const rule = (ruleId: string, priority: number, hostname: string, action: LbListenerRuleAction, sourceIps?: string[]) =>
+      rules.push(
+        new LbListenerRule(this, ruleId, {
+          listenerArn: https.arn,
+          priority,
+          condition: [{ hostHeader: { values: [hostname] } }, ...(sourceIps ? [{ sourceIp: { values: sourceIps } }] : [])],
+          action: [action],
+          tags: { Name: resourceName(env.name, ruleId) },
+        }),
+      );
+    for (const route of routes) {
+      const forward: LbListenerRuleAction = { type: "forward", targetGroupArn: route.targetGroup.arn };
+      const allowed = route.service.name === RESTRICTED_SERVICE ? lbSettings.adminAllowedCidrs : [];
+      if (allowed.length === 0) {
+        rule(`${route.service.name}-host`, route.basePriority, route.hostname, forward);
+        continue;
+      }
+      const chunks = chunk(allowed, SOURCE_IPS_PER_RULE);
+      if (chunks.length >= PRIORITY_BLOCK) {
+        throw new Error(
+          `edge: ${env.name}.loadBalancer.adminAllowedCidrs has ${allowed.length} CIDRs; at most ${(PRIORITY_BLOCK - 1) * SOURCE_IPS_PER_RULE} fit the listener rules`,
+        );
+      }
+      chunks.forEach((cidrs, i) => {
+        rule(`${route.service.name}-allowed-${i}`, route.basePriority + i, route.hostname, forward, cidrs);
+      });
+      rule(`${route.service.name}-forbidden`, route.basePriority + chunks.length, route.hostname, {
+        type: "fixed-response",
+        fixedResponse: { contentType: "text/plain", messageBody: "forbidden", statusCode: "403" },
+      });
+    }
+    this.listenerRules = rules;
+  }
+
+  /** The target group ARN of a public web service, for the ECS service's `load_balancer` block. */
+  targetGroupArn(service: ServiceName): string {
+    return this.targetGroup(service).arn;
+  }
+
+  /** `targetgroup/<name>/<id>`, the `TargetGroup` dimension of ALB CloudWatch metrics. */
+  targetGroupArnSuffix(service: ServiceName): string {
+    return this.targetGroup(service).arnSuffix;
+  }
+
+  /** The target group of a public web service; throws for a service without one. */
+  targetGroup(service: ServiceName): LbTargetGroup {
+    const group = this.targetGroups.get(service);
+    if (!group) throw new Error(`edge: service "${service}" has no target group (only public web services do: ${this.services.join(", ")})`);
+    return group;
+  }
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

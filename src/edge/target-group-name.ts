@@ -1,0 +1,31 @@
+/**
+ * The name of an ALB target group (EDGE-6). AWS allows 32 characters; `tracker-production-frontend`
+ * is 27. Target groups are `create_before_destroy` (a replaced group must exist before the listener
+ * rule and the ECS service move to it), so two generations must not share a name: the name ends in
+ * a short fingerprint of the settings that force replacement (port, protocol, target type). A
+ * change of those gives a new name; anything else keeps it.
+ */
+import { createHash } from "node:crypto";
+import { resourceName } from "../config/naming";
+import type { EnvironmentName, ServiceName } from "../config/types";
+
+/** The longest name AWS accepts for a target group. */
+export const TARGET_GROUP_NAME_MAX = 32;
+
+/** The settings of a target group whose change replaces it. */
+export interface TargetGroupIdentity {
+  readonly port: number;
+  readonly protocol: string;
+  readonly targetType: string;
+}
+
+/** `tracker-<env>-<service>-<4 hex>`, the base cut (never the fingerprint) to fit 32 characters. */
+export function targetGroupName(env: EnvironmentName, service: ServiceName, identity: TargetGroupIdentity): string {
+  const fingerprint = createHash("sha256")
+    .update(`${identity.protocol}:${identity.port}:${identity.targetType}`)
+    .digest("hex")
+    .slice(0, 4);
+  const room = TARGET_GROUP_NAME_MAX - fingerprint.length - 1;
+  const base = resourceName(env, service).slice(0, room).replace(/-+$/, "");
+  return `${base}-${fingerprint}`;
+}
