@@ -3,15 +3,30 @@
  * Each concern is a construct from `src/`; this file only wires their typed outputs together.
  */
 import type { Construct } from "constructs";
-import { TerraformStack } from "../src/cdktf";
+import { TerraformOutput, TerraformStack } from "../src/cdktf";
+import { EcsCluster } from "../src/compute/cluster";
+import { FargateService } from "../src/compute/fargate-service";
+import { ImageTags } from "../src/compute/image-tags";
+import { ServiceDiscovery } from "../src/compute/service-discovery";
 import { environmentStackName } from "../src/config/naming";
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
-import type { EnvironmentDefinition, ServiceDefinition } from "../src/config/types";
+import type { EnvironmentDefinition, ServiceDefinition, ServiceName } from "../src/config/types";
+import { ServiceFileSystem } from "../src/data/service-file-system";
+import { Certificate } from "../src/edge/certificate";
+import { CloudflareZone } from "../src/edge/cloudflare-zone";
+import { LoadBalancer } from "../src/edge/load-balancer";
+import { PublicDnsRecords } from "../src/edge/public-dns-records";
 import { EnvironmentKey } from "../src/encryption/environment-key";
 import { AdoptedNetwork } from "../src/network/adopted-network";
 import { CreatedNetwork } from "../src/network/created-network";
 import type { Network } from "../src/network/network";
 import { SecurityGroupMatrix } from "../src/network/security-groups";
+import { AlarmTopic } from "../src/observability/alarm-topic";
+import { TrackerAlarms } from "../src/observability/alarms";
+import { ServiceLogGroups } from "../src/observability/service-log-groups";
+import { ImageRepositories } from "../src/registry/image-repositories";
+import { RuntimeParameters } from "../src/runtime-config/parameters";
+import { RuntimeSecrets } from "../src/runtime-config/secrets";
 import { awsProvider, cloudflareProvider, stateBackend } from "./providers";
 
 export interface TrackerStackProps {
@@ -25,6 +40,14 @@ export class TrackerStack extends TerraformStack {
   readonly key: EnvironmentKey;
   readonly network: Network;
   readonly securityGroups: SecurityGroupMatrix;
+  readonly secrets: RuntimeSecrets;
+  readonly parameters: RuntimeParameters;
+  readonly repositories: ImageRepositories;
+  readonly discovery: ServiceDiscovery;
+  readonly loadBalancer: LoadBalancer;
+  readonly cluster: EcsCluster;
+  readonly services: ReadonlyMap<ServiceName, FargateService>;
+  readonly alarms: TrackerAlarms;
 
   constructor(scope: Construct, props: TrackerStackProps, id: string = environmentStackName(props.environment.name)) {
     super(scope, id);
@@ -38,12 +61,13 @@ export class TrackerStack extends TerraformStack {
 
     // --- encryption -----------------------------------------------------------------------------
     this.key = new EnvironmentKey(this, "key", { environment: env });
+    const kmsKeyArn = this.key.arn;
 
     // --- network (NET-*) ------------------------------------------------------------------------
     this.network =
       env.network.mode === "create"
-        ? new CreatedNetwork(this, "network", { environment: env, definition: env.network, kmsKeyArn: this.key.arn })
-        : new AdoptedNetwork(this, "network", { environment: env, definition: env.network, kmsKeyArn: this.key.arn });
+        ? new CreatedNetwork(this, "network", { environment: env, definition: env.network, kmsKeyArn })
+        : new AdoptedNetwork(this, "network", { environment: env, definition: env.network, kmsKeyArn });
 
     // --- security groups (SG-*) -----------------------------------------------------------------
     this.securityGroups = new SecurityGroupMatrix(this, "security-groups", {
@@ -54,19 +78,114 @@ export class TrackerStack extends TerraformStack {
     });
 
     // --- runtime configuration: secrets and parameters (CFG-*) ----------------------------------
+    this.secrets = new RuntimeSecrets(this, "secrets", { environment: env.name, kmsKeyArn });
+    this.parameters = new RuntimeParameters(this, "parameters", { environment: env, catalog });
 
     // --- image repositories (ECR-*) -------------------------------------------------------------
-
-    // --- data plane: staging database host (DB-*) or production's external endpoints (PRD-2) ----
+    this.repositories = new ImageRepositories(this, "repositories", { environment: env, kmsKeyArn, catalog });
 
     // --- internal names (ECS-8) -----------------------------------------------------------------
+    this.discovery = new ServiceDiscovery(this, "service-discovery", { environment: env.name, vpcId: this.network.vpcId, catalog });
 
-    // --- alarm topic (OBS-2) --------------------------------------------------------------------
+    // --- data plane: staging database host (DB-*) or production's external endpoints (PRD-2) ----
+    const data = env.dataPlane;
+    let databaseHostInstanceId: string | undefined;
+    if (data.mode === "external") {
+      this.discovery.registerEndpoint("db", { cname: data.postgres.host });
+      this.discovery.registerEndpoint("redis", { cname: data.redis.host });
+    }
+    // DATABASE_HOST_WIRING
+
+    // --- observability: log groups and the alarm topic (ECS-4, OBS-1, OBS-2) --------------------
+    const logGroups = new ServiceLogGroups(this, "log-groups", {
+      environment: env.name,
+      retentionDays: env.logRetentionDays,
+      kmsKeyArn,
+      catalog,
+    });
+    const topic = new AlarmTopic(this, "alarm-topic", {
+      environment: env.name,
+      accountId: env.accountId,
+      kmsKeyArn,
+      ...(env.alarmEmail ? { email: env.alarmEmail } : {}),
+    });
 
     // --- edge: certificate, load balancer, public DNS (EDGE-*) ----------------------------------
+    const zone = new CloudflareZone(this, "cloudflare-zone", { zoneName: env.dns.zoneName });
+    const certificate = new Certificate(this, "certificate", {
+      environment: env.name,
+      hostnames: env.dns.hostnames,
+      zoneId: zone.zoneId,
+    });
+    this.loadBalancer = new LoadBalancer(this, "load-balancer", {
+      environment: env,
+      catalog,
+      vpcId: this.network.vpcId,
+      publicSubnetIds: this.network.publicSubnetIds,
+      securityGroupId: this.securityGroups.alb.id,
+      certificateArn: certificate.certificateArn,
+    });
+    new PublicDnsRecords(this, "public-dns", { environment: env.name, dns: env.dns, zoneId: zone.zoneId, target: this.loadBalancer.dnsName });
 
-    // --- cluster and services (ECS-*, EFS-*) ----------------------------------------------------
+    // --- cluster and alarms (ECS-1, OBS-2, OBS-3) ------------------------------------------------
+    this.cluster = new EcsCluster(this, "cluster", { environment: env, kmsKeyArn });
+    const publicServices = catalog.filter((s) => s.kind === "public-web");
+    this.alarms = new TrackerAlarms(this, "alarms", {
+      environment: env,
+      topicArn: topic.topicArn,
+      kmsKeyArn,
+      clusterArn: this.cluster.clusterArn,
+      logGroups,
+      loadBalancer: {
+        arnSuffix: this.loadBalancer.loadBalancerArnSuffix,
+        targetGroupArnSuffixes: Object.fromEntries(publicServices.map((s) => [s.name, this.loadBalancer.targetGroupArnSuffix(s.name)])),
+      },
+      ...(databaseHostInstanceId ? { databaseHost: { instanceId: databaseHostInstanceId } } : {}),
+      catalog,
+    });
 
-    // --- alarms (OBS-*) -------------------------------------------------------------------------
+    // --- services (ECS-2..ECS-11, EFS-*) ----------------------------------------------------------
+    const imageTags = new ImageTags(this, "image-tags", { environment: env, catalog });
+    const services = new Map<ServiceName, FargateService>();
+    for (const service of catalog) {
+      const fileSystem = service.storage
+        ? new ServiceFileSystem(this, `${service.name}-file-system`, {
+            environment: env.name,
+            service,
+            kmsKeyArn,
+            subnetIds: this.network.applicationSubnetIds,
+            securityGroupId: this.securityGroups.fileSystems[service.name]!.id,
+          })
+        : undefined;
+      const isPublic = service.kind === "public-web";
+      const fargate = new FargateService(this, `service-${service.name}`, {
+        environment: env,
+        service,
+        cluster: this.cluster,
+        repository: { url: this.repositories.repositoryUrl(service.name), arn: this.repositories.repositoryArn(service.name) },
+        imageTag: imageTags.tagOf(service.name),
+        secrets: this.secrets.secrets,
+        parameters: this.parameters.parameters,
+        logGroup: logGroups.logGroup(service.name),
+        subnetIds: this.network.applicationSubnetIds,
+        securityGroupId: this.securityGroups.groupOf(service).id,
+        kmsKeyArn,
+        deploymentAlarmNames: this.alarms.deploymentAlarmNames(service.name),
+        serviceDiscoveryArn: this.discovery.serviceArn(service.name),
+        ...(isPublic ? { targetGroupArn: this.loadBalancer.targetGroupArn(service.name) } : {}),
+        ...(fileSystem ? { fileSystem } : {}),
+        // ECS refuses a target group no listener uses yet; rollback alarms must exist first.
+        dependsOn: [...(isPublic ? this.loadBalancer.listenerRules : []), ...this.alarms.deploymentAlarms(service.name)],
+      });
+      // EFS-2: only this service's task role may mount its file system.
+      fileSystem?.allowOnly(fargate.taskRoleArn);
+      services.set(service.name, fargate);
+    }
+    this.services = services;
+
+    // --- outputs for operators and the smoke test -----------------------------------------------
+    new TerraformOutput(this, "alb-dns-name", { value: this.loadBalancer.dnsName });
+    new TerraformOutput(this, "cluster-name", { value: this.cluster.clusterName });
+    new TerraformOutput(this, "alarm-topic-arn", { value: topic.topicArn });
   }
 }
