@@ -11,6 +11,7 @@ import { ServiceDiscovery } from "../src/compute/service-discovery";
 import { environmentStackName } from "../src/config/naming";
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ServiceDefinition, ServiceName } from "../src/config/types";
+import { DatabaseHost } from "../src/data/database-host";
 import { ServiceFileSystem } from "../src/data/service-file-system";
 import { Certificate } from "../src/edge/certificate";
 import { CloudflareZone } from "../src/edge/cloudflare-zone";
@@ -87,15 +88,6 @@ export class TrackerStack extends TerraformStack {
     // --- internal names (ECS-8) -----------------------------------------------------------------
     this.discovery = new ServiceDiscovery(this, "service-discovery", { environment: env.name, vpcId: this.network.vpcId, catalog });
 
-    // --- data plane: staging database host (DB-*) or production's external endpoints (PRD-2) ----
-    const data = env.dataPlane;
-    let databaseHostInstanceId: string | undefined;
-    if (data.mode === "external") {
-      this.discovery.registerEndpoint("db", { cname: data.postgres.host });
-      this.discovery.registerEndpoint("redis", { cname: data.redis.host });
-    }
-    // DATABASE_HOST_WIRING
-
     // --- observability: log groups and the alarm topic (ECS-4, OBS-1, OBS-2) --------------------
     const logGroups = new ServiceLogGroups(this, "log-groups", {
       environment: env.name,
@@ -109,6 +101,31 @@ export class TrackerStack extends TerraformStack {
       kmsKeyArn,
       ...(env.alarmEmail ? { email: env.alarmEmail } : {}),
     });
+
+    // --- data plane: staging database host (DB-*) or production's external endpoints (PRD-2) ----
+    const data = env.dataPlane;
+    let databaseHostInstanceId: string | undefined;
+    if (data.mode === "external") {
+      this.discovery.registerEndpoint("db", { cname: data.postgres.host });
+      this.discovery.registerEndpoint("redis", { cname: data.redis.host });
+    }
+    if (data.mode === "host") {
+      const groups = [this.securityGroups.database, this.securityGroups.redis].flatMap((g) => (g ? [g.id] : []));
+      const host = new DatabaseHost(this, "database-host", {
+        environment: env,
+        dataSubnetIds: this.network.dataSubnetIds,
+        availabilityZone: this.network.availabilityZones[0]!,
+        securityGroupIds: groups,
+        applicationSubnetCidrs: this.network.applicationSubnetCidrs,
+        postgresPasswordSecretArn: this.secrets.secrets["postgres-password"].arn,
+        redisPasswordSecretArn: this.secrets.secrets["redis-password"].arn,
+        kmsKeyArn,
+        internalNamespaceName: this.discovery.namespaceName,
+      });
+      this.discovery.registerEndpoint("db", { ipv4: host.privateIp });
+      this.discovery.registerEndpoint("redis", { ipv4: host.privateIp });
+      databaseHostInstanceId = host.instanceId;
+    }
 
     // --- edge: certificate, load balancer, public DNS (EDGE-*) ----------------------------------
     const zone = new CloudflareZone(this, "cloudflare-zone", { zoneName: env.dns.zoneName });

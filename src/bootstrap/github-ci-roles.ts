@@ -154,6 +154,13 @@ export class GithubCiRoles extends Construct {
             actions: ["secretsmanager:GetSecretValue"],
             resources: [arn("secretsmanager", `secret:${PROJECT}/${env.name}/*`)],
           },
+          {
+            // Every plan opens the ephemeral random passwords of the secrets (src/runtime-config/secrets.ts).
+            // GetRandomPassword has no resource type, so AWS accepts only "*" here; it reads nothing.
+            sid: "GenerateEphemeralPasswords",
+            actions: ["secretsmanager:GetRandomPassword"],
+            resources: ["*"],
+          },
         ],
       });
     new IamRolePolicy(this, "plan-state-policy", { name: "terraform-state", role: this.planRole.id, policy: stateAccess(true).json });
