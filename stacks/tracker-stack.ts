@@ -170,7 +170,8 @@ export class TrackerStack extends TerraformStack {
             environment: env.name,
             service,
             kmsKeyArn,
-            subnetIds: this.network.applicationSubnetIds,
+            // NET-2: mount targets live in the data tier, one per AZ the tasks run in.
+            subnetIds: this.network.dataSubnetIds,
             securityGroupId: this.securityGroups.fileSystems[service.name]!.id,
           })
         : undefined;
