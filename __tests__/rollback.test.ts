@@ -1,0 +1,241 @@
+/**
+ * CD-4: the on-demand rollback command, and the image-tag inputs of a deploy (ECS-11) that give
+ * it its baseline, against an in-memory ECS behind aws-sdk-client-mock and a fake clock.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { STAGING } from "../src/config/environments";
+import { imageTagVariableName, serviceResourceName } from "../src/config/naming";
+import { SERVICE_NAMES } from "../src/config/service-catalog";
+import {
+  formatTerraformVariables,
+  mergeImageTags,
+  parseTagOverrides,
+  readImageSnapshot,
+  type ImageSnapshot,
+} from "../scripts/lib/image-tags";
+import { rollbackCommand, runRollback, type RollbackOptions } from "../scripts/lib/rollback";
+import { FakeEcs, fakeClock, rollingOut, settledService, T0, tagOfRevision, taskDefinitionArn } from "./support/fake-ecs";
+
+const env = STAGING;
+let ecs: FakeEcs;
+let lines: string[];
+let clock: ReturnType<typeof fakeClock>;
+
+const deps = () => ({ ecs: ecs.client, clock, log: (l: string) => lines.push(l) });
+const options = (o: Partial<RollbackOptions> = {}): RollbackOptions => ({
+  environment: env,
+  services: SERVICE_NAMES,
+  dryRun: false,
+  timeoutMs: 10 * 60_000,
+  pollMs: 15_000,
+  ...o,
+});
+
+/** After an UpdateService, the new deployment completes on the `settleAfter`-th poll. */
+function rolloutsCompleteAfter(settleAfter: number): void {
+  const started = new Map<string, number>();
+  ecs.advance = (fake) => {
+    for (const [name, service] of fake.services) {
+      if ((service.deployments?.length ?? 0) < 2) continue;
+      const polls = (started.get(name) ?? 0) + 1;
+      started.set(name, polls);
+      if (polls >= settleAfter) {
+        const revision = Number(service.taskDefinition!.split(":").pop());
+        const catalogName = name.replace("tracker-staging-", "") as (typeof SERVICE_NAMES)[number];
+        fake.services.set(name, settledService(env, catalogName, revision));
+      }
+    }
+  };
+}
+
+beforeEach(() => {
+  ecs = FakeEcs.healthy(env, 5);
+  lines = [];
+  clock = fakeClock();
+});
+
+describe("rollback", () => {
+  it("CD-4: --dry-run prints what it would do and changes nothing", async () => {
+    const result = await runRollback(deps(), options({ dryRun: true, services: ["api", "frontend"] }));
+    expect(result.ok).toBe(true);
+    expect(ecs.updates).toEqual([]);
+    expect(lines[0]).toMatch(/Rollback of staging \(cluster tracker-staging-cluster\).*\[dry run: nothing will change\]/);
+    expect(lines).toContain(
+      "  ROLLBACK api: tracker-staging-api:5 -> tracker-staging-api:4 (image sha5 -> sha4); back to the previous ACTIVE revision",
+    );
+    expect(lines.at(-1)).toMatch(/Dry run: would roll back 2 service\(s\).*Nothing was changed/);
+  });
+
+  it("CD-4: moves every service to its previous ACTIVE revision and waits until stable", async () => {
+    rolloutsCompleteAfter(2);
+    const result = await runRollback(deps(), options());
+    expect(result.ok).toBe(true);
+    expect(ecs.updates.map((u) => [u.service, u.taskDefinition])).toEqual(
+      SERVICE_NAMES.map((s) => [serviceResourceName(env.name, s), taskDefinitionArn(env, s, 4)]),
+    );
+    expect(ecs.updates.every((u) => u.cluster === "tracker-staging-cluster")).toBe(true);
+    for (const s of SERVICE_NAMES) expect(ecs.get(s).taskDefinition).toBe(taskDefinitionArn(env, s, 4));
+    expect(clock.slept).toEqual([15_000]);
+    expect(lines.some((l) => /\[0s\] api: 0\/1 running on tracker-staging-api:4, rollout IN_PROGRESS/.test(l))).toBe(true);
+    expect(lines.some((l) => /\[15s\] api: stable/.test(l))).toBe(true);
+    expect(lines).toContain("Rollback complete: 8 service(s) stable on their previous revision.");
+  });
+
+  it("CD-4: --service limits the rollback to the named services", async () => {
+    rolloutsCompleteAfter(1);
+    const code = await rollbackCommand(["--env", "staging", "--service", "api", "--service", "tracker-fetcher"], deps);
+    expect(code).toBe(0);
+    expect(ecs.updates.map((u) => u.service)).toEqual(["tracker-staging-api", "tracker-staging-tracker-fetcher"]);
+  });
+
+  it("CD-4: skips the previous ACTIVE revision that is older than the running one, and newer ones", async () => {
+    // Revisions 3 and 5 ACTIVE, 4 deregistered: 5 -> 3.
+    ecs.revisions.set(serviceResourceName(env.name, "api"), [5, 3, 2]);
+    await runRollback(deps(), options({ dryRun: true, services: ["api"] }));
+    expect(lines.some((l) => l.includes("tracker-staging-api:5 -> tracker-staging-api:3"))).toBe(true);
+  });
+
+  it("CD-4: a service already behind the latest revision is left alone (running the command twice is safe)", async () => {
+    ecs.set("admin", settledService(env, "admin", 4));
+    rolloutsCompleteAfter(1);
+    const result = await runRollback(deps(), options({ services: ["admin", "api"] }));
+    expect(result.ok).toBe(true);
+    expect(ecs.updates.map((u) => u.service)).toEqual(["tracker-staging-api"]);
+    expect(lines.some((l) => /SKIP {5}admin: already on tracker-staging-admin:4, older than the latest tracker-staging-admin:5/.test(l))).toBe(true);
+  });
+
+  it("CD-4: during a rollout, goes back to the revision being replaced", async () => {
+    ecs.set("api", rollingOut(env, "api", 5, 6, T0));
+    ecs.revisions.set(serviceResourceName(env.name, "api"), [6, 5, 4]);
+    await runRollback(deps(), options({ dryRun: true, services: ["api"] }));
+    expect(lines.some((l) => /ROLLBACK api: tracker-staging-api:6 -> tracker-staging-api:5 .*a rollout is in progress/.test(l))).toBe(true);
+  });
+
+  it("CD-4: while ECS itself rolls back (circuit breaker), the service is left alone, never moved to the failed revision", async () => {
+    // PRIMARY is the old revision 5 (ECS's rollback), the ACTIVE deployment is the failed 6.
+    ecs.set("api", rollingOut(env, "api", 6, 5, T0));
+    ecs.revisions.set(serviceResourceName(env.name, "api"), [6, 5, 4]);
+    const result = await runRollback(deps(), options({ services: ["api"] }));
+    expect(result.ok).toBe(true);
+    expect(ecs.updates).toEqual([]);
+    expect(lines.some((l) => /SKIP {5}api: a rollback to tracker-staging-api:5 is already in progress \(from tracker-staging-api:6\)/.test(l))).toBe(true);
+  });
+
+  it("CD-4: with a baseline, restores exactly the revisions recorded before the deploy", async () => {
+    // The deploy moved api 5 -> 6 and frontend 5 -> 6; the others kept 5.
+    for (const s of ["api", "frontend"] as const) {
+      ecs.set(s, settledService(env, s, 6));
+      ecs.revisions.set(serviceResourceName(env.name, s), [6, 5, 4]);
+    }
+    const baseline: ImageSnapshot = {
+      environment: "staging",
+      cluster: "tracker-staging-cluster",
+      services: Object.fromEntries(
+        SERVICE_NAMES.map((s) => [s, { taskDefinition: taskDefinitionArn(env, s, 5), image: "x", imageTag: tagOfRevision(5) }]),
+      ),
+      missing: {},
+    };
+    rolloutsCompleteAfter(1);
+    const code = await rollbackCommand(["--env", "staging", "--baseline", "baseline.json"], deps, (path) => {
+      expect(path).toBe("baseline.json");
+      return JSON.stringify(baseline);
+    });
+    expect(code).toBe(0);
+    expect(ecs.updates.map((u) => [u.service, u.taskDefinition])).toEqual([
+      ["tracker-staging-api", taskDefinitionArn(env, "api", 5)],
+      ["tracker-staging-frontend", taskDefinitionArn(env, "frontend", 5)],
+    ]);
+    expect(lines.filter((l) => l.includes("unchanged since the baseline"))).toHaveLength(6);
+  });
+
+  it("CD-4: refuses a baseline of another environment", async () => {
+    const code = await rollbackCommand(["--env", "staging", "--baseline", "b.json"], deps, () =>
+      JSON.stringify({ environment: "production", cluster: "x", services: {}, missing: {} }),
+    );
+    expect(code).toBe(1);
+    expect(lines.at(-1)).toMatch(/baseline snapshot is of production, not staging/);
+  });
+
+  it("CD-4: fails when a service has no earlier revision to go back to", async () => {
+    ecs.revisions.set(serviceResourceName(env.name, "anisette"), [5]);
+    rolloutsCompleteAfter(1);
+    const code = await rollbackCommand(["--env", "staging", "--service", "anisette,api"], deps);
+    expect(code).toBe(1);
+    expect(lines).toContain("  ERROR    anisette: no earlier ACTIVE revision of tracker-staging-anisette to go back to");
+    expect(ecs.updates.map((u) => u.service)).toEqual(["tracker-staging-api"]);
+  });
+
+  it("CD-4: the wait is bounded: a service that never settles times out and fails the command", async () => {
+    ecs.advance = () => undefined; // the rollout never completes
+    const code = await rollbackCommand(["--env", "staging", "--service", "api", "--timeout", "2m", "--poll", "30s"], deps);
+    expect(code).toBe(1);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2 * 60_000);
+    expect(lines.some((l) => /TIMED OUT api: 0\/1 running on tracker-staging-api:4, rollout IN_PROGRESS/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/Rollback INCOMPLETE: 0 stable, 0 failed, 1 timed out/);
+  });
+
+  it("CD-4: a rollback deployment that fails (circuit breaker) fails the command at once", async () => {
+    ecs.advance = (fake) => {
+      const api = fake.get("api");
+      if (api.deployments?.[0]?.rolloutState === "IN_PROGRESS") {
+        api.deployments[0].rolloutState = "FAILED";
+        api.deployments[0].rolloutStateReason = "tasks failed to start";
+      }
+    };
+    const code = await rollbackCommand(["--env", "staging", "--service", "api"], deps);
+    expect(code).toBe(1);
+    expect(clock.slept).toEqual([]);
+    expect(lines.some((l) => /FAILED api: deployment tracker-staging-api:4 FAILED: tasks failed to start/.test(l))).toBe(true);
+  });
+
+  it("CD-4: usage errors exit 2 and change nothing", async () => {
+    expect(await rollbackCommand(["--service", "api"], deps)).toBe(2);
+    expect(await rollbackCommand(["--env", "staging", "--service", "web"], deps)).toBe(2);
+    expect(await rollbackCommand(["--env", "staging", "--timeout", "soon"], deps)).toBe(2);
+    expect(ecs.updates).toEqual([]);
+  });
+});
+
+describe("image tags as deploy inputs", () => {
+  it("ECS-11: reads the tag each service's PRIMARY deployment runs, from the service's own container", async () => {
+    ecs.set("api", rollingOut(env, "api", 5, 6, T0));
+    const snapshot = await readImageSnapshot(ecs.client, env);
+    expect(snapshot.services.api).toEqual({
+      taskDefinition: taskDefinitionArn(env, "api", 6),
+      image: "802732539686.dkr.ecr.eu-central-1.amazonaws.com/tracker-staging/api:sha6",
+      imageTag: "sha6",
+    });
+    expect(snapshot.services.frontend?.imageTag).toBe("sha5");
+    expect(snapshot.missing).toEqual({});
+  });
+
+  it("ECS-11: prints TF_VAR_<imageTagVariableName> lines, new tags overriding running ones", async () => {
+    ecs.services.delete(serviceResourceName(env.name, "anisette"));
+    const snapshot = await readImageSnapshot(ecs.client, env);
+    expect(snapshot.missing.anisette).toMatch(/not found in cluster/);
+    const tags = mergeImageTags(snapshot, parseTagOverrides("api=3f2c1ab, anisette=v3.1.0"));
+    const lines = formatTerraformVariables(tags).split("\n");
+    expect(lines).toHaveLength(SERVICE_NAMES.length);
+    expect(lines[0]).toBe(`TF_VAR_${imageTagVariableName("api")}=3f2c1ab`);
+    expect(lines).toContain("TF_VAR_image_tag_tracker_fetcher=sha5");
+    expect(lines).toContain("TF_VAR_image_tag_anisette=v3.1.0");
+  });
+
+  it("ECS-11: a first deploy (no cluster yet) reports every service as missing instead of failing", async () => {
+    ecs.clusterMissing = true;
+    const snapshot = await readImageSnapshot(ecs.client, env);
+    expect(Object.keys(snapshot.services)).toEqual([]);
+    expect(Object.keys(snapshot.missing)).toEqual([...SERVICE_NAMES]);
+  });
+
+  it("ECS-11: overrides accept JSON or service=tag lists and reject unknown services, `latest` and injection", () => {
+    expect(parseTagOverrides('{"api":"abc123","frontend":"def456"}')).toEqual({ api: "abc123", frontend: "def456" });
+    expect(parseTagOverrides("api=abc123\nadmin=x.1")).toEqual({ api: "abc123", admin: "x.1" });
+    expect(parseTagOverrides("  ")).toEqual({});
+    expect(() => parseTagOverrides("web=abc")).toThrow(/unknown service "web"/);
+    expect(() => parseTagOverrides("api=latest")).toThrow(/"latest" is not a deployable tag/);
+    expect(() => parseTagOverrides('{"api":"abc\\nTF_VAR_x=1"}')).toThrow(/not a valid image tag/);
+    expect(() => parseTagOverrides('{"api":1}')).toThrow(/must be a string/);
+    expect(() => parseTagOverrides("api")).toThrow(/not service=tag/);
+  });
+});

@@ -1,0 +1,291 @@
+/**
+ * CD-3: the smoke test of a deployed environment, against ECS/ELB client mocks and a local HTTPS
+ * server with a certificate made here by the openssl CLI (trusted only through the test's CA).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  type TargetHealthDescription,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { PRODUCTION, STAGING } from "../src/config/environments";
+import { resourceName, serviceResourceName } from "../src/config/naming";
+import { SERVICE_CATALOG } from "../src/config/service-catalog";
+import {
+  createHttpsGet,
+  formatReport,
+  publicEndpoints,
+  runSmokeChecks,
+  smokeCommand,
+  type CheckResult,
+  type Endpoint,
+  type SmokeDependencies,
+} from "../scripts/lib/smoke";
+import { FakeEcs, fakeClock, rollingOut, settledService, T0, taskDefinitionArn } from "./support/fake-ecs";
+
+const env = STAGING;
+let dir: string;
+let ca: Buffer;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "smoke-test-"));
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1",
+    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+  ], { stdio: "pipe" });
+  ca = readFileSync(join(dir, "cert.pem"));
+  server = createServer({ key: readFileSync(join(dir, "key.pem")), cert: ca }, (req, res) => {
+    if (req.url === "/health" || req.url === "/healthz") res.writeHead(200).end("ok");
+    else if (req.url === "/unhealthy") res.writeHead(503).end("down");
+    else if (req.url === "/moved") res.writeHead(301, { location: "/elsewhere" }).end();
+    else if (req.url === "/hang") return; // never answers
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The local server plays the three public hostnames. */
+const endpoints = (paths: Partial<Record<"api" | "frontend" | "admin", string>> = {}): Endpoint[] => [
+  { service: "api", url: `${base}${paths.api ?? "/health"}` },
+  { service: "frontend", url: `${base}${paths.frontend ?? "/healthz"}` },
+  { service: "admin", url: `${base}${paths.admin ?? "/healthz"}` },
+];
+
+const TARGET_GROUPS = ["tracker-staging-api", "tracker-staging-frontend", "tracker-staging-admin"];
+const healthyTarget = (id: string): TargetHealthDescription => ({
+  Target: { Id: id, Port: 8000 },
+  TargetHealth: { State: "healthy" },
+});
+
+let ecs: FakeEcs;
+let elb: ElasticLoadBalancingV2Client;
+let elbMock: AwsClientStub<ElasticLoadBalancingV2Client>;
+let targets: Map<string, TargetHealthDescription[]>;
+let lines: string[];
+
+function deps(overrides: Partial<SmokeDependencies> = {}): SmokeDependencies {
+  return { ecs: ecs.client, elb, http: createHttpsGet({ ca }), clock: fakeClock(), log: (l) => lines.push(l), ...overrides };
+}
+
+const run = (overrides: Partial<Parameters<typeof runSmokeChecks>[1]> = {}, d = deps()) =>
+  runSmokeChecks(d, { environment: env, endpoints: endpoints(), httpTimeoutMs: 2000, httpAttempts: 1, ...overrides });
+
+const failures = (results: readonly CheckResult[]) => results.filter((r) => !r.ok);
+
+beforeEach(() => {
+  lines = [];
+  ecs = FakeEcs.healthy(env);
+  elb = new ElasticLoadBalancingV2Client({ region: env.region, credentials: { accessKeyId: "t", secretAccessKey: "t" } });
+  elbMock = mockClient(elb);
+  targets = new Map(TARGET_GROUPS.map((name) => [`arn:tg/${name}`, [healthyTarget(`10.42.16.${name.length}`)]]));
+  elbMock.on(DescribeLoadBalancersCommand).callsFake((input: { Names?: string[] }) => {
+    if (input.Names?.[0] !== resourceName(env.name, "alb")) {
+      const err = new Error(`One or more load balancers not found`);
+      err.name = "LoadBalancerNotFoundException";
+      throw err;
+    }
+    return { LoadBalancers: [{ LoadBalancerArn: "arn:alb/tracker-staging-alb", LoadBalancerName: input.Names[0] }] };
+  });
+  elbMock.on(DescribeTargetGroupsCommand).callsFake(() => ({
+    TargetGroups: [...targets.keys()].map((arn) => ({ TargetGroupArn: arn, TargetGroupName: arn.split("/").pop() })),
+  }));
+  elbMock.on(DescribeTargetHealthCommand).callsFake((input: { TargetGroupArn?: string }) => ({
+    TargetHealthDescriptions: targets.get(input.TargetGroupArn ?? "") ?? [],
+  }));
+});
+
+describe("smoke test", () => {
+  it("CD-3: probes each public hostname on its catalog health path over HTTPS", () => {
+    expect(publicEndpoints(STAGING)).toEqual([
+      { service: "api", url: "https://api.tracker.staging.glimpse.technology/health" },
+      { service: "frontend", url: "https://tracker.staging.glimpse.technology/healthz" },
+      { service: "admin", url: "https://admin.tracker.staging.glimpse.technology/healthz" },
+    ]);
+    expect(publicEndpoints(PRODUCTION).map((e) => e.url)).toContain("https://api.tracker.glimpse.technology/health");
+  });
+
+  it("CD-3: a healthy environment passes every check, one line per check", async () => {
+    const results = await run();
+    expect(failures(results)).toEqual([]);
+    const publicWeb = SERVICE_CATALOG.filter((s) => s.kind === "public-web").length;
+    const others = SERVICE_CATALOG.length - publicWeb;
+    expect(results.filter((r) => r.kind === "http")).toHaveLength(publicWeb);
+    expect(results.filter((r) => r.kind === "service")).toHaveLength(SERVICE_CATALOG.length);
+    expect(results.filter((r) => r.kind === "target-group")).toHaveLength(TARGET_GROUPS.length);
+    expect(results.filter((r) => r.kind === "task-health")).toHaveLength(others);
+    const report = formatReport(env, results).split("\n");
+    expect(report).toHaveLength(results.length + 2);
+    expect(report.slice(1, -1).every((l) => l.startsWith("PASS  "))).toBe(true);
+    expect(report.at(-1)).toBe(`Smoke test of staging: all ${results.length} checks passed.`);
+    expect(report.find((l) => l.includes("service api"))).toMatch(/1\/1 running on tracker-staging-api:5/);
+  });
+
+  it("CD-3: a non-2xx answer fails the hostname check with the status", async () => {
+    const results = await run({ endpoints: endpoints({ api: "/unhealthy", admin: "/moved" }) });
+    expect(failures(results).map((r) => `${r.kind} ${r.name}`)).toEqual(["http api", "http admin"]);
+    expect(failures(results)[0]!.detail).toMatch(/-> 503, expected 2xx/);
+    expect(failures(results)[1]!.detail).toMatch(/-> 301/);
+  });
+
+  it("CD-3: a hostname that does not answer in time fails, and the wait is bounded", async () => {
+    const started = Date.now();
+    const results = await run({ endpoints: endpoints({ frontend: "/hang" }), httpTimeoutMs: 300 });
+    expect(Date.now() - started).toBeLessThan(3000);
+    const [failed] = failures(results);
+    expect(failed).toMatchObject({ kind: "http", name: "frontend" });
+    expect(failed!.detail).toMatch(/timed out after/);
+  });
+
+  it("CD-3: retries a failing hostname before failing, pausing between attempts", async () => {
+    const clock = fakeClock();
+    const results = await run(
+      { endpoints: endpoints({ api: "/unhealthy" }), httpAttempts: 3, httpRetryDelayMs: 5000 },
+      deps({ clock }),
+    );
+    expect(failures(results)[0]!.detail).toMatch(/after 3 attempts/);
+    expect(clock.slept).toEqual([5000, 5000]);
+  });
+
+  it("CD-3: certificates are verified (an untrusted certificate fails)", async () => {
+    const results = await run({}, deps({ http: createHttpsGet() }));
+    expect(failures(results).filter((r) => r.kind === "http")).toHaveLength(3);
+    expect(failures(results)[0]!.detail).toMatch(/certificate/i);
+  });
+
+  it("CD-3: fails a service whose running count differs from its desired count", async () => {
+    ecs.set("api", { ...settledService(env, "api", 5, 2), runningCount: 1 });
+    const [failed, ...rest] = failures(await run());
+    expect(rest).toEqual([]);
+    expect(failed).toMatchObject({ kind: "service", name: "api" });
+    expect(failed!.detail).toMatch(/1\/2 tasks running/);
+  });
+
+  it("CD-3: fails a service with a FAILED deployment (circuit breaker)", async () => {
+    const service = settledService(env, "tracker-fetcher", 5);
+    service.deployments!.push({
+      status: "ACTIVE",
+      taskDefinition: taskDefinitionArn(env, "tracker-fetcher", 6),
+      rolloutState: "FAILED",
+      rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start.",
+    });
+    ecs.set("tracker-fetcher", service);
+    const failed = failures(await run()).find((r) => r.kind === "service");
+    expect(failed?.name).toBe("tracker-fetcher");
+    expect(failed?.detail).toMatch(/tracker-staging-tracker-fetcher:6 FAILED: ECS deployment circuit breaker/);
+  });
+
+  it("CD-3: reports a rollout that has been in progress too long as stuck", async () => {
+    ecs.set("frontend", rollingOut(env, "frontend", 5, 6, T0 - 40 * 60_000));
+    ecs.revisions.set(serviceResourceName(env.name, "frontend"), [6, 5, 4]);
+    const failed = failures(await run({ stuckAfterMs: 15 * 60_000 })).find((r) => r.kind === "service");
+    expect(failed?.name).toBe("frontend");
+    expect(failed?.detail).toMatch(/stuck: rollout to tracker-staging-frontend:6 in progress for 40m00s/);
+  });
+
+  it("CD-3: fails a service that runs an older revision than the latest one (rolled back)", async () => {
+    ecs.revisions.set(serviceResourceName(env.name, "admin"), [6, 5, 4]);
+    const failed = failures(await run()).find((r) => r.kind === "service");
+    expect(failed?.name).toBe("admin");
+    expect(failed?.detail).toMatch(/runs revision 5 but the latest registered revision is 6/);
+  });
+
+  it("CD-3: fails a service that does not exist", async () => {
+    ecs.services.delete(serviceResourceName(env.name, "notification-service"));
+    const failed = failures(await run()).filter((r) => r.kind === "service");
+    expect(failed.map((r) => r.name)).toEqual(["notification-service"]);
+    expect(failed[0]!.detail).toMatch(/not found in cluster tracker-staging-cluster/);
+  });
+
+  it("CD-3: fails a target group with an unhealthy target, and one with no targets", async () => {
+    targets.set("arn:tg/tracker-staging-api", [
+      healthyTarget("10.42.16.10"),
+      { Target: { Id: "10.42.32.11", Port: 8000 }, TargetHealth: { State: "unhealthy", Reason: "Target.ResponseCodeMismatch" } },
+    ]);
+    targets.set("arn:tg/tracker-staging-admin", []);
+    const failed = failures(await run());
+    expect(failed.map((r) => `${r.kind} ${r.name}`)).toEqual(["target-group tracker-staging-api", "target-group tracker-staging-admin"]);
+    expect(failed[0]!.detail).toMatch(/1\/2 targets not healthy: 10.42.32.11:8000 unhealthy \(Target.ResponseCodeMismatch\)/);
+    expect(failed[1]!.detail).toBe("no registered targets");
+  });
+
+  it("CD-3: fails when the environment's load balancer cannot be found", async () => {
+    elbMock.on(DescribeLoadBalancersCommand).rejects(Object.assign(new Error("not found"), { name: "LoadBalancerNotFoundException" }));
+    const failed = failures(await run());
+    expect(failed).toEqual([
+      expect.objectContaining({ kind: "target-group", name: "tracker-staging-alb", detail: expect.stringMatching(/not found/) }),
+    ]);
+  });
+
+  it("CD-3: fails a worker whose latest task is not HEALTHY, even when an older one is", async () => {
+    const resource = serviceResourceName(env.name, "unified-geofence");
+    ecs.tasks.set(resource, [
+      { taskArn: "arn:task/old", lastStatus: "RUNNING", healthStatus: "HEALTHY", startedAt: new Date(T0 - 60 * 60_000) },
+      { taskArn: "arn:task/new", lastStatus: "RUNNING", healthStatus: "UNHEALTHY", startedAt: new Date(T0 - 60_000) },
+    ]);
+    ecs.tasks.set(serviceResourceName(env.name, "anisette"), []);
+    const failed = failures(await run());
+    expect(failed.map((r) => `${r.kind} ${r.name}`)).toEqual(["task-health unified-geofence", "task-health anisette"]);
+    expect(failed[0]!.detail).toMatch(/latest task new .* health UNHEALTHY/);
+    expect(failed[1]!.detail).toBe("no running task");
+  });
+
+  it("CD-3: an AWS error (e.g. no credentials) is reported as such, not as a missing load balancer", async () => {
+    elbMock.on(DescribeLoadBalancersCommand).rejects(Object.assign(new Error("Could not load credentials"), { name: "CredentialsProviderError" }));
+    const [failed] = failures(await run());
+    expect(failed).toMatchObject({ kind: "target-group", name: "(all)", detail: "check could not run: Could not load credentials" });
+  });
+
+  it("CD-3: an AWS error becomes a FAIL line instead of a crash", async () => {
+    ecs.clusterMissing = true;
+    const failed = failures(await run());
+    expect(failed.some((r) => r.kind === "service" && /cluster tracker-staging-cluster not found/.test(r.detail))).toBe(true);
+    expect(failed.some((r) => r.kind === "task-health" && /could not run/.test(r.detail))).toBe(true);
+  });
+
+  it("CD-3: --wait lets a rollout in progress settle first (bounded, fake clock)", async () => {
+    ecs.set("api", rollingOut(env, "api", 5, 6, T0));
+    ecs.revisions.set(serviceResourceName(env.name, "api"), [6, 5]);
+    ecs.advance = (fake) => {
+      if (fake.describeCalls === 3) fake.set("api", settledService(env, "api", 6));
+    };
+    const clock = fakeClock();
+    const results = await run({ waitForStableMs: 10 * 60_000, pollMs: 15_000 }, deps({ clock }));
+    expect(failures(results)).toEqual([]);
+    expect(clock.slept).toEqual([15_000, 15_000]);
+    expect(lines.some((l) => /api: 0\/1 running on tracker-staging-api:6, rollout IN_PROGRESS/.test(l))).toBe(true);
+  });
+
+  it("CD-3: the command exits 0 when healthy, 1 on any failure, 2 on a usage error", async () => {
+    const make = () => deps();
+    // The command probes the real hostnames; route them to the local server.
+    const local = createHttpsGet({ ca });
+    const toLocal = (url: string, t: number) => local(`${base}${new URL(url).pathname}`, t);
+    expect(await smokeCommand(["--env", "staging", "--attempts", "1"], () => deps({ http: toLocal }))).toBe(0);
+    expect(lines.at(-1)).toMatch(/all \d+ checks passed/);
+    ecs.set("admin", { ...settledService(env, "admin", 5), runningCount: 0 });
+    expect(await smokeCommand(["--env", "staging", "--attempts", "1"], () => deps({ http: toLocal }))).toBe(1);
+    expect(lines.at(-1)).toMatch(/1 of \d+ checks FAILED/);
+    expect(lines.at(-1)).toMatch(/^FAIL  service admin\s+0\/1 tasks running/m);
+    expect(await smokeCommand(["--env", "qa"], make)).toBe(2);
+    expect(await smokeCommand(["--env", "staging", "--bogus"], make)).toBe(2);
+  });
+});

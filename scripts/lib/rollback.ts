@@ -1,0 +1,292 @@
+/**
+ * On-demand rollback (CD-4): put services back on the task definition revision they ran before the
+ * current one, then wait (bounded) until they are stable. A library with injected clients and
+ * clock; `scripts/rollback.ts` is the command around it.
+ *
+ * The target of each service, in order of preference:
+ * 1. a baseline snapshot (the deploy workflow records one before `cdktf deploy`): the revision the
+ *    service ran then; services that still run it are left alone;
+ * 2. a rollout in progress: the revision of the deployment being replaced (unless ECS is itself
+ *    rolling back to an older revision right now: then the service is left alone);
+ * 3. otherwise the newest ACTIVE revision of the family below the current one, but only when the
+ *    service runs the family's latest revision. A service already on an older revision has been
+ *    rolled back (by the circuit breaker, an alarm or this command) and is left alone, so running
+ *    the command twice does not walk back two releases.
+ *
+ * Requires old revisions to stay ACTIVE (Terraform `skip_destroy` on the task definitions): ECS
+ * refuses to move a service to an INACTIVE revision.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { UpdateServiceCommand, type ECSClient } from "@aws-sdk/client-ecs";
+import { clusterName, serviceResourceName } from "../../src/config/naming";
+import type { EnvironmentDefinition, ServiceName } from "../../src/config/types";
+import {
+  describeEnvironmentServices,
+  describeTaskDefinition,
+  imageTagOf,
+  intendedTaskDefinition,
+  listActiveRevisions,
+  mainContainerImage,
+  parseTaskDefinitionArn,
+  shortTaskDefinition,
+  waitForStable,
+  type TaskDefinitionRef,
+} from "./ecs";
+import type { ImageSnapshot } from "./image-tags";
+import { exitCodeOf } from "./command";
+import { environmentByName, formatDuration, parseDuration, selectServices, type Clock, type Log } from "./runtime";
+
+export type RollbackAction = "rollback" | "skip" | "error";
+
+export interface RollbackStep {
+  readonly service: ServiceName;
+  readonly action: RollbackAction;
+  readonly current?: TaskDefinitionRef;
+  readonly target?: TaskDefinitionRef;
+  /** Image tags, for the report. */
+  readonly currentTag?: string;
+  readonly targetTag?: string;
+  readonly reason: string;
+}
+
+export interface RollbackDependencies {
+  readonly ecs: ECSClient;
+  readonly clock: Clock;
+  readonly log: Log;
+}
+
+export interface RollbackOptions {
+  readonly environment: EnvironmentDefinition;
+  readonly services: readonly ServiceName[];
+  /** Print the plan and change nothing. */
+  readonly dryRun: boolean;
+  /** The snapshot taken before the deploy being undone. @default - previous ACTIVE revision */
+  readonly baseline?: ImageSnapshot;
+  /** @default 900000 (15 min) */
+  readonly timeoutMs?: number;
+  /** @default 15000 */
+  readonly pollMs?: number;
+}
+
+export interface RollbackResult {
+  readonly ok: boolean;
+  readonly steps: readonly RollbackStep[];
+}
+
+async function tagOf(ecs: ECSClient, arn: string, service: ServiceName): Promise<string | undefined> {
+  try {
+    const td = await describeTaskDefinition(ecs, arn);
+    const image = td ? mainContainerImage(td, service) : undefined;
+    return image ? (imageTagOf(image) ?? image) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decides, without changing anything, what the rollback does to each service. */
+export async function planRollback(
+  ecs: ECSClient,
+  env: EnvironmentDefinition,
+  services: readonly ServiceName[],
+  baseline?: ImageSnapshot,
+): Promise<RollbackStep[]> {
+  if (baseline && baseline.environment !== env.name) {
+    throw new Error(`the baseline snapshot is of ${baseline.environment}, not ${env.name}`);
+  }
+  const cluster = clusterName(env.name);
+  const { found, missing } = await describeEnvironmentServices(ecs, env.name, cluster, services);
+  const steps: RollbackStep[] = [];
+  for (const service of services) {
+    const described = found.get(service);
+    const currentArn = described ? intendedTaskDefinition(described) : undefined;
+    if (!described || !currentArn) {
+      steps.push({ service, action: "error", reason: missing.get(service) ?? "service has no task definition" });
+      continue;
+    }
+    const current = parseTaskDefinitionArn(currentArn);
+    const family = serviceResourceName(env.name, service);
+    let target: TaskDefinitionRef | undefined;
+    let reason: string;
+    if (baseline) {
+      const before = baseline.services[service]?.taskDefinition;
+      if (!before) {
+        steps.push({ service, action: "skip", current, reason: "not in the baseline snapshot (new service?); left as is" });
+        continue;
+      }
+      if (before === currentArn) {
+        steps.push({ service, action: "skip", current, reason: "unchanged since the baseline" });
+        continue;
+      }
+      target = parseTaskDefinitionArn(before);
+      reason = "back to the revision recorded before the deploy";
+    } else {
+      const replacing = (described.deployments ?? []).find(
+        (d) => d.status !== "PRIMARY" && d.taskDefinition && d.taskDefinition !== currentArn,
+      );
+      const replaced = replacing?.taskDefinition ? parseTaskDefinitionArn(replacing.taskDefinition) : undefined;
+      if (replaced && replaced.revision > current.revision) {
+        // The PRIMARY deployment is already the older revision: ECS (circuit breaker or alarm) is
+        // rolling back right now. Going "back" from it would mean moving to the failed revision.
+        steps.push({
+          service,
+          action: "skip",
+          current,
+          reason: `a rollback to ${shortTaskDefinition(currentArn)} is already in progress (from ${shortTaskDefinition(replaced.arn)})`,
+        });
+        continue;
+      }
+      if (replaced) {
+        target = replaced;
+        reason = "a rollout is in progress: back to the revision it replaces";
+      } else {
+        const revisions = await listActiveRevisions(ecs, family);
+        const latest = revisions[0];
+        if (latest && current.family === family && current.revision < latest.revision) {
+          steps.push({
+            service,
+            action: "skip",
+            current,
+            reason: `already on ${shortTaskDefinition(currentArn)}, older than the latest ${shortTaskDefinition(latest.arn)} (already rolled back)`,
+          });
+          continue;
+        }
+        target = revisions.find((r) => r.revision < current.revision);
+        if (!target) {
+          steps.push({ service, action: "error", current, reason: `no earlier ACTIVE revision of ${family} to go back to` });
+          continue;
+        }
+        reason = "back to the previous ACTIVE revision";
+      }
+    }
+    const [currentTag, targetTag] = await Promise.all([tagOf(ecs, current.arn, service), tagOf(ecs, target.arn, service)]);
+    steps.push({ service, action: "rollback", current, target, currentTag, targetTag, reason });
+  }
+  return steps;
+}
+
+export function describeStep(step: RollbackStep): string {
+  const from = step.current ? `${step.current.family}:${step.current.revision}` : "?";
+  switch (step.action) {
+    case "rollback": {
+      const tags = step.currentTag || step.targetTag ? ` (image ${step.currentTag ?? "?"} -> ${step.targetTag ?? "?"})` : "";
+      return `ROLLBACK ${step.service}: ${from} -> ${step.target!.family}:${step.target!.revision}${tags}; ${step.reason}`;
+    }
+    case "skip":
+      return `SKIP     ${step.service}: ${step.reason}`;
+    case "error":
+      return `ERROR    ${step.service}: ${step.reason}`;
+  }
+}
+
+/** Plans, prints, and (unless dry-run) applies the rollback and waits until the services are stable. */
+export async function runRollback(deps: RollbackDependencies, options: RollbackOptions): Promise<RollbackResult> {
+  const { ecs, log } = deps;
+  const env = options.environment;
+  const cluster = clusterName(env.name);
+  const source = options.baseline ? "the baseline snapshot" : "each family's previous ACTIVE revision";
+  log(`Rollback of ${env.name} (cluster ${cluster}) using ${source}${options.dryRun ? " [dry run: nothing will change]" : ""}`);
+  const steps = await planRollback(ecs, env, options.services, options.baseline);
+  for (const step of steps) log(`  ${describeStep(step)}`);
+  const errors = steps.filter((s) => s.action === "error");
+  const rollbacks = steps.filter((s) => s.action === "rollback");
+  if (options.dryRun) {
+    log(`Dry run: would roll back ${rollbacks.length} service(s); ${errors.length} error(s). Nothing was changed.`);
+    return { ok: errors.length === 0, steps };
+  }
+  if (rollbacks.length === 0) {
+    log(errors.length === 0 ? "Nothing to roll back." : "Nothing rolled back; see the errors above.");
+    return { ok: errors.length === 0, steps };
+  }
+  const updateFailures: string[] = [];
+  for (const step of rollbacks) {
+    try {
+      await ecs.send(
+        new UpdateServiceCommand({
+          cluster,
+          service: serviceResourceName(env.name, step.service),
+          taskDefinition: step.target!.arn,
+        }),
+      );
+      log(`  updated ${step.service} to ${shortTaskDefinition(step.target!.arn)}`);
+    } catch (err) {
+      updateFailures.push(step.service);
+      log(`  FAILED to update ${step.service}: ${(err as Error).message}`);
+    }
+  }
+  const updated = rollbacks.filter((s) => !updateFailures.includes(s.service));
+  const timeoutMs = options.timeoutMs ?? 15 * 60_000;
+  log(`Waiting up to ${formatDuration(timeoutMs)} for ${updated.length} service(s) to become stable...`);
+  const waited = await waitForStable(
+    ecs,
+    env.name,
+    cluster,
+    updated.map((s) => s.service),
+    {
+      timeoutMs,
+      pollMs: options.pollMs ?? 15_000,
+      clock: deps.clock,
+      log,
+      expected: new Map(updated.map((s) => [s.service, s.target!.arn] as const)),
+    },
+  );
+  for (const [service, reason] of waited.failed) log(`  FAILED ${service}: ${reason}`);
+  for (const [service, detail] of waited.timedOut) log(`  TIMED OUT ${service}: ${detail}`);
+  const ok = errors.length === 0 && updateFailures.length === 0 && waited.failed.size === 0 && waited.timedOut.size === 0;
+  log(
+    ok
+      ? `Rollback complete: ${waited.stable.length} service(s) stable on their previous revision.`
+      : `Rollback INCOMPLETE: ${waited.stable.length} stable, ${waited.failed.size + updateFailures.length} failed, ${waited.timedOut.size} timed out, ${errors.length} could not be planned.`,
+  );
+  if (ok) {
+    log(
+      "Note: the next `cdktf deploy` registers a new revision from the code. The deploy workflow reads the image tags " +
+        "from the running services, so it keeps these images unless it is given new tags.",
+    );
+  }
+  return { ok, steps };
+}
+
+/**
+ * The `rollback` command: parses `argv`, runs the rollback with `deps(env)`; returns the exit code
+ * (0 done or nothing to do, 1 something not rolled back or not stable in time, 2 usage error).
+ */
+export function rollbackCommand(
+  argv: readonly string[],
+  deps: (env: EnvironmentDefinition) => RollbackDependencies,
+  readFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
+): Promise<number> {
+  let log: Log = (line) => console.error(line);
+  return exitCodeOf(
+    "rollback",
+    async () => {
+      const { values } = parseArgs({
+        args: [...argv],
+        options: {
+          env: { type: "string" },
+          service: { type: "string", multiple: true },
+          "dry-run": { type: "boolean", default: false },
+          baseline: { type: "string" },
+          timeout: { type: "string" },
+          poll: { type: "string" },
+        },
+        strict: true,
+      });
+      const environment = environmentByName(values.env);
+      const services = selectServices(values.service);
+      const baseline = values.baseline ? (JSON.parse(readFile(values.baseline)) as ImageSnapshot) : undefined;
+      const dependencies = deps(environment);
+      log = dependencies.log;
+      const result = await runRollback(dependencies, {
+        environment,
+        services,
+        dryRun: values["dry-run"] ?? false,
+        baseline,
+        timeoutMs: parseDuration(values.timeout, 15 * 60_000, "--timeout"),
+        pollMs: parseDuration(values.poll, 15_000, "--poll"),
+      });
+      return result.ok ? 0 : 1;
+    },
+    (line) => log(line),
+  );
+}
