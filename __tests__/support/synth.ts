@@ -4,7 +4,8 @@
  */
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { TrackerStack } from "../../stacks/tracker-stack";
-import { Testing } from "../../src/cdktf";
+import { TerraformStack, Testing } from "../../src/cdktf";
+import { awsProvider } from "../../stacks/providers";
 import { ENVIRONMENTS, PROJECT_DEFINITION } from "../../src/config/environments";
 import type { EnvironmentDefinition, EnvironmentName } from "../../src/config/types";
 
@@ -73,4 +74,12 @@ export function referenceOf(type: string, name: string, attribute: string): stri
 export function referencedAddresses(expression: unknown): string[] {
   const text = typeof expression === "string" ? expression : JSON.stringify(expression);
   return [...text.matchAll(/\$\{(?:data\.)?([a-z0-9_]+\.[A-Za-z0-9_-]+)\.[a-z0-9_.[\]"*]+\}/g)].map((m) => m[1]!);
+}
+
+/** A bare stack with the environment's AWS provider holding what `build` adds, synthesized once: for construct tests. */
+export function synthConstructs(env: EnvironmentDefinition, build: (stack: TerraformStack) => void): SynthesizedStack {
+  const stack = new TerraformStack(Testing.app(), `constructs-${env.name}`);
+  awsProvider(stack, env);
+  build(stack);
+  return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
 }

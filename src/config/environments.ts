@@ -6,7 +6,7 @@
  * Values marked "confirm" are facts about the AWS accounts that the platform team must check
  * against the consoles before the first deploy; the README's configuration reference lists them.
  */
-import type { EnvironmentDefinition, ProjectDefinition, ServiceSizing } from "./types";
+import type { AuthTokenSettings, EnvironmentDefinition, ProjectDefinition, ServiceSizing } from "./types";
 
 export const PROJECT_DEFINITION: ProjectDefinition = {
   name: "tracker",
@@ -24,6 +24,9 @@ const DATABASE_VERSIONS = {
   postgis: "3.5",
   valkey: "8.0",
 } as const;
+
+/** The API's token settings; the same in both environments (CFG-2). */
+const AUTH_TOKENS: AuthTokenSettings = { accessTokenExpireMinutes: 30, refreshTokenExpireDays: 7, algorithm: "HS256" };
 
 const small: ServiceSizing = { cpu: 256, memory: 512, desiredCount: 1 };
 
@@ -75,6 +78,7 @@ export const STAGING: EnvironmentDefinition = {
     databaseUser: "tracker",
   },
   imagesKept: 30,
+  authTokens: AUTH_TOKENS,
   // confirm: whether another project in the shared account already created GitHub's OIDC provider.
   ci: { githubOidcProvider: "create", deployFrom: ["main-branch", "github-environment"] },
 };
@@ -146,6 +150,7 @@ export const PRODUCTION: EnvironmentDefinition = {
     },
   },
   imagesKept: 100,
+  authTokens: AUTH_TOKENS,
   ci: { githubOidcProvider: "create", deployFrom: ["github-environment"] },
 };
 

@@ -169,8 +169,18 @@ export interface EnvironmentDefinition {
   readonly dataPlane: DataPlaneDefinition;
   /** ECR lifecycle: how many images each repository keeps (ECR-1). */
   readonly imagesKept: number;
+  /** The API's token settings, published in Parameter Store (CFG-2). */
+  readonly authTokens: AuthTokenSettings;
   /** CI access to this account (ACC-4). */
   readonly ci: CiDefinition;
+}
+
+/** How the API signs and expires its tokens (CFG-2: `access-token-expire-minutes`, ...). */
+export interface AuthTokenSettings {
+  readonly accessTokenExpireMinutes: number;
+  readonly refreshTokenExpireDays: number;
+  /** The JWT signing algorithm; `secret-key` is an HMAC key, so an HS* algorithm. */
+  readonly algorithm: "HS256" | "HS384" | "HS512";
 }
 
 export interface CiDefinition {

@@ -1,0 +1,156 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { PRODUCTION, STAGING } from "../src/config/environments";
+import type { EnvironmentDefinition, ParameterName } from "../src/config/types";
+import { EnvironmentKey } from "../src/encryption/environment-key";
+import { RuntimeParameters } from "../src/runtime-config/parameters";
+import { EPHEMERAL_RANDOM_PASSWORD, RuntimeSecrets } from "../src/runtime-config/secrets";
+import { renderServiceVariables } from "../scripts/lib/service-variables";
+import { only, referenceOf, resources, synthConstructs, type SynthesizedStack } from "./support/synth";
+
+interface Built {
+  readonly json: SynthesizedStack;
+  readonly text: string;
+  readonly secrets: RuntimeSecrets;
+  readonly parameters: RuntimeParameters;
+}
+
+function build(env: EnvironmentDefinition): Built {
+  let secrets!: RuntimeSecrets;
+  let parameters!: RuntimeParameters;
+  const json = synthConstructs(env, (stack) => {
+    const key = new EnvironmentKey(stack, "key", { environment: env });
+    secrets = new RuntimeSecrets(stack, "secrets", { environment: env.name, kmsKeyArn: key.arn });
+    parameters = new RuntimeParameters(stack, "parameters", { environment: env });
+  });
+  return { json, text: JSON.stringify(json), secrets, parameters };
+}
+
+// Synthesized once per environment for the whole file.
+const built = { staging: build(STAGING), production: build(PRODUCTION) };
+
+const EXPECTED_PARAMETERS: Record<"staging" | "production", Record<ParameterName, string>> = {
+  staging: {
+    "api-url": "https://api.tracker.staging.glimpse.technology",
+    "postgres-host": "db.staging.tracker.internal",
+    "postgres-port": "5432",
+    "postgres-db": "tracker",
+    "postgres-user": "tracker",
+    "redis-host": "redis.staging.tracker.internal",
+    "redis-port": "6379",
+    "redis-tls": "true",
+    "redis-cluster": "false",
+    "access-token-expire-minutes": "30",
+    "refresh-token-expire-days": "7",
+    algorithm: "HS256",
+    "anisette-url": "http://anisette-v3.staging.tracker.internal:6969",
+  },
+  production: {
+    "api-url": "https://api.tracker.glimpse.technology",
+    // PRD-2: production publishes its external endpoints themselves (TLS hostname verification).
+    "postgres-host": "patroni.tracker-production.internal",
+    "postgres-port": "5432",
+    "postgres-db": "tracker",
+    "postgres-user": "tracker",
+    "redis-host": "clustercfg.tracker-production.memorydb.eu-central-1.amazonaws.com",
+    "redis-port": "6379",
+    "redis-tls": "true",
+    "redis-cluster": "true",
+    "access-token-expire-minutes": "30",
+    "refresh-token-expire-days": "7",
+    algorithm: "HS256",
+    "anisette-url": "http://anisette-v3.production.tracker.internal:6969",
+  },
+};
+
+describe.each(["staging", "production"] as const)("runtime configuration (%s)", (envName) => {
+  const { json, text, secrets, parameters } = built[envName];
+  const [keyName] = only(json, KmsKey.tfResourceType);
+  const keyArn = referenceOf(KmsKey.tfResourceType, keyName, "arn");
+
+  it("CFG-1: exactly the three secrets tracker/<env>/{postgres-password,secret-key,redis-password}", () => {
+    const names = resources(json, SecretsmanagerSecret.tfResourceType).map(([, s]) => s.name).sort();
+    expect(names).toEqual([
+      `tracker/${envName}/postgres-password`,
+      `tracker/${envName}/redis-password`,
+      `tracker/${envName}/secret-key`,
+    ]);
+    expect(Object.keys(secrets.secrets).sort()).toEqual(["postgres-password", "redis-password", "secret-key"]);
+    expect(secrets.secrets["secret-key"].name).toBe(`tracker/${envName}/secret-key`);
+  });
+
+  it("CFG-1: every secret is encrypted with the environment key, recoverable for 30 days, protected from destroy", () => {
+    for (const [, secret] of resources(json, SecretsmanagerSecret.tfResourceType)) {
+      expect(secret.kms_key_id).toBe(keyArn);
+      expect(secret.recovery_window_in_days).toBe(30);
+      expect(secret.lifecycle?.prevent_destroy).toBe(true);
+    }
+    expect(secrets.kmsKeyArn).toMatch(/^\$\{TfToken\[/);
+  });
+
+  it("CFG-1: no secret value in the synthesized JSON (no secret_string / secret_binary anywhere)", () => {
+    expect(text).not.toMatch(/"secret_string"/);
+    expect(text).not.toMatch(/"secret_binary"/);
+    expect(text).not.toMatch(/"value_wo"|"insecure_value"/);
+  });
+
+  it("CFG-1: each value is written once, write-only, from an ephemeral AWS-generated password of 40 letters and digits", () => {
+    const ephemeral = (json.ephemeral as Record<string, Record<string, Record<string, unknown>>>)[EPHEMERAL_RANDOM_PASSWORD]!;
+    expect(Object.keys(ephemeral)).toHaveLength(3);
+    for (const generator of Object.values(ephemeral)) {
+      expect(generator).toMatchObject({ password_length: 40, exclude_punctuation: true, include_space: false });
+    }
+    const versions = resources(json, SecretsmanagerSecretVersion.tfResourceType);
+    expect(versions).toHaveLength(3);
+    const secretAddresses = resources(json, SecretsmanagerSecret.tfResourceType).map(([n]) => referenceOf(SecretsmanagerSecret.tfResourceType, n, "id"));
+    const generatorRefs = Object.keys(ephemeral).map((n) => `\${ephemeral.${EPHEMERAL_RANDOM_PASSWORD}.${n}.random_password}`);
+    // Each version writes a different generator into a different secret.
+    expect(versions.map(([, v]) => v.secret_id).sort()).toEqual(secretAddresses.sort());
+    expect(versions.map(([, v]) => v.secret_string_wo).sort()).toEqual(generatorRefs.sort());
+    // A fixed version number: the new password each plan generates is not written again.
+    for (const [, version] of versions) expect(version.secret_string_wo_version).toBe(1);
+  });
+
+  it("CFG-2, PRD-2: one String parameter per name under /tracker/<env>/, with the values derived from the definition", () => {
+    const actual = Object.fromEntries(
+      resources(json, SsmParameter.tfResourceType).map(([, p]) => {
+        expect(p.type).toBe("String");
+        return [p.name, p.value];
+      }),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(EXPECTED_PARAMETERS[envName]).map(([short, value]) => [`/tracker/${envName}/${short}`, value]),
+    );
+    expect(actual).toEqual(expected);
+  });
+
+  it("CFG-2: the construct exposes every parameter's name and ARN", () => {
+    expect(Object.keys(parameters.parameters).sort()).toEqual(Object.keys(EXPECTED_PARAMETERS[envName]).sort());
+    expect(parameters.parameters["postgres-host"].name).toBe(`/tracker/${envName}/postgres-host`);
+    expect(parameters.parameters["postgres-host"].arn).toMatch(/^\$\{TfToken\[/);
+  });
+});
+
+describe("documented environment variables", () => {
+  it("CFG-3: docs/configuration-variables.md is the output of scripts/print-service-variables.ts", () => {
+    const doc = readFileSync(join(__dirname, "..", "docs", "configuration-variables.md"), "utf8");
+    const generated = doc.match(/<!-- BEGIN service-variables[^\n]*-->\n([\s\S]*)<!-- END service-variables -->/);
+    expect(generated, "the generated section's markers").not.toBeNull();
+    expect(generated![1]).toBe(renderServiceVariables());
+  });
+
+  it("CFG-3: every service's table lists exactly the secrets and parameters the catalog gives it", () => {
+    const text = renderServiceVariables();
+    const api = text.split("### ")[1]!;
+    expect(api).toContain("| `POSTGRES_PASSWORD` | Secrets Manager `tracker/<env>/postgres-password` |");
+    expect(api).toContain("| `POSTGRES_HOST` | Parameter Store `/tracker/<env>/postgres-host` | `db.staging.tracker.internal` |");
+    const frontend = text.split("### ")[2]!;
+    expect(frontend.startsWith("frontend")).toBe(true);
+    expect(frontend).not.toContain("POSTGRES");
+  });
+});
