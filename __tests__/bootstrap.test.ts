@@ -87,6 +87,30 @@ describe.each([
     expect(sub.values.join()).not.toMatch(/\*/);
   });
 
+  it("CD-5: the image push role trusts only the application repositories' main branch running this repository's build workflow", () => {
+    const [pushName, push] = role("ci-image-push");
+    const trust = document(stack, push.assume_role_policy).statement[0];
+    expect(trust.condition).toEqual(
+      expect.arrayContaining([
+        {
+          test: "StringEquals",
+          variable: "token.actions.githubusercontent.com:sub",
+          values: PROJECT_DEFINITION.applicationRepositories.map((app) => `repo:${app}:ref:refs/heads/main`),
+        },
+        {
+          test: "StringEquals",
+          variable: "token.actions.githubusercontent.com:job_workflow_ref",
+          values: [`${repo}/.github/workflows/build-image.yml@refs/heads/main`],
+        },
+      ]),
+    );
+    const [, policy] = resources(stack, "aws_iam_role_policy").find(([, p]) => p.role === `\${aws_iam_role.${pushName}.id}`)!;
+    const statements = document(stack, policy.policy).statement;
+    const pushStatement = statements.find((s: any) => s.actions.includes("ecr:PutImage"));
+    expect(pushStatement.resources).toEqual([`arn:aws:ecr:${env.region}:${env.accountId}:repository/tracker-${env.name}/*`]);
+    expect(statements.filter((s: any) => s.resources.includes("*")).flatMap((s: any) => s.actions)).toEqual(["ecr:GetAuthorizationToken"]);
+  });
+
   it("ACC-4 / ECS-10: no role gets '*' on '*'; IAM writes are limited to this project's names", () => {
     for (const [, doc] of dataSources(stack, "aws_iam_policy_document")) {
       for (const s of doc.statement) {

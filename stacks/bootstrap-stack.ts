@@ -38,5 +38,6 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, "state-bucket", { value: this.stateBucket.bucket.bucket });
     new TerraformOutput(this, "plan-role-arn", { value: this.ci.planRole.arn });
     new TerraformOutput(this, "deploy-role-arn", { value: this.ci.deployRole.arn });
+    new TerraformOutput(this, "image-push-role-arn", { value: this.ci.imagePushRole.arn });
   }
 }

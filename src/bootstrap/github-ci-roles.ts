@@ -26,6 +26,8 @@ export interface GithubCiRolesProps {
 export class GithubCiRoles extends Construct {
   readonly planRole: IamRole;
   readonly deployRole: IamRole;
+  /** CD-5: pushes images to this environment's ECR from the application repositories. */
+  readonly imagePushRole: IamRole;
   readonly oidcProviderArn: string;
 
   constructor(scope: Construct, id: string, props: GithubCiRolesProps) {
@@ -135,6 +137,49 @@ export class GithubCiRoles extends Construct {
       ],
     });
     new IamRolePolicy(this, "deploy-iam-policy", { name: "manage-project-iam", role: this.deployRole.id, policy: deployIam.json });
+
+    // CD-5: application repositories push images through this repository's reusable workflow.
+    // A reusable workflow's token names the *calling* repository, so this role trusts the app
+    // repositories' main branch, and only when the job runs build-image.yml of this repository.
+    const buildWorkflow = `${repo}/.github/workflows/build-image.yml@refs/heads/main`;
+    const pushTrust = new DataAwsIamPolicyDocument(this, "image-push-trust", {
+      statement: [
+        {
+          actions: ["sts:AssumeRoleWithWebIdentity"],
+          principals: [{ type: "Federated", identifiers: [this.oidcProviderArn] }],
+          condition: [
+            { test: "StringEquals", variable: `${GITHUB_ISSUER}:aud`, values: ["sts.amazonaws.com"] },
+            {
+              test: "StringEquals",
+              variable: `${GITHUB_ISSUER}:sub`,
+              values: props.project.applicationRepositories.map((app) => `repo:${app}:ref:refs/heads/main`),
+            },
+            { test: "StringEquals", variable: `${GITHUB_ISSUER}:job_workflow_ref`, values: [buildWorkflow] },
+          ],
+        },
+      ],
+    });
+    this.imagePushRole = new IamRole(this, "image-push-role", {
+      name: resourceName(env.name, "ci-image-push"),
+      description: `Image pushes of the application repositories to ${env.name}'s ECR`,
+      assumeRolePolicy: pushTrust.json,
+      maxSessionDuration: 3600,
+    });
+    const push = new DataAwsIamPolicyDocument(this, "image-push", {
+      statement: [
+        // GetAuthorizationToken has no resource type: AWS accepts only "*" for it.
+        { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
+        {
+          sid: "PushThisEnvironmentsImages",
+          actions: [
+            "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+            "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages",
+          ],
+          resources: [arn("ecr", `repository/${PROJECT}-${env.name}/*`)],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "image-push-policy", { name: "push-images", role: this.imagePushRole.id, policy: push.json });
 
     // Both roles use the state bucket and take the S3 lock file (use_lockfile).
     const statePrefix = `${props.stateBucketArn}/${PROJECT}-*`;

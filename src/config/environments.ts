@@ -12,6 +12,8 @@ export const PROJECT_DEFINITION: ProjectDefinition = {
   name: "tracker",
   githubRepository: "glimpse-technology/tracker-infrastructure",
   githubProductionEnvironment: "production",
+  // confirm: the repositories that build the eight images.
+  applicationRepositories: ["glimpse-technology/tracker"],
 };
 
 /** The one region of both environments (ACC-3; checked by validation). */

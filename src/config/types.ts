@@ -204,6 +204,11 @@ export interface ProjectDefinition {
   readonly githubRepository: string;
   /** The GitHub environment whose deployments may assume the production deploy role. */
   readonly githubProductionEnvironment: string;
+  /**
+   * `owner/name` of the application repositories whose `main` branch may push images through the
+   * reusable `build-image.yml` workflow (CD-5) with the `tracker-<env>-ci-image-push` role.
+   */
+  readonly applicationRepositories: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------
