@@ -1,0 +1,350 @@
+/**
+ * The staging database host construct (DB-1..DB-8), synthesized once in a stack of its own with an
+ * AWS provider and stub inputs, asserted on the JSON by resource type and property.
+ */
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { TerraformOutput, TerraformStack, Testing } from "../src/cdktf";
+import { PRODUCTION, STAGING } from "../src/config/environments";
+import { internalNamespace, parameterName } from "../src/config/naming";
+import {
+  CA_PARAMETER_PLACEHOLDER,
+  DATA_VOLUME_ROLE,
+  DATABASE_HOST_METRICS,
+  DATABASE_HOST_OS,
+  DatabaseHost,
+} from "../src/data/database-host";
+import { renderDatabaseHostUserData } from "../src/data/database-host/user-data";
+
+const stub = {
+  dataSubnetIds: ["subnet-data-a", "subnet-data-b"],
+  availabilityZone: "eu-central-1a",
+  securityGroupIds: ["sg-database", "sg-redis"],
+  applicationSubnetCidrs: ["10.42.16.0/20", "10.42.32.0/20"],
+  postgresPasswordSecretArn: "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/postgres-password-AbCdEf",
+  redisPasswordSecretArn: "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/redis-password-GhIjKl",
+  kmsKeyArn: "arn:aws:kms:eu-central-1:802732539686:key/11111111-2222-3333-4444-555555555555",
+  alarmTopicArn: "arn:aws:sns:eu-central-1:802732539686:tracker-staging-alarms",
+};
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+interface Json {
+  resource: Resources;
+  data: Resources;
+  output: Record<string, { value: unknown }>;
+}
+
+const app = Testing.app();
+const stack = new TerraformStack(app, "database-host-test");
+new AwsProvider(stack, "aws", { region: STAGING.region, allowedAccountIds: [STAGING.accountId] });
+const host = new DatabaseHost(stack, "database-host", {
+  environment: STAGING,
+  ...stub,
+  internalNamespaceName: internalNamespace("staging"),
+});
+// The construct's typed outputs, as another construct would consume them.
+new TerraformOutput(stack, "private-ip", { value: host.privateIp });
+new TerraformOutput(stack, "data-volume-id", { value: host.dataVolumeId });
+new TerraformOutput(stack, "instance-id", { value: host.instanceId });
+new TerraformOutput(stack, "ca-parameter-arn", { value: host.caCertificateParameterArn });
+const synthesized = Testing.synth(stack);
+const json = JSON.parse(synthesized) as Json;
+
+function only(kind: "resource" | "data", type: string): Record<string, any> {
+  const all = Object.values(json[kind][type] ?? {});
+  expect(all, `${kind} ${type}`).toHaveLength(1);
+  return all[0]!;
+}
+function all(kind: "resource" | "data", type: string): Record<string, any>[] {
+  return Object.values(json[kind][type] ?? {});
+}
+/** `${aws_x.name.attr}` of the single resource of a type. */
+function ref(type: string, attribute: string): string {
+  const names = Object.keys(json.resource[type] ?? {});
+  expect(names).toHaveLength(1);
+  return `\${${type}.${names[0]}.${attribute}}`;
+}
+
+const instance = only("resource", "aws_instance");
+const eni = only("resource", "aws_network_interface");
+const volume = only("resource", "aws_ebs_volume");
+const policyDocuments = all("data", "aws_iam_policy_document");
+const hostPolicy = policyDocuments.find((d) => (d.statement as any[]).some((s) => s.sid === "ReadPasswords"))!;
+const statements = hostPolicy.statement as Array<{
+  sid: string;
+  actions: string[];
+  resources: string[];
+  condition?: Array<{ test: string; variable: string; values: string[] }>;
+}>;
+const statement = (sid: string) => statements.find((s) => s.sid === sid)!;
+
+/**
+ * The user data as Terraform will compute it: the base64 literals decoded, each reference
+ * replaced by `<terraform-reference>`.
+ */
+function decodedUserData(): string {
+  const expression = instance.user_data_base64 as string;
+  const inner = /^\$\{base64gzip\(join\("", \[(.*)\]\)\)\}$/s.exec(expression);
+  expect(inner, expression.slice(0, 120)).not.toBeNull();
+  const parts = inner![1]!.split(/, (?=base64decode\(|[a-z_]+\.)/);
+  return parts
+    .map((part) => {
+      const literal = /^base64decode\("([A-Za-z0-9+/=]+)"\)$/.exec(part);
+      if (literal) return Buffer.from(literal[1]!, "base64").toString("utf8");
+      expect(part).toMatch(/^(aws_ebs_volume|aws_network_interface)\.[A-Za-z0-9_-]+\.(id|private_ip)$/);
+      return "<terraform-reference>";
+    })
+    .join("");
+}
+
+describe("database host", () => {
+  it("DB-1: one Graviton instance from configuration, in the first private data subnet, through a fixed interface", () => {
+    expect(instance.instance_type).toBe("t4g.large");
+    expect(STAGING.dataPlane.mode === "host" && STAGING.dataPlane.instanceType).toBe("t4g.large");
+    expect(instance.primary_network_interface).toEqual({ network_interface_id: ref("aws_network_interface", "id") });
+    expect(eni.subnet_id).toBe("subnet-data-a");
+    expect(eni.security_groups).toEqual(["sg-database", "sg-redis"]);
+    expect(instance.subnet_id).toBeUndefined();
+    expect(instance.associate_public_ip_address).toBeUndefined();
+    expect(json.output["private-ip"]!.value).toBe(ref("aws_network_interface", "private_ip"));
+    expect(json.output["data-volume-id"]!.value).toBe(ref("aws_ebs_volume", "id"));
+    expect(json.output["instance-id"]!.value).toBe(ref("aws_instance", "id"));
+    expect(json.output["ca-parameter-arn"]!.value).toBe(ref("aws_ssm_parameter", "arn"));
+  });
+
+  it("DB-1: IMDSv2 required with hop limit 1, encrypted gp3 root, no key pair, detailed monitoring", () => {
+    expect(instance.metadata_options).toMatchObject({
+      http_endpoint: "enabled",
+      http_tokens: "required",
+      http_put_response_hop_limit: 1,
+    });
+    expect(instance.root_block_device).toMatchObject({
+      encrypted: true,
+      volume_type: "gp3",
+      kms_key_id: stub.kmsKeyArn,
+      delete_on_termination: true,
+    });
+    expect(instance.key_name).toBeUndefined();
+    expect(instance.monitoring).toBe(true);
+    expect(instance.volume_tags).toBeUndefined(); // it would overwrite the data volume's tags
+  });
+
+  it("DB-1: the AMI is Canonical's current Ubuntu arm64 image and a new image never replaces the instance", () => {
+    const ami = only("data", "aws_ssm_parameter");
+    expect(ami.name).toBe(DATABASE_HOST_OS.amiParameter);
+    expect(ami.name).toMatch(/ubuntu\/server\/22\.04\/stable\/current\/arm64/);
+    expect(instance.ami).toMatch(/^\$\{data\.aws_ssm_parameter\.[^.]+\.insecure_value\}$/);
+    expect(instance.lifecycle).toEqual({ ignore_changes: ["ami"] });
+  });
+
+  it("DB-1: shell access through SSM Session Manager only: the instance profile carries AmazonSSMManagedInstanceCore", () => {
+    const role = all("resource", "aws_iam_role").find((r) => r.name === "tracker-staging-db-host")!;
+    const trust = policyDocuments.find((d) =>
+      (d.statement as any[]).some((s) => s.principals?.[0]?.identifiers?.includes("ec2.amazonaws.com")),
+    )!;
+    expect(role.assume_role_policy).toMatch(/^\$\{data\.aws_iam_policy_document\..+\.json\}$/);
+    expect(trust).toBeDefined();
+    const attachments = all("resource", "aws_iam_role_policy_attachment");
+    expect(attachments.some((a) => a.policy_arn === "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")).toBe(true);
+    expect(only("resource", "aws_iam_instance_profile").name).toBe("tracker-staging-db-host");
+    expect(instance.iam_instance_profile).toBe(ref("aws_iam_instance_profile", "name"));
+  });
+
+  it("DB-2: a separate encrypted gp3 data volume, sized from configuration, in the subnet's AZ, protected from destroy", () => {
+    expect(volume).toMatchObject({
+      availability_zone: "eu-central-1a",
+      size: 100,
+      type: "gp3",
+      encrypted: true,
+      kms_key_id: stub.kmsKeyArn,
+      final_snapshot: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(volume.tags).toMatchObject({ TrackerRole: DATA_VOLUME_ROLE, Name: "tracker-staging-db-data" });
+    // Attached by the instance itself at boot: no Terraform attachment that a replacement would fight.
+    expect(json.resource["aws_volume_attachment"]).toBeUndefined();
+    expect(instance.ebs_block_device).toBeUndefined();
+  });
+
+  it("DB-3: a daily DLM snapshot policy on the data volume's tag keeps the configured number of snapshots", () => {
+    const dlm = only("resource", "aws_dlm_lifecycle_policy");
+    expect(dlm.state).toBe("ENABLED");
+    expect(dlm.policy_details.resource_types).toEqual(["VOLUME"]);
+    expect(dlm.policy_details.target_tags).toEqual({ TrackerRole: DATA_VOLUME_ROLE, Environment: "staging" });
+    for (const [key, value] of Object.entries(dlm.policy_details.target_tags as Record<string, string>)) {
+      if (key !== "Environment") expect(volume.tags[key]).toBe(value);
+    }
+    const [schedule] = dlm.policy_details.schedule as any[];
+    expect(schedule.create_rule).toEqual({ interval: 24, interval_unit: "HOURS", times: ["03:00"] });
+    expect(schedule.retain_rule).toEqual({ count: 7 });
+    const dlmRole = all("resource", "aws_iam_role").find((r) => r.name === "tracker-staging-db-snapshots")!;
+    expect(dlmRole).toBeDefined();
+    expect(
+      all("resource", "aws_iam_role_policy_attachment").some(
+        (a) => a.policy_arn === "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
+      ),
+    ).toBe(true);
+  });
+
+  it("DB-4: the user data is gzip'd cloud-init, applied in place, and is exactly the rendered files", () => {
+    expect(instance.user_data).toBeUndefined();
+    expect(instance.user_data_replace_on_change).toBe(false);
+    const text = decodedUserData();
+    expect(text.startsWith("#cloud-config\n")).toBe(true);
+    expect(text).toContain("DATA_VOLUME_ID='<terraform-reference>'");
+    expect(text).toContain("PRIVATE_IP='<terraform-reference>'");
+    const expected = renderDatabaseHostUserData(
+      {
+        environment: "staging",
+        region: STAGING.region,
+        versions: STAGING.databaseVersions,
+        dataVolumeId: "<terraform-reference>",
+        privateIp: "<terraform-reference>",
+        databaseName: "tracker",
+        databaseUser: "tracker",
+        postgresPasswordSecretArn: stub.postgresPasswordSecretArn,
+        redisPasswordSecretArn: stub.redisPasswordSecretArn,
+        caCertificateParameterName: parameterName("staging", "database-host-ca-certificate"),
+        applicationSubnetCidrs: stub.applicationSubnetCidrs,
+        internalNamespace: "staging.tracker.internal",
+      },
+      { target: "plain" },
+    );
+    expect(text).toBe(expected);
+    // Terraform gzips it; EC2 takes at most 16 KB.
+    expect(gzipSync(text).length).toBeLessThan(14 * 1024);
+  });
+
+  it("DB-4: Terraform itself evaluates the user data expression to exactly the rendered cloud-config", (ctx) => {
+    // Optional tool: Terraform is not one of the Debian packages; the check runs where it is installed.
+    if (spawnSync("sh", ["-c", "command -v terraform"]).status !== 0) {
+      console.warn("SKIPPED: terraform is not installed");
+      ctx.skip();
+    }
+    const dir = mkdtempSync(join(tmpdir(), "tracker-db-console-"));
+    const expression = (instance.user_data_base64 as string)
+      .slice(2, -1)
+      .replace(/aws_ebs_volume\.[A-Za-z0-9_-]+\.id/, '"vol-0123456789abcdef0"')
+      .replace(/aws_network_interface\.[A-Za-z0-9_-]+\.private_ip/, '"10.42.64.10"');
+    const result = spawnSync("terraform", ["console"], {
+      cwd: dir,
+      input: `${expression}\n`,
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
+      timeout: 60_000,
+    });
+    rmSync(dir, { recursive: true, force: true });
+    const encoded = /"(H4sI[A-Za-z0-9+/=]+)"/.exec(result.stdout);
+    expect(encoded, result.stderr).not.toBeNull();
+    const text = gunzipSync(Buffer.from(encoded![1]!, "base64")).toString("utf8");
+    expect(text).toBe(
+      renderDatabaseHostUserData(
+        {
+          environment: "staging",
+          region: STAGING.region,
+          versions: STAGING.databaseVersions,
+          dataVolumeId: "vol-0123456789abcdef0",
+          privateIp: "10.42.64.10",
+          databaseName: "tracker",
+          databaseUser: "tracker",
+          postgresPasswordSecretArn: stub.postgresPasswordSecretArn,
+          redisPasswordSecretArn: stub.redisPasswordSecretArn,
+          caCertificateParameterName: "/tracker/staging/database-host-ca-certificate",
+          applicationSubnetCidrs: stub.applicationSubnetCidrs,
+          internalNamespace: "staging.tracker.internal",
+        },
+        { target: "plain" },
+      ),
+    );
+  });
+
+  it("DB-6: the CA certificate parameter exists for clients and only the host writes its value", () => {
+    const parameter = only("resource", "aws_ssm_parameter");
+    expect(parameter).toMatchObject({
+      name: "/tracker/staging/database-host-ca-certificate",
+      type: "String",
+      value: CA_PARAMETER_PLACEHOLDER,
+      lifecycle: { ignore_changes: ["value"] },
+    });
+    expect(host.caCertificateParameterName).toBe("/tracker/staging/database-host-ca-certificate");
+    expect(decodedUserData()).toContain("CA_CERTIFICATE_PARAMETER_NAME='/tracker/staging/database-host-ca-certificate'");
+  });
+
+  it("DB-7: the host reads exactly its two secrets; IAM grants name exact ARNs and no action is a wildcard", () => {
+    for (const s of statements) for (const action of s.actions) expect(action).not.toContain("*");
+    expect(statement("ReadPasswords")).toMatchObject({
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: [stub.postgresPasswordSecretArn, stub.redisPasswordSecretArn],
+    });
+    expect(statement("PublishCaCertificate").resources).toEqual([ref("aws_ssm_parameter", "arn")]);
+    expect(statement("AttachTheDataVolume").resources).toEqual([ref("aws_ebs_volume", "arn")]);
+    expect(statement("AttachToTheDatabaseHostOnly").condition).toContainEqual({
+      test: "StringEquals",
+      variable: "aws:ResourceTag/TrackerRole",
+      values: ["database-host"],
+    });
+    expect(instance.tags).toMatchObject({ TrackerRole: "database-host" });
+    expect(statement("DecryptSecretsAndVolumes").resources).toEqual([stub.kmsKeyArn]);
+    // Only actions without resource-level permissions use "*", and metrics are limited to the namespace.
+    const wildcard = statements.filter((s) => s.resources.includes("*")).map((s) => s.sid);
+    expect(wildcard.sort()).toEqual(["PublishHealthMetrics", "SeeTheDataVolume"]);
+    expect(statement("SeeTheDataVolume").actions).toEqual(["ec2:DescribeVolumes"]);
+    expect(statement("PublishHealthMetrics").condition).toEqual([
+      { test: "StringEquals", variable: "cloudwatch:namespace", values: [DATABASE_HOST_METRICS.namespace] },
+    ]);
+  });
+
+  it("DB-7: no secret value anywhere in the synthesized JSON or the user data", () => {
+    expect(json.resource["aws_secretsmanager_secret_version"]).toBeUndefined();
+    expect(synthesized).not.toMatch(/secret_string|password"\s*:/i);
+    const text = decodedUserData();
+    const settings = text.split("\n").filter((l) => /^\s+[A-Z0-9_]+='/.test(l));
+    for (const line of settings) {
+      const [name] = line.trim().split("=");
+      if (/(^|_)(PASSWORD|SECRET|KEY)(_|$)/.test(name!)) expect(name).toMatch(/_SECRET_ARN$/);
+    }
+    expect(text).not.toMatch(/requirepass\s+\S+[^"]$/m);
+  });
+
+  it("DB-8: a StatusCheckFailed_System alarm recovers the instance through EC2's recover action", () => {
+    const alarm = all("resource", "aws_cloudwatch_metric_alarm").find((a) => a.metric_name === "StatusCheckFailed_System")!;
+    expect(alarm).toMatchObject({
+      alarm_name: "tracker-staging-db-host-recover",
+      namespace: "AWS/EC2",
+      dimensions: { InstanceId: ref("aws_instance", "id") },
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+    });
+    expect(alarm.alarm_actions).toEqual(["arn:aws:automate:eu-central-1:ec2:recover", stub.alarmTopicArn]);
+    expect(alarm.ok_actions).toEqual([stub.alarmTopicArn]);
+  });
+
+  it("DB-8: the probe's metrics are published under the namespace the alarms use", () => {
+    expect(host.metricNamespace).toBe("Tracker/DatabaseHost");
+    expect(DATABASE_HOST_METRICS).toMatchObject({
+      dimensionName: "Environment",
+      postgresUp: "PostgresUp",
+      valkeyUp: "ValkeyUp",
+      dataVolumeUsedPercent: "DataVolumeUsedPercent",
+      rootVolumeUsedPercent: "RootVolumeUsedPercent",
+    });
+    expect(decodedUserData()).toContain("METRIC_NAMESPACE='Tracker/DatabaseHost'");
+  });
+
+  it("PRD-2: production, whose data plane is external, cannot build a database host", () => {
+    const other = new TerraformStack(Testing.app(), "production-host");
+    expect(
+      () =>
+        new DatabaseHost(other, "database-host", {
+          environment: PRODUCTION,
+          ...stub,
+          internalNamespaceName: internalNamespace("production"),
+        }),
+    ).toThrow(/production\.dataPlane: mode is "external"/);
+  });
+});

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# DB-6: Valkey with TLS, a password from Secrets Manager, persistence on the data volume.
+#
+#   configure-valkey.sh install            install the pinned Valkey release (checksum-verified)
+#   configure-valkey.sh render DIR         write DIR/valkey.conf and DIR/auth.conf; the password
+#                                          comes from VALKEY_PASSWORD
+#   configure-valkey.sh exec-server        run the server in the foreground (systemd ExecStart)
+#   configure-valkey.sh all                everything, as the host does at every boot
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+VALKEY_USER="${VALKEY_USER:-valkey}"
+VALKEY_MAXMEMORY="${VALKEY_MAXMEMORY:-1gb}"
+VALKEY_SERVICE="${VALKEY_SERVICE:-tracker-valkey.service}"
+VALKEY_DOWNLOAD_BASE="${VALKEY_DOWNLOAD_BASE:-https://download.valkey.io/releases}"
+
+install_valkey() {
+  require_vars VALKEY_VERSION UBUNTU_CODENAME
+  local arch name tmp expected actual installed=""
+  if [[ -x "$VALKEY_PREFIX/bin/valkey-server" ]]; then
+    installed=$("$VALKEY_PREFIX/bin/valkey-server" --version | sed -n 's/.* v=\([0-9.]*\) .*/\1/p')
+  fi
+  if [[ "$installed" == "$VALKEY_VERSION" ]]; then
+    return 0
+  fi
+  case "$(uname -m)" in
+    aarch64) arch=arm64 ;;
+    x86_64) arch=x86_64 ;;
+    *) die "no Valkey release artifact for $(uname -m)" ;;
+  esac
+  name="valkey-$VALKEY_VERSION-$UBUNTU_CODENAME-$arch"
+  tmp=$(mktemp -d)
+  log "installing Valkey $VALKEY_VERSION ($name) over ${installed:-nothing}"
+  retry 5 10 curl -fsSL -o "$tmp/$name.tar.gz" "$VALKEY_DOWNLOAD_BASE/$name.tar.gz"
+  # A checksum pinned in the repository wins; otherwise the one published next to the artifact.
+  expected="${VALKEY_SHA256:-}"
+  if [[ -z "$expected" ]]; then
+    retry 5 10 curl -fsSL -o "$tmp/$name.tar.gz.sha256" "$VALKEY_DOWNLOAD_BASE/$name.tar.gz.sha256"
+    expected=$(awk '{ print $1; exit }' "$tmp/$name.tar.gz.sha256")
+  fi
+  actual=$(sha256sum "$tmp/$name.tar.gz" | awk '{ print $1 }')
+  [[ "$actual" == "$expected" ]] || die "checksum mismatch for $name.tar.gz: $actual != $expected"
+  tar -xzf "$tmp/$name.tar.gz" -C "$tmp"
+  install -m 0755 "$tmp/$name/bin/valkey-server" "$tmp/$name/bin/valkey-cli" "$VALKEY_PREFIX/bin/"
+  rm -rf "$tmp"
+}
+
+ensure_user() {
+  getent passwd "$VALKEY_USER" >/dev/null ||
+    useradd --system --user-group --home-dir "$VALKEY_DATA_DIR" --no-create-home --shell /usr/sbin/nologin "$VALKEY_USER"
+}
+
+render() {
+  local dir=$1
+  require_vars PRIVATE_IP VALKEY_PASSWORD
+  [[ "$VALKEY_PASSWORD" =~ ^[!-~]+$ && "$VALKEY_PASSWORD" != *'"'* && "$VALKEY_PASSWORD" != *\\* ]] ||
+    die "the Valkey password must be printable ASCII without spaces, quotes or backslashes"
+  VALKEY_CONFIG_DIR=$dir
+  install -d -m 0755 "$dir"
+  render_template "$TEMPLATE_DIR/valkey/valkey.conf" "$dir/valkey.conf"
+  chmod 0644 "$dir/valkey.conf"
+  printf 'requirepass "%s"\n' "$VALKEY_PASSWORD" | write_secret_file "$dir/auth.conf" "root:$(id -gn "$VALKEY_USER")" 0640
+}
+
+exec_server() {
+  exec "$VALKEY_PREFIX/bin/valkey-server" "$VALKEY_CONFIG_DIR/valkey.conf"
+}
+
+all() {
+  require_vars REDIS_PASSWORD_SECRET_ARN AWS_REGION
+  mountpoint -q "$DATA_MOUNT" || die "$DATA_MOUNT is not mounted: refusing to start Valkey"
+  install_valkey
+  ensure_user
+  install -d -m 0750 -o "$VALKEY_USER" -g "$VALKEY_USER" "$VALKEY_DATA_DIR"
+  # A replaced instance may have given the valkey user another UID than the one that wrote the data.
+  chown -R "$VALKEY_USER:$VALKEY_USER" "$VALKEY_DATA_DIR"
+  VALKEY_PASSWORD=$(read_secret "$REDIS_PASSWORD_SECRET_ARN")
+  render "$VALKEY_CONFIG_DIR"
+  # The health probe authenticates with the same password; only root can read it.
+  printf '%s' "$VALKEY_PASSWORD" | write_secret_file "$SECRETS_DIR/valkey-password" root:root 0600
+  "$(dirname "$(readlink -f "$0")")/tls.sh" issue "$VALKEY_CONFIG_DIR/tls" "$VALKEY_USER:$VALKEY_USER"
+  systemctl restart "$VALKEY_SERVICE"
+}
+
+main() {
+  case "${1:-}" in
+    install) install_valkey ;;
+    render) render "${2:?directory}" ;;
+    exec-server) exec_server ;;
+    all) all ;;
+    *) die "usage: configure-valkey.sh install | render DIR | exec-server | all" ;;
+  esac
+}
+
+main "$@"
