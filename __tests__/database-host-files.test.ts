@@ -107,7 +107,7 @@ const exampleParams: DatabaseHostUserDataParams = {
   postgresPasswordSecretArn:
     "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/postgres-password-AbCdEf",
   redisPasswordSecretArn: "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/redis-password-AbCdEf",
-  caCertificateParameterName: parameterName("staging", "database-host-ca-certificate"),
+  caCertificateParameterName: parameterName("staging", "database-ca-certificate"),
   applicationSubnetCidrs: ["10.42.16.0/20", "10.42.32.0/20"],
   internalNamespace: internalNamespace("staging"),
 };

@@ -209,7 +209,7 @@ describe("database host", () => {
         databaseUser: "tracker",
         postgresPasswordSecretArn: stub.postgresPasswordSecretArn,
         redisPasswordSecretArn: stub.redisPasswordSecretArn,
-        caCertificateParameterName: parameterName("staging", "database-host-ca-certificate"),
+        caCertificateParameterName: parameterName("staging", "database-ca-certificate"),
         applicationSubnetCidrs: stub.applicationSubnetCidrs,
         internalNamespace: "staging.tracker.internal",
       },
@@ -254,7 +254,7 @@ describe("database host", () => {
           databaseUser: "tracker",
           postgresPasswordSecretArn: stub.postgresPasswordSecretArn,
           redisPasswordSecretArn: stub.redisPasswordSecretArn,
-          caCertificateParameterName: "/tracker/staging/database-host-ca-certificate",
+          caCertificateParameterName: "/tracker/staging/database-ca-certificate",
           applicationSubnetCidrs: stub.applicationSubnetCidrs,
           internalNamespace: "staging.tracker.internal",
         },
@@ -266,13 +266,13 @@ describe("database host", () => {
   it("DB-6: the CA certificate parameter exists for clients and only the host writes its value", () => {
     const parameter = only("resource", "aws_ssm_parameter");
     expect(parameter).toMatchObject({
-      name: "/tracker/staging/database-host-ca-certificate",
+      name: "/tracker/staging/database-ca-certificate",
       type: "String",
       value: CA_PARAMETER_PLACEHOLDER,
       lifecycle: { ignore_changes: ["value"] },
     });
-    expect(host.caCertificateParameterName).toBe("/tracker/staging/database-host-ca-certificate");
-    expect(decodedUserData()).toContain("CA_CERTIFICATE_PARAMETER_NAME='/tracker/staging/database-host-ca-certificate'");
+    expect(host.caCertificateParameterName).toBe("/tracker/staging/database-ca-certificate");
+    expect(decodedUserData()).toContain("CA_CERTIFICATE_PARAMETER_NAME='/tracker/staging/database-ca-certificate'");
   });
 
   it("DB-7: the host reads exactly its two secrets; IAM grants name exact ARNs and no action is a wildcard", () => {

@@ -49,6 +49,7 @@ const EXPECTED_PARAMETERS: Record<"staging" | "production", Record<ParameterName
     "refresh-token-expire-days": "7",
     algorithm: "HS256",
     "anisette-url": "http://anisette-v3.staging.tracker.internal:6969",
+    "database-ca-certificate": "PEM, published by the database host at its first boot",
   },
   production: {
     "api-url": "https://api.tracker.glimpse.technology",
@@ -65,6 +66,7 @@ const EXPECTED_PARAMETERS: Record<"staging" | "production", Record<ParameterName
     "refresh-token-expire-days": "7",
     algorithm: "HS256",
     "anisette-url": "http://anisette-v3.production.tracker.internal:6969",
+    "database-ca-certificate": "system",
   },
 };
 

@@ -67,6 +67,7 @@ const ALL_PARAMETERS: readonly ParameterName[] = [
   "refresh-token-expire-days",
   "algorithm",
   "anisette-url",
+  "database-ca-certificate",
 ];
 
 /** A stack holding the compute constructs, fed by real stub resources of the other concerns. */

@@ -78,9 +78,8 @@ export class TrackerStack extends TerraformStack {
       dataPlane: env.dataPlane,
     });
 
-    // --- runtime configuration: secrets and parameters (CFG-*) ----------------------------------
+    // --- runtime configuration: secrets (CFG-1); parameters follow the data plane (CFG-2) --------
     this.secrets = new RuntimeSecrets(this, "secrets", { environment: env.name, kmsKeyArn });
-    this.parameters = new RuntimeParameters(this, "parameters", { environment: env, catalog });
 
     // --- image repositories (ECR-*) -------------------------------------------------------------
     this.repositories = new ImageRepositories(this, "repositories", { environment: env, kmsKeyArn, catalog });
@@ -105,6 +104,7 @@ export class TrackerStack extends TerraformStack {
     // --- data plane: staging database host (DB-*) or production's external endpoints (PRD-2) ----
     const data = env.dataPlane;
     let databaseHostInstanceId: string | undefined;
+    let databaseCa: { name: string; arn: string } | undefined;
     if (data.mode === "external") {
       this.discovery.registerEndpoint("db", { cname: data.postgres.host });
       this.discovery.registerEndpoint("redis", { cname: data.redis.host });
@@ -125,7 +125,14 @@ export class TrackerStack extends TerraformStack {
       this.discovery.registerEndpoint("db", { ipv4: host.privateIp });
       this.discovery.registerEndpoint("redis", { ipv4: host.privateIp });
       databaseHostInstanceId = host.instanceId;
+      databaseCa = { name: host.caCertificateParameterName, arn: host.caCertificateParameterArn };
     }
+    // CFG-2: the runtime parameters; the staging host owns (writes) its CA certificate parameter.
+    this.parameters = new RuntimeParameters(this, "parameters", {
+      environment: env,
+      catalog,
+      ...(databaseCa ? { owned: { "database-ca-certificate": databaseCa } } : {}),
+    });
 
     // --- edge: certificate, load balancer, public DNS (EDGE-*) ----------------------------------
     const zone = new CloudflareZone(this, "cloudflare-zone", { zoneName: env.dns.zoneName });

@@ -19,6 +19,8 @@ const httpHealth = (port: number, path: string): readonly string[] => [
   `curl -fsS -o /dev/null http://127.0.0.1:${port}${path} || exit 1`,
 ];
 
+/** Clients of PostgreSQL or Redis verify the server's TLS certificate with this CA (DB-6). */
+const TLS_CA = "database-ca-certificate" as const;
 const POSTGRES_PARAMETERS = ["postgres-host", "postgres-port", "postgres-db", "postgres-user"] as const;
 const REDIS_PARAMETERS = ["redis-host", "redis-port", "redis-tls", "redis-cluster"] as const;
 
@@ -40,6 +42,7 @@ export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
       "access-token-expire-minutes",
       "refresh-token-expire-days",
       "algorithm",
+      TLS_CA,
     ],
     talksTo: ["db", "redis"],
   },
@@ -77,7 +80,7 @@ export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
     repository: "tracker-fetcher",
     architecture: "ARM64",
     secrets: ["postgres-password", "redis-password"],
-    parameters: [...POSTGRES_PARAMETERS, ...REDIS_PARAMETERS, "anisette-url"],
+    parameters: [...POSTGRES_PARAMETERS, ...REDIS_PARAMETERS, TLS_CA, "anisette-url"],
     talksTo: ["db", "redis", "anisette"],
   },
   {
@@ -88,7 +91,7 @@ export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
     repository: "unified-geofence",
     architecture: "ARM64",
     secrets: ["postgres-password", "redis-password"],
-    parameters: [...POSTGRES_PARAMETERS, ...REDIS_PARAMETERS],
+    parameters: [...POSTGRES_PARAMETERS, ...REDIS_PARAMETERS, TLS_CA],
     talksTo: ["db", "redis"],
   },
   {
@@ -99,7 +102,7 @@ export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
     repository: "notification-service",
     architecture: "ARM64",
     secrets: ["postgres-password", "redis-password"],
-    parameters: [...POSTGRES_PARAMETERS, ...REDIS_PARAMETERS],
+    parameters: [...POSTGRES_PARAMETERS, ...REDIS_PARAMETERS, TLS_CA],
     talksTo: ["db", "redis"],
   },
   {
@@ -110,7 +113,7 @@ export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
     repository: "materialized-view-service",
     architecture: "ARM64",
     secrets: ["postgres-password"],
-    parameters: [...POSTGRES_PARAMETERS],
+    parameters: [...POSTGRES_PARAMETERS, TLS_CA],
     talksTo: ["db"],
   },
   {

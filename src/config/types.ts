@@ -248,7 +248,9 @@ export type ParameterName =
   | "access-token-expire-minutes"
   | "refresh-token-expire-days"
   | "algorithm"
-  | "anisette-url";
+  | "anisette-url"
+  /** The CA that verifies PostgreSQL and Redis TLS: the staging host's own CA (PEM), or `system` (public CAs). */
+  | "database-ca-certificate";
 
 /** What a service connects to; security-group rules are derived from it (SG-4, SG-5). */
 export type Dependency = "db" | "redis" | "anisette";

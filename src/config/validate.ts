@@ -270,6 +270,9 @@ export function catalogProblems(catalog: readonly ServiceDefinition[]): string[]
     if (s.talksTo.includes("db") && !s.secrets.includes("postgres-password")) at("secrets", "talks to db but does not get postgres-password");
     if (s.talksTo.includes("redis") && !s.secrets.includes("redis-password")) at("secrets", "talks to redis but does not get redis-password");
     if (s.talksTo.includes("anisette") && !catalog.some((c) => c.name === "anisette")) at("talksTo", "anisette is not in the catalog");
+    if ((s.talksTo.includes("db") || s.talksTo.includes("redis")) && !s.parameters.includes("database-ca-certificate")) {
+      at("parameters", "talks to db or redis over TLS but does not get database-ca-certificate to verify them");
+    }
   }
   return problems;
 }

@@ -41,7 +41,7 @@ import {
 export { DATABASE_HOST_METRICS, DATABASE_HOST_OS } from "./database-host/user-data";
 
 /** Short name of the Parameter Store parameter holding the host CA's certificate (PEM). */
-export const DATABASE_HOST_CA_PARAMETER = "database-host-ca-certificate";
+export const DATABASE_HOST_CA_PARAMETER = "database-ca-certificate";
 
 /** The tag that marks the data volume for the snapshot policy, and the instance for AttachVolume. */
 export const DATABASE_HOST_ROLE_TAG = "TrackerRole";
@@ -99,7 +99,7 @@ export class DatabaseHost extends Construct {
   readonly privateIp: string;
   readonly instanceId: string;
   readonly dataVolumeId: string;
-  /** `/tracker/<env>/database-host-ca-certificate`: the CA clients verify PostgreSQL and Valkey with. */
+  /** `/tracker/<env>/database-ca-certificate`: the CA clients verify PostgreSQL and Valkey with. */
   readonly caCertificateParameterName: string;
   readonly caCertificateParameterArn: string;
   /** The CloudWatch namespace of the host's probe (dimension `Environment=<env>`). */

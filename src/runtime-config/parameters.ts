@@ -55,6 +55,9 @@ export function parameterValues(
     "refresh-token-expire-days": String(env.authTokens.refreshTokenExpireDays),
     algorithm: env.authTokens.algorithm,
     "anisette-url": `http://${internalHostname(env.name, anisette.discoveryName)}:${anisette.port}`,
+    // DB-6: staging's host publishes its own CA at boot (the parameter is the host's, see
+    // RuntimeParametersProps.owned); Patroni's and MemoryDB's certificates chain to public CAs.
+    "database-ca-certificate": data.mode === "host" ? "PEM, published by the database host at its first boot" : "system",
   };
 }
 
@@ -65,6 +68,12 @@ export interface RuntimeParametersProps {
    * @default SERVICE_CATALOG
    */
   readonly catalog?: readonly ServiceDefinition[];
+  /**
+   * Parameters another construct owns and writes (e.g. the database host's CA certificate); they are
+   * handed out by reference and not created here.
+   * @default - every parameter is created here
+   */
+  readonly owned?: Readonly<Partial<Record<ParameterName, RuntimeParameter>>>;
 }
 
 /** One parameter as the task definitions and IAM grants need it. */
@@ -85,6 +94,11 @@ export class RuntimeParameters extends Construct {
     this.values = parameterValues(env, props.catalog ?? SERVICE_CATALOG);
     const parameters = {} as Record<ParameterName, RuntimeParameter>;
     for (const short of Object.keys(this.values) as ParameterName[]) {
+      const owned = props.owned?.[short];
+      if (owned) {
+        parameters[short] = owned;
+        continue;
+      }
       const name = parameterName(env.name, short);
       const parameter = new SsmParameter(this, short, {
         name,
