@@ -1,0 +1,698 @@
+/**
+ * Each policy rule against a deliberately broken fixture (it must fail) and a compliant one (it
+ * must pass). Fixtures are hand-written cdk.tf.json-shaped objects; the engine's parsing of the
+ * forms cdktf really writes (jsonencode container definitions and policies, policy-document data
+ * sources) is proven on one shared synthesized stack at the end.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Fn, TerraformStack, Testing } from "../src/cdktf";
+import { PROJECT_DEFINITION } from "../src/config/environments";
+import { PolicyContext, parseHclLiteral, runRules, type TerraformJson, type TfConfig } from "../policies/engine";
+import { evaluate } from "../policies/evaluate";
+import type { PolicyException } from "../policies/exceptions";
+import { RULES } from "../policies/index";
+import { decodeUserData, isSecretLookingName, scanTerraformJson, scanText, secretLookingEnvironmentNames } from "../policies/secret-scan";
+
+type Resources = Record<string, Record<string, TfConfig>>;
+const tf = (resource: Resources, data: Resources = {}): TerraformJson => ({
+  provider: { aws: [{ default_tags: [{ tags: { Environment: "staging" } }] }] },
+  resource,
+  data,
+});
+const ref = (address: string, attr = "id") => `\${${address}.${attr}}`;
+const REPO = PROJECT_DEFINITION.githubRepository;
+
+// Building blocks reused by several fixtures ----------------------------------------------------
+const container = (extra: TfConfig = {}): TfConfig => ({
+  name: "api",
+  image: "123456789012.dkr.ecr.eu-central-1.amazonaws.com/tracker-staging/api:0a1b2c3",
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "${aws_cloudwatch_log_group.api.name}" } },
+  environment: [{ name: "PORT", value: "8000" }],
+  secrets: [{ name: "POSTGRES_PASSWORD", valueFrom: "${aws_secretsmanager_secret.pg.arn}" }],
+  ...extra,
+});
+const task = (containers: TfConfig[], extra: TfConfig = {}): Resources => ({
+  aws_ecs_task_definition: {
+    td: {
+      family: "tracker-staging-api",
+      network_mode: "awsvpc",
+      requires_compatibilities: ["FARGATE"],
+      execution_role_arn: "${aws_iam_role.exec.arn}",
+      task_role_arn: "${aws_iam_role.task.arn}",
+      container_definitions: JSON.stringify(containers),
+      ...extra,
+    },
+  },
+});
+const goodLb: TfConfig = {
+  load_balancer_type: "application",
+  internal: true,
+  drop_invalid_header_fields: true,
+  enable_deletion_protection: true,
+  access_logs: [{ bucket: "${aws_s3_bucket.logs.id}", enabled: true }],
+  subnets: ["${aws_subnet.a.id}", "${aws_subnet.b.id}"],
+};
+const goodService: TfConfig = {
+  launch_type: "FARGATE",
+  network_configuration: [{ subnets: ["${aws_subnet.a.id}"], assign_public_ip: false }],
+  deployment_circuit_breaker: [{ enable: true, rollback: true }],
+  alarms: [{ enable: true, rollback: true, alarm_names: ["x"] }],
+};
+const goodInstance: TfConfig = {
+  ami: "ami-123",
+  instance_type: "t4g.large",
+  metadata_options: [{ http_tokens: "required", http_endpoint: "enabled" }],
+  ebs_optimized: true,
+  monitoring: true,
+  root_block_device: [{ encrypted: true, volume_type: "gp3" }],
+  iam_instance_profile: "${aws_iam_instance_profile.db.name}",
+  user_data_base64: "${base64gzip(templatefile(\"user-data.yaml\", {secret_arn = aws_secretsmanager_secret.pg.arn}))}",
+};
+const bucket = (companions: Resources): TerraformJson =>
+  tf({ aws_s3_bucket: { b: { bucket: "tracker-state" } }, ...companions });
+const allBucketCompanions: Resources = {
+  aws_s3_bucket_public_access_block: {
+    p: { bucket: ref("aws_s3_bucket.b"), block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+  },
+  aws_s3_bucket_versioning: { v: { bucket: ref("aws_s3_bucket.b"), versioning_configuration: [{ status: "Enabled" }] } },
+  aws_s3_bucket_server_side_encryption_configuration: {
+    e: { bucket: "tracker-state", rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.k.arn}" }] }] },
+  },
+  aws_s3_bucket_policy: { pol: { bucket: ref("aws_s3_bucket.b"), policy: "${data.aws_iam_policy_document.tls.json}" } },
+  aws_s3_bucket_ownership_controls: { o: { bucket: ref("aws_s3_bucket.b"), rule: [{ object_ownership: "BucketOwnerEnforced" }] } },
+  aws_s3_bucket_logging: { l: { bucket: ref("aws_s3_bucket.b"), target_bucket: "logs" } },
+  aws_s3_bucket_lifecycle_configuration: { lc: { bucket: ref("aws_s3_bucket.b"), rule: [{ id: "old", status: "Enabled" }] } },
+};
+const tlsDoc: Resources = {
+  aws_iam_policy_document: {
+    tls: {
+      statement: [
+        {
+          effect: "Deny",
+          actions: ["s3:*"],
+          resources: ["${aws_s3_bucket.b.arn}", "${aws_s3_bucket.b.arn}/*"],
+          principals: [{ type: "*", identifiers: ["*"] }],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    },
+  },
+};
+const goodBucket = { ...bucket(allBucketCompanions), data: tlsDoc };
+const policyDoc = (statement: TfConfig): TerraformJson => tf({}, { aws_iam_policy_document: { d: { statement: [statement] } } });
+const ghTrust = (condition: TfConfig[]): TerraformJson =>
+  tf(
+    { aws_iam_openid_connect_provider: { gh: { url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] } } },
+    {
+      aws_iam_policy_document: {
+        trust: {
+          statement: [
+            {
+              actions: ["sts:AssumeRoleWithWebIdentity"],
+              principals: [{ type: "Federated", identifiers: ["${aws_iam_openid_connect_provider.gh.arn}"] }],
+              condition,
+            },
+          ],
+        },
+      },
+    },
+  );
+const aud = { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] };
+const sg = (ingress: TfConfig[], egress: TfConfig[] = [], description = "alb"): TerraformJson =>
+  tf({ aws_security_group: { g: { name: "g", description, vpc_id: "${aws_vpc.v.id}", ingress, egress } } });
+const ingressRule = (extra: TfConfig): TerraformJson =>
+  tf({ aws_vpc_security_group_ingress_rule: { r: { security_group_id: "${aws_security_group.g.id}", description: "d", ...extra } } });
+
+const publicPrivateNetwork: Resources = {
+  aws_internet_gateway: { igw: { vpc_id: "x" } },
+  aws_nat_gateway: { nat: { subnet_id: ref("aws_subnet.public") } },
+  aws_subnet: { public: { cidr_block: "10.0.0.0/24" }, private: { cidr_block: "10.0.1.0/24" } },
+  aws_route_table: { public: {}, private: {} },
+  aws_route: {
+    "public-default": { route_table_id: ref("aws_route_table.public"), destination_cidr_block: "0.0.0.0/0", gateway_id: ref("aws_internet_gateway.igw") },
+    "private-default": { route_table_id: ref("aws_route_table.private"), destination_cidr_block: "0.0.0.0/0", nat_gateway_id: ref("aws_nat_gateway.nat") },
+  },
+  aws_route_table_association: {
+    public: { subnet_id: ref("aws_subnet.public"), route_table_id: ref("aws_route_table.public") },
+    private: { subnet_id: ref("aws_subnet.private"), route_table_id: ref("aws_route_table.private") },
+  },
+};
+
+interface Case {
+  readonly fail: TerraformJson;
+  readonly pass: TerraformJson;
+}
+
+// One case per rule id ---------------------------------------------------------------------------
+const CASES: Record<string, Case> = {
+  "vpc-flow-logs": {
+    fail: tf({ aws_vpc: { v: { cidr_block: "10.0.0.0/16" } } }),
+    pass: tf({ aws_vpc: { v: { cidr_block: "10.0.0.0/16" } }, aws_flow_log: { f: { vpc_id: ref("aws_vpc.v"), traffic_type: "ALL" } } }),
+  },
+  "vpc-default-security-group-closed": {
+    fail: tf({ aws_vpc: { v: {} }, aws_default_security_group: { d: { vpc_id: ref("aws_vpc.v"), ingress: [{ protocol: "-1", from_port: 0, to_port: 0, self: true }] } } }),
+    pass: tf({ aws_vpc: { v: {} }, aws_default_security_group: { d: { vpc_id: ref("aws_vpc.v"), ingress: [], egress: [] } } }),
+  },
+  "subnet-no-public-ip-on-launch": {
+    fail: tf({ aws_subnet: { s: { map_public_ip_on_launch: true } } }),
+    pass: tf({ aws_subnet: { s: { map_public_ip_on_launch: false } } }),
+  },
+  "sg-no-public-ingress": {
+    fail: ingressRule({ ip_protocol: "tcp", from_port: 5432, to_port: 5432, cidr_ipv4: "0.0.0.0/0" }),
+    pass: ingressRule({ ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv6: "::/0" }),
+  },
+  "sg-rule-descriptions": {
+    fail: sg([{ protocol: "tcp", from_port: 443, to_port: 443, cidr_blocks: ["0.0.0.0/0"] }]),
+    pass: sg([{ protocol: "tcp", from_port: 443, to_port: 443, cidr_blocks: ["0.0.0.0/0"], description: "HTTPS from anywhere" }]),
+  },
+  "sg-no-ssh": {
+    fail: ingressRule({ ip_protocol: "tcp", from_port: 0, to_port: 1024, referenced_security_group_id: "${aws_security_group.x.id}" }),
+    pass: ingressRule({ ip_protocol: "tcp", from_port: 5432, to_port: 5432, referenced_security_group_id: "${aws_security_group.x.id}" }),
+  },
+  "sg-no-unrestricted-egress": {
+    fail: tf({ aws_vpc_security_group_egress_rule: { e: { ip_protocol: "-1", cidr_ipv4: "0.0.0.0/0", description: "all" } } }),
+    pass: tf({ aws_vpc_security_group_egress_rule: { e: { ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0", description: "https" } } }),
+  },
+  "alb-drop-invalid-headers": {
+    fail: tf({ aws_lb: { l: { ...goodLb, drop_invalid_header_fields: false } } }),
+    pass: tf({ aws_lb: { l: goodLb } }),
+  },
+  "alb-desync-mitigation": {
+    fail: tf({ aws_lb: { l: { ...goodLb, desync_mitigation_mode: "monitor" } } }),
+    pass: tf({ aws_lb: { l: { ...goodLb, desync_mitigation_mode: "strictest" } } }),
+  },
+  "lb-deletion-protection": {
+    fail: tf({ aws_lb: { l: { ...goodLb, enable_deletion_protection: false } } }),
+    pass: tf({ aws_lb: { l: goodLb } }),
+  },
+  "lb-access-logs": {
+    fail: tf({ aws_lb: { l: { ...goodLb, access_logs: [{ bucket: "x", enabled: false }] } } }),
+    pass: tf({ aws_lb: { l: goodLb } }),
+  },
+  "lb-not-internet-facing": {
+    fail: tf({ aws_lb: { l: { ...goodLb, internal: false } } }),
+    pass: tf({ aws_lb: { l: goodLb } }),
+  },
+  "alb-http-redirects-to-https": {
+    fail: tf({ aws_lb_listener: { h: { protocol: "HTTP", port: 80, default_action: [{ type: "forward", target_group_arn: "x" }] } } }),
+    pass: tf({ aws_lb_listener: { h: { protocol: "HTTP", port: 80, default_action: [{ type: "redirect", redirect: [{ protocol: "HTTPS", port: "443", status_code: "HTTP_301" }] }] } } }),
+  },
+  "lb-listener-tls12": {
+    fail: tf({ aws_lb_listener: { s: { protocol: "HTTPS", port: 443, ssl_policy: "ELBSecurityPolicy-2016-08" } } }),
+    pass: tf({ aws_lb_listener: { s: { protocol: "HTTPS", port: 443, ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } } }),
+  },
+  "lb-listener-recommended-policy": {
+    // The policy CKV_AWS_103 accepts but ELB.17 (current revision) does not.
+    fail: tf({ aws_lb_listener: { s: { protocol: "HTTPS", port: 443, ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } } }),
+    pass: tf({ aws_lb_listener: { s: { protocol: "HTTPS", port: 443, ssl_policy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06" } } }),
+  },
+  "lb-multi-az": {
+    fail: tf({ aws_lb: { l: { ...goodLb, subnets: ["${aws_subnet.a.id}"] } } }),
+    pass: tf({ aws_lb: { l: goodLb } }),
+  },
+  "lb-target-group-encrypted": {
+    fail: tf({ aws_lb_target_group: { t: { protocol: "HTTP", port: 8000, target_type: "ip", health_check: [{ path: "/health" }] } } }),
+    pass: tf({ aws_lb_target_group: { t: { protocol: "HTTPS", port: 8443, target_type: "ip", health_check: [{ path: "/health", protocol: "HTTPS" }] } } }),
+  },
+  "acm-key-algorithm": {
+    fail: tf({ aws_acm_certificate: { c: { domain_name: "x", key_algorithm: "RSA_1024" } } }),
+    pass: tf({ aws_acm_certificate: { c: { domain_name: "x" } } }),
+  },
+  "acm-create-before-destroy": {
+    fail: tf({ aws_acm_certificate: { c: { domain_name: "x" } } }),
+    pass: tf({ aws_acm_certificate: { c: { domain_name: "x", lifecycle: { create_before_destroy: true } } } }),
+  },
+  "ecs-cluster-container-insights": {
+    fail: tf({ aws_ecs_cluster: { c: { name: "c", setting: [{ name: "containerInsights", value: "disabled" }] } } }),
+    pass: tf({ aws_ecs_cluster: { c: { name: "c", setting: [{ name: "containerInsights", value: "enabled" }] } } }),
+  },
+  "ecs-task-not-privileged": { fail: tf(task([container({ privileged: true })])), pass: tf(task([container()])) },
+  "ecs-task-readonly-root-filesystem": {
+    fail: tf(task([container({ readonlyRootFilesystem: false })])),
+    pass: tf(task([container()])),
+  },
+  "ecs-task-no-secrets-in-environment": {
+    fail: tf(task([container({ environment: [{ name: "POSTGRES_PASSWORD", value: "${random_password.pg.result}" }] })])),
+    pass: tf(task([container({ environment: [{ name: "ACCESS_TOKEN_EXPIRE_MINUTES", value: "30" }] })])),
+  },
+  "ecs-task-log-configuration": {
+    fail: tf(task([container({ logConfiguration: undefined })])),
+    pass: tf(task([container()])),
+  },
+  "ecs-task-awsvpc-network-mode": { fail: tf(task([container()], { network_mode: "host" })), pass: tf(task([container()])) },
+  "ecs-task-no-host-namespaces": { fail: tf(task([container()], { pid_mode: "host" })), pass: tf(task([container()], { pid_mode: "task" })) },
+  "ecs-task-non-root-user": { fail: tf(task([container({ user: "0:0" })])), pass: tf(task([container({ user: "10001:10001" })])) },
+  "ecs-task-efs-transit-encryption": {
+    fail: tf(task([container()], { volume: [{ name: "data", efs_volume_configuration: [{ file_system_id: "${aws_efs_file_system.f.id}" }] }] })),
+    pass: tf(
+      task([container()], {
+        volume: [
+          {
+            name: "data",
+            efs_volume_configuration: [
+              { file_system_id: "${aws_efs_file_system.f.id}", transit_encryption: "ENABLED", authorization_config: [{ access_point_id: "${aws_efs_access_point.a.id}", iam: "ENABLED" }] },
+            ],
+          },
+        ],
+      }),
+    ),
+  },
+  "ecs-task-distinct-roles": {
+    fail: tf(task([container()], { task_role_arn: "${aws_iam_role.exec.arn}" })),
+    pass: tf(task([container()])),
+  },
+  "ecs-task-no-latest-tag": {
+    fail: tf(task([container({ image: "123456789012.dkr.ecr.eu-central-1.amazonaws.com/tracker-staging/api:latest" })])),
+    pass: tf(task([container({ image: "123456789012.dkr.ecr.eu-central-1.amazonaws.com/tracker-staging/api:${var.image_tag_api}" })])),
+  },
+  "ecs-service-no-public-ip": {
+    fail: tf({ aws_ecs_service: { s: { ...goodService, network_configuration: [{ subnets: [], assign_public_ip: true }] } } }),
+    pass: tf({ aws_ecs_service: { s: goodService } }),
+  },
+  "ecs-service-fargate-latest": {
+    fail: tf({ aws_ecs_service: { s: { ...goodService, platform_version: "1.3.0" } } }),
+    pass: tf({ aws_ecs_service: { s: { ...goodService, platform_version: "LATEST" } } }),
+  },
+  "ecs-service-circuit-breaker": {
+    fail: tf({ aws_ecs_service: { s: { ...goodService, deployment_circuit_breaker: [{ enable: true, rollback: false }] } } }),
+    pass: tf({ aws_ecs_service: { s: goodService } }),
+  },
+  "efs-encrypted": {
+    fail: tf({ aws_efs_file_system: { f: { encrypted: false } } }),
+    pass: tf({ aws_efs_file_system: { f: { encrypted: true, kms_key_id: "${aws_kms_key.k.arn}" } } }),
+  },
+  "efs-customer-managed-key": {
+    fail: tf({ aws_efs_file_system: { f: { encrypted: true } } }),
+    pass: tf({ aws_efs_file_system: { f: { encrypted: true, kms_key_id: "${aws_kms_key.k.arn}" } } }),
+  },
+  "efs-backup-policy": {
+    fail: tf({ aws_efs_file_system: { f: {} }, aws_efs_backup_policy: { b: { file_system_id: ref("aws_efs_file_system.f"), backup_policy: [{ status: "DISABLED" }] } } }),
+    pass: tf({ aws_efs_file_system: { f: {} }, aws_efs_backup_policy: { b: { file_system_id: ref("aws_efs_file_system.f"), backup_policy: [{ status: "ENABLED" }] } } }),
+  },
+  "efs-access-point-root-directory": {
+    fail: tf({ aws_efs_access_point: { a: { root_directory: [{ path: "/" }] } } }),
+    pass: tf({ aws_efs_access_point: { a: { root_directory: [{ path: "/anisette" }] } } }),
+  },
+  "efs-access-point-posix-user": {
+    fail: tf({ aws_efs_access_point: { a: {} } }),
+    pass: tf({ aws_efs_access_point: { a: { posix_user: [{ uid: 1000, gid: 1000 }] } } }),
+  },
+  "ecr-scan-on-push": {
+    fail: tf({ aws_ecr_repository: { r: { name: "api" } } }),
+    pass: tf({ aws_ecr_repository: { r: { name: "api", image_scanning_configuration: [{ scan_on_push: true }] } } }),
+  },
+  "ecr-immutable-tags": {
+    fail: tf({ aws_ecr_repository: { r: { name: "api", image_tag_mutability: "MUTABLE" } } }),
+    pass: tf({ aws_ecr_repository: { r: { name: "api", image_tag_mutability: "IMMUTABLE" } } }),
+  },
+  "ecr-lifecycle-policy": {
+    fail: tf({ aws_ecr_repository: { r: { name: "api" } }, aws_ecr_lifecycle_policy: { l: { repository: "other", policy: "{}" } } }),
+    pass: tf({ aws_ecr_repository: { r: { name: "api" } }, aws_ecr_lifecycle_policy: { l: { repository: "${aws_ecr_repository.r.name}", policy: "{}" } } }),
+  },
+  "ecr-kms-encryption": {
+    fail: tf({ aws_ecr_repository: { r: { name: "api", encryption_configuration: [{ encryption_type: "AES256" }] } } }),
+    pass: tf({ aws_ecr_repository: { r: { name: "api", encryption_configuration: [{ encryption_type: "KMS", kms_key: "${aws_kms_key.k.arn}" }] } } }),
+  },
+  "s3-public-access-block": {
+    fail: bucket({ aws_s3_bucket_public_access_block: { p: { bucket: ref("aws_s3_bucket.b"), block_public_acls: true } } }),
+    pass: goodBucket,
+  },
+  "s3-versioning": { fail: bucket({}), pass: goodBucket },
+  "s3-kms-encryption": {
+    fail: bucket({
+      aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: ref("aws_s3_bucket.b"), rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: "AES256" }] }] } },
+    }),
+    pass: goodBucket,
+  },
+  "s3-tls-only": {
+    fail: { ...bucket({ aws_s3_bucket_policy: { pol: { bucket: ref("aws_s3_bucket.b"), policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "s3:GetObject", Resource: "*" }] }) } } }) },
+    pass: goodBucket,
+  },
+  "s3-acls-disabled": {
+    fail: bucket({ aws_s3_bucket_ownership_controls: { o: { bucket: ref("aws_s3_bucket.b"), rule: [{ object_ownership: "ObjectWriter" }] } } }),
+    pass: goodBucket,
+  },
+  "s3-access-logging": { fail: bucket({}), pass: goodBucket },
+  "s3-lifecycle": { fail: bucket({}), pass: goodBucket },
+  "secretsmanager-customer-managed-key": {
+    fail: tf({ aws_secretsmanager_secret: { s: { name: "tracker/staging/secret-key" } } }),
+    pass: tf({ aws_secretsmanager_secret: { s: { name: "tracker/staging/secret-key", kms_key_id: "${aws_kms_key.k.arn}" } } }),
+  },
+  "secretsmanager-rotation": {
+    fail: tf({ aws_secretsmanager_secret: { s: { name: "x" } } }),
+    pass: tf({ aws_secretsmanager_secret: { s: { name: "x" } }, aws_secretsmanager_secret_rotation: { r: { secret_id: ref("aws_secretsmanager_secret.s"), rotation_lambda_arn: "x" } } }),
+  },
+  "secretsmanager-no-literal-value": {
+    fail: tf({ aws_secretsmanager_secret_version: { v: { secret_id: "x", secret_string: "hunter2hunter2" } } }),
+    pass: tf({ aws_secretsmanager_secret_version: { v: { secret_id: "x", secret_string: "${random_password.pg.result}" } } }),
+  },
+  "ssm-sensitive-parameters-secure": {
+    fail: tf({ aws_ssm_parameter: { p: { name: "/tracker/staging/redis-password", type: "String", value: "abc" } } }),
+    pass: tf({ aws_ssm_parameter: { p: { name: "/tracker/staging/redis-host", type: "String", value: "db.staging.tracker.internal" } } }),
+  },
+  "logs-retention-set": {
+    fail: tf({ aws_cloudwatch_log_group: { l: { name: "/ecs/x" } } }),
+    pass: tf({ aws_cloudwatch_log_group: { l: { name: "/ecs/x", retention_in_days: 30 } } }),
+  },
+  "logs-retention-one-year": {
+    fail: tf({ aws_cloudwatch_log_group: { l: { name: "/ecs/x", retention_in_days: 30 } } }),
+    pass: tf({ aws_cloudwatch_log_group: { l: { name: "/ecs/x", retention_in_days: 365 } } }),
+  },
+  "logs-customer-managed-key": {
+    fail: tf({ aws_cloudwatch_log_group: { l: { name: "/ecs/x" } } }),
+    pass: tf({ aws_cloudwatch_log_group: { l: { name: "/ecs/x", kms_key_id: "${aws_kms_key.k.arn}" } } }),
+  },
+  "cloudwatch-alarm-actions": {
+    fail: tf({ aws_cloudwatch_metric_alarm: { a: { alarm_name: "x", alarm_actions: [] } } }),
+    pass: tf({ aws_cloudwatch_metric_alarm: { a: { alarm_name: "x", alarm_actions: ["${aws_sns_topic.t.arn}"] } } }),
+  },
+  "sns-encrypted": {
+    fail: tf({ aws_sns_topic: { t: { name: "alarms", kms_master_key_id: "alias/aws/sns" } } }),
+    pass: tf({ aws_sns_topic: { t: { name: "alarms", kms_master_key_id: "${aws_kms_key.k.id}" } } }),
+  },
+  "kms-key-rotation": {
+    fail: tf({ aws_kms_key: { k: { policy: "{}" } } }),
+    pass: tf({ aws_kms_key: { k: { enable_key_rotation: true } } }),
+  },
+  "kms-key-policy": {
+    fail: tf({ aws_kms_key: { k: { enable_key_rotation: true } } }),
+    pass: tf({ aws_kms_key: { k: { enable_key_rotation: true, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::802732539686:root" }, Action: "kms:*", Resource: "*" }] }) } } }),
+  },
+  "iam-no-admin-statements": {
+    fail: policyDoc({ actions: ["*"], resources: ["*"] }),
+    pass: policyDoc({ actions: ["logs:PutLogEvents"], resources: ["${aws_cloudwatch_log_group.x.arn}:*"] }),
+  },
+  "iam-no-wildcard-passrole": {
+    fail: tf({ aws_iam_role_policy: { p: { role: "x", policy: '${jsonencode({"Statement" = [{"Effect" = "Allow", "Action" = "iam:PassRole", "Resource" = "*"}]})}' } } }),
+    pass: tf({ aws_iam_role_policy: { p: { role: "x", policy: '${jsonencode({"Statement" = [{"Effect" = "Allow", "Action" = "iam:PassRole", "Resource" = aws_iam_role.task.arn}]})}' } } }),
+  },
+  "iam-no-credentials-exposure": {
+    fail: policyDoc({ actions: ["secretsmanager:GetSecretValue"], resources: ["*"] }),
+    pass: policyDoc({ actions: ["secretsmanager:GetSecretValue"], resources: ["${aws_secretsmanager_secret.pg.arn}"] }),
+  },
+  "iam-no-service-wildcard-actions": {
+    fail: tf({ aws_iam_policy: { p: { name: "p", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }] }) } } }),
+    pass: tf({ aws_iam_policy: { p: { name: "p", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" }] }) } } }),
+  },
+  "iam-no-administrator-access": {
+    fail: tf({ aws_iam_role_policy_attachment: { a: { role: "deploy", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } } }),
+    pass: tf({ aws_iam_role_policy_attachment: { a: { role: "plan", policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" } } }),
+  },
+  "iam-github-oidc-trust": {
+    fail: ghTrust([{ test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: ["repo:glimpse-technology/*"] }, aud]),
+    pass: ghTrust([{ test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: [`repo:${REPO}:ref:refs/heads/main`] }, aud]),
+  },
+  "iam-trust-no-wildcard-principal": {
+    fail: tf({ aws_iam_role: { r: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] }) } } }),
+    pass: tf({ aws_iam_role: { r: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }) } } }),
+  },
+  "ec2-imdsv2-required": {
+    fail: tf({ aws_instance: { i: { ...goodInstance, metadata_options: [{ http_tokens: "optional" }] } } }),
+    pass: tf({ aws_instance: { i: goodInstance } }),
+  },
+  "ec2-no-public-ip": {
+    fail: tf({ aws_instance: { i: { ...goodInstance, associate_public_ip_address: true } } }),
+    pass: tf({ aws_instance: { i: goodInstance } }),
+  },
+  "ec2-ebs-optimized": { fail: tf({ aws_instance: { i: { ...goodInstance, ebs_optimized: undefined } } }), pass: tf({ aws_instance: { i: goodInstance } }) },
+  "ec2-detailed-monitoring": { fail: tf({ aws_instance: { i: { ...goodInstance, monitoring: false } } }), pass: tf({ aws_instance: { i: goodInstance } }) },
+  "ec2-encrypted-volumes": {
+    fail: tf({ aws_instance: { i: { ...goodInstance, root_block_device: [{ volume_type: "gp3" }] } } }),
+    pass: tf({ aws_instance: { i: goodInstance } }),
+  },
+  "ec2-no-key-pair": { fail: tf({ aws_instance: { i: { ...goodInstance, key_name: "admin" } } }), pass: tf({ aws_instance: { i: goodInstance } }) },
+  "ec2-instance-profile": { fail: tf({ aws_instance: { i: { ...goodInstance, iam_instance_profile: undefined } } }), pass: tf({ aws_instance: { i: goodInstance } }) },
+  "ec2-user-data-no-secrets": {
+    fail: tf({ aws_instance: { i: { ...goodInstance, user_data_base64: undefined, user_data: "#!/bin/sh\necho 'requirepass s3cr3t-literal' >> /etc/valkey/valkey.conf\n" } } }),
+    pass: tf({ aws_instance: { i: { ...goodInstance, user_data: '#!/bin/sh\nPW="$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)"\necho "requirepass $PW" >> /etc/valkey/valkey.conf\n' } } }),
+  },
+  "ebs-volume-encrypted": { fail: tf({ aws_ebs_volume: { v: { size: 100 } } }), pass: tf({ aws_ebs_volume: { v: { size: 100, encrypted: true } } }) },
+  "ebs-volume-customer-managed-key": {
+    fail: tf({ aws_ebs_volume: { v: { size: 100, encrypted: true } } }),
+    pass: tf({ aws_ebs_volume: { v: { size: 100, encrypted: true, kms_key_id: "${aws_kms_key.k.arn}" } } }),
+  },
+  "ecs-cluster-exec-logging-encrypted": {
+    fail: tf({ aws_ecs_cluster: { c: { name: "c", configuration: [{ execute_command_configuration: [{ logging: "OVERRIDE", log_configuration: [{ cloud_watch_log_group_name: "x" }] }] }] } } }),
+    pass: tf({
+      aws_ecs_cluster: {
+        c: {
+          name: "c",
+          configuration: [
+            { execute_command_configuration: [{ kms_key_id: "${aws_kms_key.k.arn}", logging: "OVERRIDE", log_configuration: [{ cloud_watch_log_group_name: "x", cloud_watch_encryption_enabled: true }] }] },
+          ],
+        },
+      },
+    }),
+  },
+  "workloads-in-private-subnets": {
+    fail: tf({ ...publicPrivateNetwork, aws_efs_mount_target: { m: { file_system_id: "x", subnet_id: ref("aws_subnet.public") } } }),
+    pass: tf({ ...publicPrivateNetwork, aws_efs_mount_target: { m: { file_system_id: "x", subnet_id: ref("aws_subnet.private") } } }),
+  },
+  "resource-policies-not-public": {
+    fail: tf({ aws_sns_topic_policy: { p: { arn: "x", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sns:Publish", Resource: "x" }] }) } } }),
+    pass: tf({
+      aws_sns_topic_policy: {
+        p: {
+          arn: "x",
+          policy: JSON.stringify({
+            Statement: [{ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: "x", Condition: { StringEquals: { "aws:SourceAccount": "802732539686" } } }],
+          }),
+        },
+      },
+    }),
+  },
+  "efs-file-system-policy-tls": {
+    fail: tf({ aws_efs_file_system: { f: { encrypted: true } } }),
+    pass: {
+      ...tf({ aws_efs_file_system: { f: { encrypted: true } }, aws_efs_file_system_policy: { p: { file_system_id: ref("aws_efs_file_system.f"), policy: "${data.aws_iam_policy_document.efs.json}" } } }),
+      data: {
+        aws_iam_policy_document: {
+          efs: {
+            statement: [
+              { effect: "Deny", actions: ["*"], principals: [{ type: "AWS", identifiers: ["*"] }], resources: ["${aws_efs_file_system.f.arn}"], condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] },
+            ],
+          },
+        },
+      },
+    },
+  },
+  "cloudflare-deep-records-dns-only": {
+    fail: tf({ cloudflare_dns_record: { r: { name: "api.tracker.staging.glimpse.technology", type: "CNAME", proxied: true, ttl: 1 } } }),
+    pass: tf({ cloudflare_dns_record: { r: { name: "api.tracker.staging.glimpse.technology", type: "CNAME", proxied: false, ttl: 1 } } }),
+  },
+};
+
+describe("policy rules: each fails its broken fixture and passes its compliant one", () => {
+  it("at least 40 distinct rules, unique IDs, each citing what it mirrors", () => {
+    const ids = RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(40);
+    for (const r of RULES) {
+      expect(r.mirrors.length, r.id).toBeGreaterThan(0);
+      expect(r.resourceTypes.length, r.id).toBeGreaterThan(0);
+    }
+    // Scanner IDs (not only requirement IDs) are cited by most rules.
+    const scannerCited = RULES.filter((r) => r.mirrors.some((m) => /^(CKV2?_AWS_\d+|AVD-AWS-\d+|[A-Za-z]+\.\d+)$/.test(m)));
+    expect(scannerCited.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it("docs/security.md lists every rule", () => {
+    const doc = readFileSync(path.join(__dirname, "..", "docs", "security.md"), "utf8");
+    for (const r of RULES) expect(doc, r.id).toContain(`| \`${r.id}\` |`);
+  });
+
+  it("every rule has a fixture pair and every fixture pair a rule", () => {
+    expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  for (const rule of RULES) {
+    const title = `${rule.id} (${rule.mirrors.join(", ")})`;
+    it(`${title}: fails the broken fixture`, () => {
+      const c = CASES[rule.id];
+      expect(c, `no fixture for ${rule.id}`).toBeDefined();
+      expect(runRules({ name: "fixture", json: c!.fail }, [rule]).length).toBeGreaterThan(0);
+    });
+    it(`${title}: passes the compliant fixture`, () => {
+      const c = CASES[rule.id];
+      expect(c, `no fixture for ${rule.id}`).toBeDefined();
+      expect(runRules({ name: "fixture", json: c!.pass }, [rule]).map((f) => f.message)).toEqual([]);
+    });
+  }
+});
+
+describe("policy engine: the forms cdktf writes", () => {
+  // One shared stack, synthesized once.
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "policy-engine-forms");
+  new AwsProvider(stack, "aws", { region: "eu-central-1", defaultTags: [{ tags: { Environment: "production" } }] });
+  const logs = new CloudwatchLogGroup(stack, "logs", { name: "/ecs/tracker-production/api", retentionInDays: 365 });
+  new EcsTaskDefinition(stack, "jsonencoded", {
+    family: "f",
+    networkMode: "awsvpc",
+    containerDefinitions: Fn.jsonencode([
+      {
+        name: "api",
+        image: "repo/api:abc",
+        privileged: true,
+        environment: [{ name: "SECRET_KEY", value: "x" }],
+        logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logs.name } },
+      },
+    ]),
+  });
+  const adminDoc = new DataAwsIamPolicyDocument(stack, "admin", { statement: [{ actions: ["*"], resources: ["*"] }] });
+  new IamPolicy(stack, "via-document", { name: "a", policy: adminDoc.json });
+  new IamPolicy(stack, "jsonencoded-policy", {
+    name: "b",
+    policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["iam:PassRole"], Resource: "*" }] }),
+  });
+  new IamRole(stack, "role", {
+    name: "r",
+    assumeRolePolicy: Fn.jsonencode({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+  });
+  const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+  const context = new PolicyContext({ name: "policy-engine-forms", json });
+
+  it("reads the environment from the provider's default tags", () => {
+    expect(context.environment).toBe("production");
+    expect(context.isProduction).toBe(true);
+  });
+
+  it("parses ${jsonencode(...)} container definitions, keeping references as expressions", () => {
+    const [td] = context.resources("aws_ecs_task_definition");
+    const containers = context.containerDefinitions(td!);
+    expect(containers?.[0]?.["privileged"]).toBe(true);
+    expect((containers?.[0]?.["logConfiguration"] as TfConfig)["options"]).toEqual({ "awslogs-group": "${aws_cloudwatch_log_group.logs.name}" });
+    const ids = runRules({ name: "s", json }, RULES).map((f) => `${f.ruleId} ${f.address}`);
+    expect(ids).toContain("ecs-task-not-privileged aws_ecs_task_definition.jsonencoded");
+    expect(ids).toContain("ecs-task-no-secrets-in-environment aws_ecs_task_definition.jsonencoded");
+  });
+
+  it("follows ${data.aws_iam_policy_document.x.json} and reads ${jsonencode(...)} policies", () => {
+    const findings = runRules({ name: "s", json }, RULES).map((f) => `${f.ruleId} ${f.address}`);
+    expect(findings).toContain("iam-no-admin-statements data.aws_iam_policy_document.admin");
+    expect(findings).not.toContain("iam-no-admin-statements aws_iam_policy.via-document");
+    expect(findings).toContain("iam-no-wildcard-passrole aws_iam_policy.jsonencoded-policy");
+    expect(findings.filter((f) => f.includes("aws_iam_role.role"))).toEqual([]);
+  });
+
+  it("parses HCL literals with nested expressions and template strings", () => {
+    expect(parseHclLiteral('{"a" = [1, true, null], b = foo(bar.baz, "x"), "c" = "pre-${aws_x.y.id}-post"}')).toEqual({
+      a: [1, true, null],
+      b: "${foo(bar.baz, \"x\")}",
+      c: "pre-${aws_x.y.id}-post",
+    });
+  });
+
+  it("finds companions by reference and by literal name", () => {
+    const ctx = new PolicyContext({ name: "f", json: goodBucket });
+    const b = ctx.resources("aws_s3_bucket")[0]!;
+    expect(ctx.companions(b, "aws_s3_bucket_server_side_encryption_configuration", "bucket", ["bucket"])).toHaveLength(1);
+    expect(ctx.companions(b, "aws_s3_bucket_versioning", "bucket")).toHaveLength(1);
+  });
+});
+
+describe("policy exceptions", () => {
+  const broken = CASES["logs-retention-one-year"]!.fail;
+  const exception = (extra: Partial<PolicyException>): PolicyException => ({
+    ruleId: "logs-retention-one-year",
+    stack: "*",
+    target: { resourceType: "aws_cloudwatch_log_group", property: { path: "name", matches: /^\/ecs\// } },
+    reason: "test",
+    ...extra,
+  });
+  const rules = RULES.filter((r) => r.id === "logs-retention-one-year");
+
+  it("an exception matching by resource type and property covers the finding", () => {
+    const result = evaluate([{ name: "tracker-staging", json: broken }], rules, [exception({})]);
+    expect(result.failures).toEqual([]);
+    expect(result.excepted).toHaveLength(1);
+    expect(result.stale).toEqual([]);
+  });
+
+  it("an exception by address covers only that resource, and only on its stack", () => {
+    const byAddress = exception({ stack: "tracker-staging", target: { address: "aws_cloudwatch_log_group.l" } });
+    expect(evaluate([{ name: "tracker-staging", json: broken }], rules, [byAddress]).failures).toEqual([]);
+    expect(evaluate([{ name: "tracker-production", json: broken }], rules, [byAddress]).failures).toHaveLength(1);
+  });
+
+  it("an exception that matches nothing is reported stale", () => {
+    const fixed = CASES["logs-retention-one-year"]!.pass;
+    const result = evaluate([{ name: "tracker-staging", json: fixed }], rules, [exception({})]);
+    expect(result.stale).toHaveLength(1);
+  });
+});
+
+describe("secret scan detectors (DB-7, CFG-1, CFG-3)", () => {
+  const kinds = (text: string) => scanText(text, "t").map((h) => h.kind);
+
+  it("DB-7: finds private keys, AWS access keys, password literals and credentials in URLs", () => {
+    expect(kinds("-----BEGIN OPENSSH PRIVATE KEY-----\nabc")).toEqual(["private key"]);
+    expect(kinds("-----BEGIN RSA PRIVATE KEY-----")).toEqual(["private key"]);
+    expect(kinds(`aws_access_key_id = ${"AKIA"}ABCDEFGHIJKLMNOP`)).toEqual(["AWS access key ID"]);
+    expect(kinds("PGPASSWORD=Tr0ub4dor psql")).toEqual(["password literal"]);
+    expect(kinds('{"password": "hunter2hunter2"}')).toEqual(["password literal"]);
+    expect(kinds("requirepass s3cr3tvalue")).toEqual(["password literal"]);
+    expect(kinds("DATABASE_URL=postgres://tracker:pa55word@db:5432/tracker")).toEqual(["credentials in URL"]);
+  });
+
+  it("DB-7: ignores references, placeholders, psql variables and comments", () => {
+    expect(kinds('PGPASSWORD="$POSTGRES_APP_PASSWORD" psql')).toEqual([]);
+    expect(kinds("password=${random_password.pg.result}")).toEqual([]);
+    expect(kinds("ALTER ROLE :\"u\" WITH LOGIN PASSWORD :'app_password';")).toEqual([]);
+    expect(kinds("# Authentication: requirepass comes from the include below.")).toEqual([]);
+    expect(kinds('echo "requirepass $PW" >> valkey.conf')).toEqual([]);
+    expect(kinds("postgres://tracker:$(cat /run/pw)@db/tracker")).toEqual([]);
+  });
+
+  it("DB-7: decodes literal gzip+base64 user data", () => {
+    const encoded = gzipSync(Buffer.from("#!/bin/sh\nexport PGPASSWORD=literalpassword\n")).toString("base64");
+    expect(kinds(decodeUserData(encoded, true))).toEqual(["password literal"]);
+  });
+
+  it("CFG-1: flags literals under secret keys and high-entropy literals under secret-looking keys, not metadata", () => {
+    const json = tf({
+      aws_secretsmanager_secret_version: { v: { secret_id: "${aws_secretsmanager_secret.s.id}", secret_string: "short" } },
+      aws_instance: { i: { tags: { api_token: "Zx8$kP2qLm9!vR4tWn7Y" } } },
+      aws_ssm_parameter: { p: { name: "/tracker/staging/secret-key-arn", key_id: "alias/aws/ssm", value: "x" } },
+      // an idempotency token is not a secret
+      aws_efs_file_system: { f: { creation_token: "tracker-staging-anisette-8f3kQ2xZ" } },
+    });
+    expect(scanTerraformJson(json, "s").map((h) => h.kind).sort()).toEqual(["high-entropy literal under key api_token", "literal under key secret_string"]);
+    expect(scanTerraformJson(tf({}), "s")).toEqual([]);
+  });
+
+  it("CFG-3: secret-looking environment variable names", () => {
+    for (const name of ["POSTGRES_PASSWORD", "SECRET_KEY", "REDIS_PASSWORD", "API_TOKEN", "AWS_SECRET_ACCESS_KEY", "GITHUB_PRIVATE_KEY_PEM"]) {
+      expect(isSecretLookingName(name), name).toBe(true);
+    }
+    for (const name of ["POSTGRES_HOST", "ACCESS_TOKEN_EXPIRE_MINUTES", "REFRESH_TOKEN_EXPIRE_DAYS", "ALGORITHM", "key", "REDIS_PORT"]) {
+      expect(isSecretLookingName(name), name).toBe(false);
+    }
+    expect(secretLookingEnvironmentNames([{ name: "api", environment: [{ name: "REDIS_PASSWORD", value: "x" }, { name: "PORT", value: "1" }] }])).toEqual(["api:REDIS_PASSWORD"]);
+  });
+});
+
+describe("identity-policy rules skip resource and trust policies", () => {
+  it("IAM.21: a KMS key policy granting kms:* to the account root is not an identity policy", () => {
+    const json = tf(
+      { aws_kms_key: { k: { enable_key_rotation: true, policy: "${data.aws_iam_policy_document.key.json}" } } },
+      { aws_iam_policy_document: { key: { statement: [{ actions: ["kms:*"], resources: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:root"] }] }] } } },
+    );
+    expect(runRules({ name: "s", json }, RULES).map((f) => f.ruleId)).not.toContain("iam-no-service-wildcard-actions");
+    const asIdentity = {
+      ...json,
+      resource: { ...json.resource, aws_iam_role_policy: { p: { role: "r", policy: "${data.aws_iam_policy_document.key.json}" } } },
+    };
+    expect(runRules({ name: "s", json: asIdentity }, RULES).map((f) => f.ruleId)).toContain("iam-no-service-wildcard-actions");
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * A Parameter Store parameter whose name looks sensitive is a SecureString with a literal-free
+ * value (CFG-2: parameters are non-secret configuration; secrets live in Secrets Manager).
+ * Sources: REQUIREMENTS CFG-1/CFG-2; Trivy's aws-ssm "avoid leaks" family and Checkov CKV2_AWS_34
+ * ("AWS SSM Parameter should be Encrypted": type SecureString).
+ */
+import { isToken, type Rule } from "../engine";
+import { isSecretLookingName } from "../secret-scan";
+
+export const rule: Rule = {
+  id: "ssm-sensitive-parameters-secure",
+  mirrors: ["CKV2_AWS_34", "CFG-2"],
+  description: "aws_ssm_parameter with a secret-looking name is a SecureString and its value is not a literal.",
+  resourceTypes: ["aws_ssm_parameter"],
+  check(parameter) {
+    const name = String(parameter.config["name"] ?? "");
+    const last = name.split("/").pop() ?? "";
+    if (!isSecretLookingName(last.replace(/-/g, "_"))) return [];
+    const out: string[] = [];
+    if (parameter.config["type"] !== "SecureString") out.push(`${name} looks secret but is ${String(parameter.config["type"])}`);
+    const value = parameter.config["value"];
+    if (typeof value === "string" && !isToken(value)) out.push(`${name} has a literal value`);
+    return out;
+  },
+};

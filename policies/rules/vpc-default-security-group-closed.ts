@@ -1,0 +1,25 @@
+/**
+ * The default security group of each VPC is taken over and emptied (no ingress, no egress), so
+ * nothing that lands in it by accident can talk.
+ * Sources: Checkov CKV2_AWS_12 (graph check: aws_vpc must have an aws_default_security_group with
+ * no ingress/egress); Security Hub EC2.2 ("VPC default security groups should not allow inbound or
+ * outbound traffic"); Trivy AVD-AWS-0173 (docs: "Configuring all VPC default security groups to
+ * restrict all traffic").
+ */
+import { blocks, type Rule } from "../engine";
+
+export const rule: Rule = {
+  id: "vpc-default-security-group-closed",
+  mirrors: ["CKV2_AWS_12", "EC2.2", "AVD-AWS-0173"],
+  description: "Each created VPC has an aws_default_security_group with no ingress and no egress rules.",
+  resourceTypes: ["aws_vpc", "aws_default_security_group"],
+  check(resource, ctx) {
+    if (resource.type === "aws_default_security_group") {
+      const open = ["ingress", "egress"].filter((k) => blocks(resource.config[k]).length > 0);
+      return open.map((k) => `the default security group declares ${k} rules`);
+    }
+    return ctx.companions(resource, "aws_default_security_group", "vpc_id").length > 0
+      ? []
+      : ["the VPC's default security group is not managed (and so not emptied) by an aws_default_security_group"];
+  },
+};
