@@ -8,6 +8,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ELB17_POLICIES } from "../policies/rules/lb-listener-recommended-policy";
 import { TerraformOutput, TerraformStack, Testing } from "../src/cdktf";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import { resourceName } from "../src/config/naming";
@@ -30,17 +31,6 @@ import { dataSources, only, referencedAddresses, resources, type SynthesizedStac
 const VPC_ID = "vpc-0123456789abcdef0";
 const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2", "subnet-0ccccccccccccccc3"];
 
-/** Security Hub ELB.17's accepted policies (elb-controls user guide, current revision). */
-const ELB17_POLICIES = [
-  "ELBSecurityPolicy-TLS13-1-3-2021-06",
-  "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-  "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
-];
 
 const PUBLIC_WEB = SERVICE_CATALOG.filter((s) => s.kind === "public-web");
 

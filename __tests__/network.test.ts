@@ -1,4 +1,5 @@
 /** NET-1..NET-6 and PRD-2 over the synthesized environment stacks, both network modes. */
+import { PRODUCTION_ADOPTED_BY_TAGS } from "./support/variants";
 import { describe, expect, it } from "vitest";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import { resourceName } from "../src/config/naming";
@@ -9,20 +10,7 @@ const staging = synthTracker(STAGING);
 const production = synthTracker(PRODUCTION);
 
 /** Production adopting the VPC its Patroni cluster lives in, found by tags / by IDs (PRD-2). */
-const adoptedByTags: EnvironmentDefinition = {
-  ...PRODUCTION,
-  network: {
-    mode: "adopt",
-    vpc: { tags: { Name: "patroni-production" } },
-    vpcCidr: "10.20.0.0/16",
-    subnets: {
-      public: { tags: { "tracker:tier": "public" } },
-      application: { tags: { "tracker:tier": "application" } },
-      data: { tags: { "tracker:tier": "data" } },
-    },
-  },
-  reservedCidrs: [],
-};
+const adoptedByTags = PRODUCTION_ADOPTED_BY_TAGS;
 const adoptedSubnetIds = {
   public: ["subnet-00000000000000a01", "subnet-00000000000000a02", "subnet-00000000000000a03"],
   application: ["subnet-00000000000000b01", "subnet-00000000000000b02", "subnet-00000000000000b03"],

@@ -8,10 +8,10 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { PRODUCTION_ADOPTED_BY_TAGS } from "./support/variants";
 import { describe, expect, it } from "vitest";
 import { bootstrapStackName, environmentStackName } from "../src/config/naming";
 import { ENVIRONMENTS, PRODUCTION } from "../src/config/environments";
-import type { EnvironmentDefinition } from "../src/config/types";
 import { DATABASE_HOST_FILES_DIR, renderDatabaseHostUserData } from "../src/data/database-host/user-data";
 import { PolicyContext, type StackUnderTest, type TerraformJson } from "../policies/engine";
 import { evaluate, formatException, formatFinding } from "../policies/evaluate";
@@ -25,24 +25,7 @@ interface LabelledStack extends StackUnderTest {
   readonly label: string;
 }
 
-/**
- * Production may adopt the VPC its Patroni cluster lives in instead of creating one (PRD-2): that
- * variant of `tracker-production` is held to the same rules and exceptions.
- */
-const productionAdopted: EnvironmentDefinition = {
-  ...PRODUCTION,
-  network: {
-    mode: "adopt",
-    vpc: { tags: { Name: "patroni-production" } },
-    vpcCidr: "10.20.0.0/16",
-    subnets: {
-      public: { tags: { "tracker:tier": "public" } },
-      application: { tags: { "tracker:tier": "application" } },
-      data: { tags: { "tracker:tier": "data" } },
-    },
-  },
-  reservedCidrs: [],
-};
+const productionAdopted = PRODUCTION_ADOPTED_BY_TAGS;
 
 const STACKS: LabelledStack[] = [
   ...ENVIRONMENTS.flatMap((env) => [

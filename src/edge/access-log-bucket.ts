@@ -7,15 +7,10 @@
  * bucket is locked down: public access blocked, ACLs disabled, versioned, TLS-only, expiring.
  */
 import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-service-account";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
+import { PrivateBucket } from "../storage/private-bucket";
 import { resourceName } from "../config/naming";
 import type { EnvironmentName } from "../config/types";
 
@@ -45,66 +40,34 @@ export class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
     const name = resourceName(props.environment, "alb-logs");
-    this.bucket = new S3Bucket(this, "bucket", { bucket: name, forceDestroy: false, tags: { Name: name } });
-    const bucket = this.bucket.id;
-    this.bucketName = bucket;
-
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
-    // ALB access logs support SSE-S3 only (a deliberate exception to "KMS everywhere").
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket,
-      rule: [
-        {
-          id: "expire-access-logs",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          expiration: [{ days: props.expirationDays ?? 90 }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 7 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-    });
-
     const elbAccount = new DataAwsElbServiceAccount(this, "elb-account", {});
-    const logObjects = `${this.bucket.arn}/AWSLogs/${props.accountId}/*`;
-    const document = new DataAwsIamPolicyDocument(this, "policy-document", {
-      statement: [
+    const logObjects = (bucketArn: string) => `${bucketArn}/AWSLogs/${props.accountId}/*`;
+    const bucket = new PrivateBucket(this, "private-bucket", {
+      bucketName: name,
+      // ALB access logs support SSE-S3 only (a deliberate exception to "KMS everywhere").
+      encryption: "AES256",
+      lifecycleRuleId: "expire-access-logs",
+      expirationDays: props.expirationDays ?? 90,
+      noncurrentVersionDays: props.noncurrentVersionDays ?? 7,
+      policyStatements: (bucketArn) => [
         {
           sid: "ElbAccountWritesAccessLogs",
           effect: "Allow",
           principals: [{ type: "AWS", identifiers: [elbAccount.arn] }],
           actions: ["s3:PutObject"],
-          resources: [logObjects],
+          resources: [logObjects(bucketArn)],
         },
         {
           sid: "ElbLogDeliveryWritesAccessLogs",
           effect: "Allow",
           principals: [{ type: "Service", identifiers: [ELB_LOG_DELIVERY_PRINCIPAL] }],
           actions: ["s3:PutObject"],
-          resources: [logObjects],
-        },
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+          resources: [logObjects(bucketArn)],
         },
       ],
     });
-    this.policy = new S3BucketPolicy(this, "policy", { bucket, policy: document.json });
+    this.bucket = bucket.bucket;
+    this.bucketName = this.bucket.id;
+    this.policy = bucket.policy;
   }
 }
