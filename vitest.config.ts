@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The console report, plus a JSON summary that .ci/run turns into its closing "N passed, N failed".
+    reporters: ["default", "json"],
+    outputFile: { json: "node_modules/.cache/vitest-report.json" },
   },
 });
