@@ -87,7 +87,7 @@ describe.each([
     expect(sub.values.join()).not.toMatch(/\*/);
   });
 
-  it("CD-5: the image push role trusts only the application repositories' main branch running this repository's build workflow", () => {
+  it("CD-5: the image push role trusts only the application repositories' main branch", () => {
     const [pushName, push] = role("ci-image-push");
     const trust = document(stack, push.assume_role_policy).statement[0];
     expect(trust.condition).toEqual(
@@ -96,11 +96,6 @@ describe.each([
           test: "StringEquals",
           variable: "token.actions.githubusercontent.com:sub",
           values: PROJECT_DEFINITION.applicationRepositories.map((app) => `repo:${app}:ref:refs/heads/main`),
-        },
-        {
-          test: "StringEquals",
-          variable: "token.actions.githubusercontent.com:job_workflow_ref",
-          values: [`${repo}/.github/workflows/build-image.yml@refs/heads/main`],
         },
       ]),
     );

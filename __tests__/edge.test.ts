@@ -425,7 +425,7 @@ describe("EDGE-6: load balancer and target groups", () => {
     const [, lb] = only(json, "aws_lb");
     expect(lb["enable_deletion_protection"]).toBe(true);
     const [bucketName, bucket] = only(json, "aws_s3_bucket");
-    expect(bucket["bucket"]).toBe("tracker-production-alb-logs");
+    expect(bucket["bucket"]).toBe(`tracker-production-alb-logs-${PRODUCTION.accountId}`);
     expect(bucket["force_destroy"]).toBe(false);
     expect(lb["access_logs"]).toEqual({ bucket: ref("aws_s3_bucket", bucketName, "id"), enabled: true });
     const [policyName, policy] = only(json, "aws_s3_bucket_policy");

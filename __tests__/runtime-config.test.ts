@@ -9,9 +9,9 @@ import { PRODUCTION, STAGING } from "../src/config/environments";
 import type { EnvironmentDefinition, ParameterName } from "../src/config/types";
 import { EnvironmentKey } from "../src/encryption/environment-key";
 import { RuntimeParameters } from "../src/runtime-config/parameters";
-import { EPHEMERAL_RANDOM_PASSWORD, RuntimeSecrets } from "../src/runtime-config/secrets";
+import { EPHEMERAL_RANDOM_PASSWORD, providedSecrets, RuntimeSecrets } from "../src/runtime-config/secrets";
 import { renderServiceVariables } from "../scripts/lib/service-variables";
-import { only, referenceOf, resources, synthConstructs, type SynthesizedStack } from "./support/synth";
+import { only, referenceOf, resources, synthConstructs, synthTracker, type SynthesizedStack } from "./support/synth";
 
 interface Built {
   readonly json: SynthesizedStack;
@@ -43,6 +43,7 @@ const EXPECTED_PARAMETERS: Record<"staging" | "production", Record<ParameterName
     "postgres-user": "tracker",
     "redis-host": "redis.staging.tracker.internal",
     "redis-port": "6379",
+    "redis-user": "default",
     "redis-tls": "true",
     "redis-cluster": "false",
     "access-token-expire-minutes": "30",
@@ -60,6 +61,7 @@ const EXPECTED_PARAMETERS: Record<"staging" | "production", Record<ParameterName
     "postgres-user": "tracker",
     "redis-host": "clustercfg.tracker-production.memorydb.eu-central-1.amazonaws.com",
     "redis-port": "6379",
+    "redis-user": "tracker",
     "redis-tls": "true",
     "redis-cluster": "true",
     "access-token-expire-minutes": "30",
@@ -154,5 +156,25 @@ describe("documented environment variables", () => {
     const frontend = text.split("### ")[2]!;
     expect(frontend.startsWith("frontend")).toBe(true);
     expect(frontend).not.toContain("POSTGRES");
+  });
+});
+
+describe("PRD-2: production's existing credentials", () => {
+  it("PRD-2 / CFG-1: with an external data plane, the database and Redis passwords are not generated, the secret key is", () => {
+    const json = synthTracker(PRODUCTION);
+    const versions = resources(json, "aws_secretsmanager_secret_version").map(([, v]) => v);
+    const secretOf = (ref: string) => resources(json, "aws_secretsmanager_secret").find(([n]) => ref === `\${aws_secretsmanager_secret.${n}.id}`)![1].name;
+    expect(versions.map((v) => secretOf(v.secret_id))).toEqual(["tracker/production/secret-key"]);
+    expect(resources(json, "aws_secretsmanager_secret").map(([, s]) => s.name).sort()).toEqual([
+      "tracker/production/postgres-password",
+      "tracker/production/redis-password",
+      "tracker/production/secret-key",
+    ]);
+    expect(providedSecrets(PRODUCTION)).toEqual(["postgres-password", "redis-password"]);
+    // The first-deploy runbook targets them by these addresses.
+    expect(json.resource?.["aws_secretsmanager_secret"]?.["provided_postgres_password"]?.["name"]).toBe("tracker/production/postgres-password");
+    expect(json.resource?.["aws_secretsmanager_secret"]?.["provided_redis_password"]?.["name"]).toBe("tracker/production/redis-password");
+    expect(providedSecrets(STAGING)).toEqual([]);
+    expect(resources(synthTracker(STAGING), "aws_secretsmanager_secret_version")).toHaveLength(3);
   });
 });

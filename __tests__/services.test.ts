@@ -61,6 +61,7 @@ const ALL_PARAMETERS: readonly ParameterName[] = [
   "postgres-user",
   "redis-host",
   "redis-port",
+  "redis-user",
   "redis-tls",
   "redis-cluster",
   "access-token-expire-minutes",

@@ -8,7 +8,7 @@ import { PRODUCTION, STAGING } from "../src/config/environments";
 import { serviceDefinition, SERVICE_CATALOG } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ServiceName } from "../src/config/types";
 import { fargateMemoryOptions } from "../src/config/validate";
-import { dataSources, resources, synthTracker, type SynthesizedStack } from "./support/synth";
+import { dataSources, resources, synthBootstrap, synthTracker, type SynthesizedStack } from "./support/synth";
 
 interface Container {
   name: string;
@@ -161,11 +161,14 @@ describe.each([
     }
   });
 
-  it("ECS-11: every image comes from a repository of this stack with the service's tag variable", () => {
+  it("ECS-11 / ECR-1: every image comes from the environment's repository (owned by the bootstrap stack) with the service's tag variable", () => {
+    const bootstrapRepositories = new Set(resources(synthBootstrap(env), "aws_ecr_repository").map(([, r]) => r.name));
     for (const { name, task, container } of services) {
-      const m = /^(\$\{aws_ecr_repository\.[^}]+\.repository_url\}):\$\{var\.([a-z_]+)\}$/.exec(container.image);
+      const m = /^(\$\{data\.aws_ecr_repository\.[^}]+\.repository_url\}):\$\{var\.([a-z_]+)\}$/.exec(container.image);
       expect(m, `${name}: ${container.image}`).not.toBeNull();
-      stack.target(m![1]!);
+      const [, lookup] = stack.target(m![1]!);
+      expect(lookup.name).toBe(`tracker-${env.name}/${serviceDefinition(name).repository}`);
+      expect(bootstrapRepositories.has(lookup.name), `${lookup.name} is created by the bootstrap stack`).toBe(true);
       expect(Object.keys(stack.json.variable ?? {})).toContain(m![2]);
       const pulls = stack.roleStatements(task.execution_role_arn).filter((s) => s.actions.includes("ecr:BatchGetImage"));
       expect(pulls.flatMap((s) => s.resources)).toEqual([m![1]!.replace(".repository_url}", ".arn}")]);

@@ -97,7 +97,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "s3-kms-encryption",
     stack: "tracker-production",
-    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", equals: "tracker-production-alb-logs" } },
+    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", equals: "tracker-production-alb-logs-951665295205" } },
     reason:
       "ALB access logs can only be delivered to buckets encrypted with SSE-S3 (Amazon S3-managed keys); SSE-KMS " +
       "is not supported for this destination (see aws/aws-cdk#21947 and the validation added by aws/aws-cdk#29382), " +
@@ -106,7 +106,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "s3-access-logging",
     stack: "tracker-production",
-    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", equals: "tracker-production-alb-logs" } },
+    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", equals: "tracker-production-alb-logs-951665295205" } },
     reason:
       "This bucket is itself the log destination (ALB access logs); logging it would need another bucket, " +
       "which would need its own. It is private (public access blocked, TLS-only policy), versioned and expires logs.",

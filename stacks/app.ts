@@ -35,6 +35,7 @@ export function buildApp(options: BuildAppOptions = {}): App {
       environment,
       project: options.project ?? PROJECT_DEFINITION,
       localState: options.bootstrapLocalState ?? false,
+      catalog,
     });
     new TrackerStack(app, { environment, catalog });
   }

@@ -8,7 +8,10 @@ import { GithubCiRoles } from "../src/bootstrap/github-ci-roles";
 import { StateBucket } from "../src/bootstrap/state-bucket";
 import { LocalBackend, TerraformOutput, TerraformStack } from "../src/cdktf";
 import { bootstrapStackName } from "../src/config/naming";
-import type { EnvironmentDefinition, ProjectDefinition } from "../src/config/types";
+import { SERVICE_CATALOG } from "../src/config/service-catalog";
+import type { EnvironmentDefinition, ProjectDefinition, ServiceDefinition } from "../src/config/types";
+import { EnvironmentKey } from "../src/encryption/environment-key";
+import { ImageRepositories } from "../src/registry/image-repositories";
 import { awsProvider, stateBackend } from "./providers";
 
 export interface BootstrapStackProps {
@@ -16,11 +19,14 @@ export interface BootstrapStackProps {
   readonly project: ProjectDefinition;
   /** Keep this stack's state on local disk (first apply only). @default false */
   readonly localState?: boolean;
+  /** The services whose images get repositories. @default SERVICE_CATALOG */
+  readonly catalog?: readonly ServiceDefinition[];
 }
 
 export class BootstrapStack extends TerraformStack {
   readonly stateBucket: StateBucket;
   readonly ci: GithubCiRoles;
+  readonly repositories: ImageRepositories;
 
   constructor(scope: Construct, props: BootstrapStackProps, id: string = bootstrapStackName(props.environment.name)) {
     super(scope, id);
@@ -34,6 +40,19 @@ export class BootstrapStack extends TerraformStack {
       environment: env,
       project: props.project,
       stateBucketArn: this.stateBucket.bucket.arn,
+    });
+    // ECR-1: the environment's image repositories live here, not in the environment stack: the
+    // application repositories push images before the environment's first deploy can start a service.
+    const imagesKey = new EnvironmentKey(this, "images-key", {
+      environment: env,
+      component: "images-key",
+      purpose: "container images",
+      allowLogsAndAlarms: false,
+    });
+    this.repositories = new ImageRepositories(this, "repositories", {
+      environment: env,
+      kmsKeyArn: imagesKey.arn,
+      catalog: props.catalog ?? SERVICE_CATALOG,
     });
     new TerraformOutput(this, "state-bucket", { value: this.stateBucket.bucket.bucket });
     new TerraformOutput(this, "plan-role-arn", { value: this.ci.planRole.arn });

@@ -45,5 +45,8 @@ export function stateBackend(stack: TerraformStack, env: EnvironmentDefinition, 
   });
   // cdktf 0.21's S3BackendConfig has no useLockfile (Terraform >= 1.10 has it).
   backend.addOverride("use_lockfile", true);
+  // use_lockfile needs Terraform 1.10, write-only secret values (secret_string_wo) and ephemeral
+  // resources 1.11: older versions fail with a clear message instead of a confusing one.
+  stack.addOverride("terraform.required_version", ">= 1.11.0");
   return backend;
 }

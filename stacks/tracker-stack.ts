@@ -25,9 +25,9 @@ import { SecurityGroupMatrix } from "../src/network/security-groups";
 import { AlarmTopic } from "../src/observability/alarm-topic";
 import { TrackerAlarms } from "../src/observability/alarms";
 import { ServiceLogGroups } from "../src/observability/service-log-groups";
-import { ImageRepositories } from "../src/registry/image-repositories";
+import { ExistingImageRepositories } from "../src/registry/existing-image-repositories";
 import { RuntimeParameters } from "../src/runtime-config/parameters";
-import { RuntimeSecrets } from "../src/runtime-config/secrets";
+import { providedSecrets, RuntimeSecrets } from "../src/runtime-config/secrets";
 import { awsProvider, cloudflareProvider, stateBackend } from "./providers";
 
 export interface TrackerStackProps {
@@ -43,7 +43,7 @@ export class TrackerStack extends TerraformStack {
   readonly securityGroups: SecurityGroupMatrix;
   readonly secrets: RuntimeSecrets;
   readonly parameters: RuntimeParameters;
-  readonly repositories: ImageRepositories;
+  readonly repositories: ExistingImageRepositories;
   readonly discovery: ServiceDiscovery;
   readonly loadBalancer: LoadBalancer;
   readonly cluster: EcsCluster;
@@ -79,10 +79,17 @@ export class TrackerStack extends TerraformStack {
     });
 
     // --- runtime configuration: secrets (CFG-1); parameters follow the data plane (CFG-2) --------
-    this.secrets = new RuntimeSecrets(this, "secrets", { environment: env.name, kmsKeyArn });
+    this.secrets = new RuntimeSecrets(this, "secrets", {
+      environment: env.name,
+      kmsKeyArn,
+      // PRD-2: production's database and MemoryDB already have their credentials; an operator puts
+      // them into the secrets (README, "First deploy of production"). Staging's host takes generated ones.
+      provided: providedSecrets(env),
+    });
 
     // --- image repositories (ECR-*) -------------------------------------------------------------
-    this.repositories = new ImageRepositories(this, "repositories", { environment: env, kmsKeyArn, catalog });
+    // The repositories belong to the account's bootstrap stack (images are pushed before a first deploy).
+    this.repositories = new ExistingImageRepositories(this, "repositories", { environment: env.name, catalog });
 
     // --- internal names (ECS-8) -----------------------------------------------------------------
     this.discovery = new ServiceDiscovery(this, "service-discovery", { environment: env.name, vpcId: this.network.vpcId, catalog });

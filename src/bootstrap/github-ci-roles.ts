@@ -97,9 +97,9 @@ export class GithubCiRoles extends Construct {
             "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
             "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListInstanceProfilesForRole",
             "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile",
-            "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile",
+            "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile",
             "iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion",
-            "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:TagPolicy",
+            "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:TagPolicy", "iam:UntagPolicy",
           ],
           resources: [
             iam(`role/${PROJECT}-${env.name}-*`),
@@ -140,8 +140,8 @@ export class GithubCiRoles extends Construct {
 
     // CD-5: application repositories push images through this repository's reusable workflow.
     // A reusable workflow's token names the *calling* repository, so this role trusts the app
-    // repositories' main branch, and only when the job runs build-image.yml of this repository.
-    const buildWorkflow = `${repo}/.github/workflows/build-image.yml@refs/heads/main`;
+    // repositories' main branch. (AWS evaluates only the standard `aud` and `sub` claims of GitHub's
+    // tokens, so `job_workflow_ref` cannot be a condition; the role can do nothing but push images.)
     const pushTrust = new DataAwsIamPolicyDocument(this, "image-push-trust", {
       statement: [
         {
@@ -154,7 +154,6 @@ export class GithubCiRoles extends Construct {
               variable: `${GITHUB_ISSUER}:sub`,
               values: props.project.applicationRepositories.map((app) => `repo:${app}:ref:refs/heads/main`),
             },
-            { test: "StringEquals", variable: `${GITHUB_ISSUER}:job_workflow_ref`, values: [buildWorkflow] },
           ],
         },
       ],
@@ -198,6 +197,17 @@ export class GithubCiRoles extends Construct {
             sid: "ReadThisEnvironmentsSecretsForRefresh",
             actions: ["secretsmanager:GetSecretValue"],
             resources: [arn("secretsmanager", `secret:${PROJECT}/${env.name}/*`)],
+          },
+          {
+            // The secrets are encrypted with the environment's key; reading them (refresh) needs it,
+            // through Secrets Manager only.
+            sid: "DecryptSecretsForRefresh",
+            actions: ["kms:Decrypt"],
+            resources: [arn("kms", "key/*")],
+            condition: [
+              { test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${env.region}.amazonaws.com`] },
+              { test: "StringLike", variable: "kms:EncryptionContext:SecretARN", values: [arn("secretsmanager", `secret:${PROJECT}/${env.name}/*`)] },
+            ],
           },
           {
             // Every plan opens the ephemeral random passwords of the secrets (src/runtime-config/secrets.ts).

@@ -148,6 +148,7 @@ export const PRODUCTION: EnvironmentDefinition = {
     redis: {
       host: "clustercfg.tracker-production.memorydb.eu-central-1.amazonaws.com",
       port: 6379,
+      user: "tracker",
       cidrs: ["10.20.0.0/16"],
     },
   },

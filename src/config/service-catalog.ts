@@ -22,7 +22,7 @@ const httpHealth = (port: number, path: string): readonly string[] => [
 /** Clients of PostgreSQL or Redis verify the server's TLS certificate with this CA (DB-6). */
 const TLS_CA = "database-ca-certificate" as const;
 const POSTGRES_PARAMETERS = ["postgres-host", "postgres-port", "postgres-db", "postgres-user"] as const;
-const REDIS_PARAMETERS = ["redis-host", "redis-port", "redis-tls", "redis-cluster"] as const;
+const REDIS_PARAMETERS = ["redis-host", "redis-port", "redis-user", "redis-tls", "redis-cluster"] as const;
 
 export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
   {

@@ -139,6 +139,8 @@ export interface ExternalDataDefinition {
     /** MemoryDB cluster configuration endpoint. */
     readonly host: string;
     readonly port: number;
+    /** The application's MemoryDB ACL user (its password is the `redis-password` secret). */
+    readonly user: string;
     readonly cidrs: readonly string[];
   };
 }
@@ -243,6 +245,7 @@ export type ParameterName =
   | "postgres-user"
   | "redis-host"
   | "redis-port"
+  | "redis-user"
   | "redis-tls"
   | "redis-cluster"
   | "access-token-expire-minutes"

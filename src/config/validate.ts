@@ -242,6 +242,9 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
         at(`dataPlane.${kind}.port`, `${endpoint.port} is not a TCP port`);
       }
       if (endpoint.cidrs.length === 0) at(`dataPlane.${kind}.cidrs`, "needs the CIDRs the endpoint lives in");
+      const user = kind === "postgres" ? data.postgres.databaseUser : data.redis.user;
+      const userField = kind === "postgres" ? "databaseUser" : "user";
+      if (!/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/.test(user)) at(`dataPlane.${kind}.${userField}`, `"${user}" is not a valid user name`);
       endpoint.cidrs.forEach((text, i) => {
         const c = parseCidr(text);
         if (!c) at(`dataPlane.${kind}.cidrs[${i}]`, `"${text}" is not a valid IPv4 CIDR`);

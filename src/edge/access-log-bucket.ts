@@ -39,7 +39,8 @@ export class AccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
-    const name = resourceName(props.environment, "alb-logs");
+    // S3 bucket names are global: the account ID makes this one ours (as the state bucket's is).
+    const name = resourceName(props.environment, `alb-logs-${props.accountId}`);
     const elbAccount = new DataAwsElbServiceAccount(this, "elb-account", {});
     const logObjects = (bucketArn: string) => `${bucketArn}/AWSLogs/${props.accountId}/*`;
     const bucket = new PrivateBucket(this, "private-bucket", {

@@ -13,6 +13,16 @@ import type { EnvironmentDefinition } from "../config/types";
 
 export interface EnvironmentKeyProps {
   readonly environment: EnvironmentDefinition;
+  /** The component name of the key and its alias (`alias/tracker-<env>-<component>`). @default "key" */
+  readonly component?: string;
+  /** What the key encrypts, for its description. @default - the environment's secrets, logs, alarm topic and file systems */
+  readonly purpose?: string;
+  /**
+   * Whether CloudWatch Logs and CloudWatch alarms may use the key (log groups, the SNS alarm topic).
+   * Keys for services that work through IAM and grants only (ECR) leave this off.
+   * @default true
+   */
+  readonly allowLogsAndAlarms?: boolean;
 }
 
 export class EnvironmentKey extends Construct {
@@ -24,6 +34,29 @@ export class EnvironmentKey extends Construct {
     super(scope, id);
     const env = props.environment;
     const account = env.accountId;
+    const component = props.component ?? "key";
+    const logsAndAlarms = [
+      {
+        sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+        principals: [{ type: "Service", identifiers: [`logs.${env.region}.amazonaws.com`] }],
+        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources: ["*"],
+        condition: [
+          {
+            test: "ArnLike",
+            variable: "kms:EncryptionContext:aws:logs:arn",
+            values: [`arn:aws:logs:${env.region}:${account}:log-group:*`],
+          },
+        ],
+      },
+      {
+        sid: "CloudWatchAlarmsPublishToTheEncryptedTopic",
+        principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }],
+      },
+    ];
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: [
         {
@@ -32,37 +65,19 @@ export class EnvironmentKey extends Construct {
           actions: ["kms:*"],
           resources: ["*"],
         },
-        {
-          sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
-          principals: [{ type: "Service", identifiers: [`logs.${env.region}.amazonaws.com`] }],
-          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          resources: ["*"],
-          condition: [
-            {
-              test: "ArnLike",
-              variable: "kms:EncryptionContext:aws:logs:arn",
-              values: [`arn:aws:logs:${env.region}:${account}:log-group:*`],
-            },
-          ],
-        },
-        {
-          sid: "CloudWatchAlarmsPublishToTheEncryptedTopic",
-          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          resources: ["*"],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }],
-        },
+        ...((props.allowLogsAndAlarms ?? true) ? logsAndAlarms : []),
       ],
     });
+    const name = resourceName(env.name, component);
     this.key = new KmsKey(this, "key", {
-      description: `Encrypts the ${env.name} tracker secrets, logs, alarm topic and images`,
+      description: `Encrypts the ${env.name} tracker ${props.purpose ?? "secrets, logs, alarm topic and file systems"}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policy.json,
-      tags: { Name: resourceName(env.name, "key") },
+      tags: { Name: name },
       lifecycle: { preventDestroy: true },
     });
-    new KmsAlias(this, "alias", { name: `alias/${resourceName(env.name, "key")}`, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "alias", { name: `alias/${name}`, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
   }
 }

@@ -43,7 +43,7 @@ export class FlowLogs extends Construct {
     const write = new DataAwsIamPolicyDocument(this, "write", {
       statement: [
         {
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"],
           resources: [this.logGroup.arn, `${this.logGroup.arn}:*`],
         },
       ],

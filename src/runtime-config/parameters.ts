@@ -33,8 +33,9 @@ export function parameterValues(
       : { host: data.postgres.host, port: data.postgres.port, db: data.postgres.databaseName, user: data.postgres.databaseUser };
   const redis =
     data.mode === "host"
-      ? { host: internalHostname(env.name, "redis"), port: VALKEY_PORT }
-      : { host: data.redis.host, port: data.redis.port };
+      ? // DB-6: the staging Valkey authenticates its `default` user with requirepass.
+        { host: internalHostname(env.name, "redis"), port: VALKEY_PORT, user: "default" }
+      : { host: data.redis.host, port: data.redis.port, user: data.redis.user };
   const anisette = catalog.find((s) => s.name === ANISETTE);
   if (!anisette?.port) {
     throw new Error(`runtime parameters: the service catalog has no "${ANISETTE}" service with a port (anisette-url)`);
@@ -47,6 +48,7 @@ export function parameterValues(
     "postgres-user": postgres.user,
     "redis-host": redis.host,
     "redis-port": String(redis.port),
+    "redis-user": redis.user,
     // DB-6: Valkey on the staging host and MemoryDB both require TLS.
     "redis-tls": "true",
     // MemoryDB is a cluster-mode endpoint; the staging host is a single Valkey.

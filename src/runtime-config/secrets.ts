@@ -15,7 +15,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Construct } from "constructs";
 import { TerraformStack } from "../cdktf";
 import { secretName } from "../config/naming";
-import type { EnvironmentName, SecretName } from "../config/types";
+import type { EnvironmentDefinition, EnvironmentName, SecretName } from "../config/types";
 
 /** Every secret of CFG-1, with what it is for (the secret's description). */
 export const SECRET_DESCRIPTIONS: Readonly<Record<SecretName, string>> = {
@@ -39,6 +39,19 @@ export const GENERATED_PASSWORD = {
 } as const;
 
 /** The Terraform type of the ephemeral resource the values come from (provider 5.83+). */
+/**
+ * The secrets whose values an operator puts rather than Terraform generates: with an external data
+ * plane (production, PRD-2) the Patroni and MemoryDB credentials already exist.
+ */
+export function providedSecrets(env: EnvironmentDefinition): readonly SecretName[] {
+  return env.dataPlane.mode === "external" ? ["postgres-password", "redis-password"] : [];
+}
+
+/** The Terraform resource name of a provided secret, e.g. `provided_postgres_password`. */
+export function providedSecretAddress(name: SecretName): string {
+  return `provided_${name.replace(/-/g, "_")}`;
+}
+
 export const EPHEMERAL_RANDOM_PASSWORD = "aws_secretsmanager_random_password";
 
 export interface RuntimeSecretsProps {
@@ -56,6 +69,13 @@ export interface RuntimeSecretsProps {
    * @default - generation 1 for every secret: generated once, on creation
    */
   readonly generations?: Readonly<Partial<Record<SecretName, number>>>;
+  /**
+   * Secrets whose value already exists elsewhere and is put by an operator
+   * (`aws secretsmanager put-secret-value`), e.g. production's Patroni and MemoryDB credentials
+   * (PRD-2): no value is generated for them, since a random one could never authenticate.
+   * @default - none: every value is generated
+   */
+  readonly provided?: readonly SecretName[];
 }
 
 /** One secret as the task definitions and IAM grants need it. */
@@ -88,6 +108,14 @@ export class RuntimeSecrets extends Construct {
         lifecycle: { preventDestroy: true },
       });
 
+      const provided = props.provided?.includes(short) ?? false;
+      // A provided secret gets a stable address, so that the first-deploy runbook can create it alone
+      // (`terraform apply -target=aws_secretsmanager_secret.provided_postgres_password`) and put the
+      // existing credential before any service starts. (Set before anything references the secret.)
+      if (provided) secret.overrideLogicalId(providedSecretAddress(short));
+      secrets[short] = { arn: secret.arn, name };
+      if (provided) continue;
+
       // cdktf 0.21 has no class for ephemeral resources: the block is added to the stack's JSON
       // as an override, under a name derived from this construct's path in the stack (unique there).
       const password = ephemeralName([...pathInStack, short].join("_"));
@@ -98,8 +126,6 @@ export class RuntimeSecrets extends Construct {
         secretStringWo: `\${ephemeral.${EPHEMERAL_RANDOM_PASSWORD}.${password}.random_password}`,
         secretStringWoVersion: props.generations?.[short] ?? 1,
       });
-
-      secrets[short] = { arn: secret.arn, name };
     }
     this.secrets = secrets;
   }
