@@ -286,6 +286,19 @@ describe("deploy workflow (CD-2)", () => {
     }
   });
 
+  it("CD-2 / CD-5: each deploy job checks that every image exists in its own account's ECR before deploying", () => {
+    for (const env of [STAGING, PRODUCTION]) {
+      const job = wf.jobs[env.name]!;
+      const steps = job.steps!;
+      const check = steps.findIndex((s) => s.run?.includes("aws ecr describe-images"));
+      const deploy = steps.findIndex((s) => s.id === "deploy");
+      const tags = steps.findIndex((s) => s.run?.includes("npm run --silent image-tags"));
+      expect(check, env.name).toBeGreaterThan(tags);
+      expect(check, env.name).toBeLessThan(deploy);
+      expect(steps[check]!.run).toContain("exit \"$missing\"");
+    }
+  });
+
   it("CD-2: each environment deploys its stack with its deploy role, smoke-tests it, and rolls back on failure", () => {
     for (const env of [STAGING, PRODUCTION]) {
       const job = wf.jobs[env.name]!;

@@ -21,11 +21,12 @@ fi
 source "$TRACKER_DB_ENV_FILE"
 
 log "converging the ${TRACKER_ENVIRONMENT:?} database host"
+# Liveness is reported from the start, so a convergence that fails shows up as PostgresUp/ValkeyUp 0.
+systemctl enable --now tracker-db-health.timer
 "$BIN_DIR/install-packages.sh" install
 "$BIN_DIR/ensure-data-volume.sh"
 "$BIN_DIR/tls.sh" ensure-ca
 "$BIN_DIR/tls.sh" publish
 "$BIN_DIR/configure-postgres.sh" all
 "$BIN_DIR/configure-valkey.sh" all
-systemctl enable --now tracker-db-health.timer
 log "database host ready: PostgreSQL on $PRIVATE_IP:$POSTGRES_PORT, Valkey (TLS) on $PRIVATE_IP:$VALKEY_PORT"

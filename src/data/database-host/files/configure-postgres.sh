@@ -72,6 +72,10 @@ ensure_database() {
   # The password travels in the environment (\getenv), never on a command line or in a file.
   psql_admin -d postgres -v db="$DATABASE_NAME" -v app_user="$DATABASE_USER" <<'SQL'
 \getenv app_password POSTGRES_APP_PASSWORD
+-- Nothing of this session may reach the server log: it carries the password.
+SET log_statement = 'none';
+SET log_min_duration_statement = -1;
+SET log_min_error_statement = 'panic';
 SELECT format('CREATE ROLE %I LOGIN', :'app_user')
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \gexec
 ALTER ROLE :"app_user" WITH LOGIN NOSUPERUSER NOCREATEROLE PASSWORD :'app_password';

@@ -96,10 +96,11 @@ run_as() {
   fi
 }
 
-# read_secret ARN: print the secret's value, fetched through the instance role.
+# read_secret ARN: print the secret's value, fetched through the instance role. Secrets Manager or
+# the NAT path may be briefly unavailable at boot, so it retries for about five minutes.
 read_secret() {
   local arn=$1
-  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$arn" \
+  retry 30 10 aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$arn" \
     --query SecretString --output text
 }
 
