@@ -81,6 +81,17 @@ all() {
   printf '%s' "$VALKEY_PASSWORD" | write_secret_file "$SECRETS_DIR/valkey-password" root:root 0600
   "$(dirname "$(readlink -f "$0")")/tls.sh" issue "$VALKEY_CONFIG_DIR/tls" "$VALKEY_USER:$VALKEY_USER"
   systemctl restart "$VALKEY_SERVICE"
+  # The unit is Type=simple: the restart returns before Valkey serves. Ready means an authenticated
+  # TLS PING on the private address, as clients and the health probe do it.
+  retry 30 2 valkey_ready || die "Valkey does not answer an authenticated TLS PING on $PRIVATE_IP:$VALKEY_PORT"
+}
+
+valkey_ready() {
+  local reply
+  reply=$(VALKEYCLI_AUTH="$VALKEY_PASSWORD" REDISCLI_AUTH="$VALKEY_PASSWORD" timeout 10 \
+    "$VALKEY_PREFIX/bin/valkey-cli" --tls --cacert "$VALKEY_CONFIG_DIR/tls/ca.crt" \
+    -h "$PRIVATE_IP" -p "$VALKEY_PORT" PING 2>/dev/null) || return 1
+  [[ "$reply" == "PONG" ]]
 }
 
 main() {

@@ -115,8 +115,10 @@ install_packages() {
   "${APT_GET[@]}" install --no-install-recommends postgresql-common
   sed -ri 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' \
     /etc/postgresql-common/createcluster.conf
-  local versions=()
-  mapfile -t versions < <(package_versions)
+  local versions=() listing
+  # Not `< <(...)`: a failure inside package_versions must stop the script here, not later in apt.
+  listing=$(package_versions)
+  mapfile -t versions <<<"$listing"
   "${APT_GET[@]}" install --no-install-recommends --allow-downgrades \
     "postgresql-$POSTGRES_MAJOR" "postgresql-client-$POSTGRES_MAJOR" "${versions[@]}"
   apt-mark hold "${TIMESCALEDB_PACKAGES[@]}" "${POSTGIS_PACKAGES[@]}" >/dev/null
