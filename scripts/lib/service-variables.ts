@@ -8,9 +8,10 @@ import { environmentVariableName, parameterName, secretName } from "../../src/co
 import { SERVICE_CATALOG } from "../../src/config/service-catalog";
 import type { EnvironmentDefinition, EnvironmentName, ParameterName, SecretName, ServiceDefinition } from "../../src/config/types";
 import { parameterValues } from "../../src/runtime-config/parameters";
-import { GENERATED_PASSWORD } from "../../src/runtime-config/secrets";
+import { GENERATED_PASSWORD, providedSecrets } from "../../src/runtime-config/secrets";
 
 const GENERATED = `*generated: ${GENERATED_PASSWORD.password_length} letters and digits*`;
+const PROVIDED = "*the existing credential, put by an operator*";
 
 /** One Markdown table per catalog service: variable, source, and its value in each environment. */
 export function renderServiceVariables(
@@ -31,7 +32,8 @@ export function renderServiceVariables(
     );
     for (const secret of service.secrets) {
       const source = anyEnvironment(environments, (env) => secretName(env, secret));
-      lines.push(row(secret, `Secrets Manager \`${source}\``, environments.map(() => GENERATED)));
+      const value = (env: EnvironmentDefinition) => (providedSecrets(env).includes(secret) ? PROVIDED : GENERATED);
+      lines.push(row(secret, `Secrets Manager \`${source}\``, environments.map(value)));
     }
     for (const parameter of service.parameters) {
       lines.push(
