@@ -206,6 +206,18 @@ describe("CFG-4: environment definitions are validated", () => {
     })).toMatch(/production\.loadBalancer\.adminAllowedCidrs: cannot restrict admin\.glimpse\.technology: Cloudflare proxies that name/);
   });
 
+  it("PRD-2: a peering that overlaps the VPC or names malformed IDs is refused", () => {
+    const message = withProduction((e) => {
+      if (e.network.mode === "create") {
+        e.network.peerings = [{ name: "patroni", peerVpcId: "vpc-1", peerCidr: "10.52.128.0/20", peerRouteTableIds: ["rtb-x"], privateZoneIds: ["zone"] }];
+      }
+    });
+    expect(message).toMatch(/production\.network\.peerings\[0\]\.peerVpcId: "vpc-1" is not a VPC ID/);
+    expect(message).toMatch(/production\.network\.peerings\[0\]\.peerCidr: 10\.52\.128\.0\/20 overlaps the VPC 10\.52\.0\.0\/16/);
+    expect(message).toMatch(/production\.network\.peerings\[0\]\.peerRouteTableIds\[0\]: "rtb-x" is not a route table ID/);
+    expect(message).toMatch(/production\.network\.peerings\[0\]\.privateZoneIds\[0\]: "zone" is not a Route 53 hosted zone ID/);
+  });
+
   it("PRD-2: an adopted network with malformed IDs is refused", () => {
     const message = withProduction((e) => {
       e.network = {

@@ -161,3 +161,55 @@ describe("PRD-2: production can adopt an existing VPC", () => {
     expect(resources(byIds, "aws_flow_log")).toEqual([]);
   });
 });
+
+describe("PRD-2: production's new VPC peered with the Patroni VPC", () => {
+  const base = PRODUCTION.network;
+  if (base.mode !== "create") throw new Error("production creates its network");
+  const peered: EnvironmentDefinition = {
+    ...PRODUCTION,
+    network: {
+      ...base,
+      peerings: [
+        {
+          name: "patroni",
+          peerVpcId: "vpc-0123456789abcdef0",
+          peerCidr: "10.20.0.0/16",
+          peerRouteTableIds: ["rtb-0123456789abcdef0", "rtb-0123456789abcdef1"],
+          privateZoneIds: ["Z0123456789ABCDEFGHIJ"],
+        },
+      ],
+    },
+  };
+  const stack = synthTracker(peered, "production-peered");
+
+  it("PRD-2: one same-account peering, accepted, to the configured VPC", () => {
+    const [, peering] = only(stack, "aws_vpc_peering_connection");
+    expect(peering).toMatchObject({ peer_vpc_id: "vpc-0123456789abcdef0", auto_accept: true });
+    expect(peering.vpc_id).toMatch(/^\$\{aws_vpc\./);
+  });
+
+  it("PRD-2: every private route table routes the peer CIDR through it; the public one does not", () => {
+    const [peeringName] = only(stack, "aws_vpc_peering_connection");
+    const ref = `\${aws_vpc_peering_connection.${peeringName}.id}`;
+    const routes = resources(stack, "aws_route").map(([, r]) => r).filter((r) => r.vpc_peering_connection_id === ref);
+    const privateTables = resources(stack, "aws_route_table").filter(([, t]) => String(t.tags.Name).includes("private")).map(([n]) => `\${aws_route_table.${n}.id}`);
+    const ours = routes.filter((r) => String(r.route_table_id).startsWith("${"));
+    expect(ours.map((r) => r.route_table_id).sort()).toEqual(privateTables.sort());
+    for (const r of ours) expect(r.destination_cidr_block).toBe("10.20.0.0/16");
+    // Return routes: each peer route table to each application subnet, nothing wider.
+    const back = routes.filter((r) => String(r.route_table_id).startsWith("rtb-"));
+    expect(back.map((r) => `${r.route_table_id} ${r.destination_cidr_block}`).sort()).toEqual(
+      ["rtb-0123456789abcdef0", "rtb-0123456789abcdef1"].flatMap((t) => base.subnets.application.map((c) => `${t} ${c}`)).sort(),
+    );
+  });
+
+  it("PRD-2: the peer's private hosted zone is associated, so the Patroni name resolves", () => {
+    const [, association] = only(stack, "aws_route53_zone_association");
+    expect(association.zone_id).toBe("Z0123456789ABCDEFGHIJ");
+    expect(association.vpc_id).toMatch(/^\$\{aws_vpc\./);
+  });
+
+  it("PRD-2: the shipped definitions peer with nothing until the IDs are confirmed", () => {
+    expect(resources(production, "aws_vpc_peering_connection")).toEqual([]);
+  });
+});

@@ -29,6 +29,27 @@ export interface CreatedNetworkDefinition {
   /** Subnet CIDRs per tier, one per entry of `availabilityZones`, in the same order. */
   readonly subnets: SubnetTiers<readonly string[]>;
   readonly natStrategy: NatStrategy;
+  /**
+   * Existing VPCs of the same account and region this VPC is peered with, e.g. the one holding
+   * production's Patroni cluster and MemoryDB (PRD-2). @default - none
+   */
+  readonly peerings?: readonly VpcPeeringDefinition[];
+}
+
+/** A same-account, same-region VPC peering with routes on both sides (private tiers only). */
+export interface VpcPeeringDefinition {
+  /** A short name for the peering's resources, e.g. "patroni". */
+  readonly name: string;
+  readonly peerVpcId: string;
+  /** The peer VPC's CIDR: routed to from this VPC's private tiers; must not overlap this VPC. */
+  readonly peerCidr: string;
+  /** The peer's route tables that get a route back to this VPC's application subnets. */
+  readonly peerRouteTableIds: readonly string[];
+  /**
+   * Private hosted zones of the peer (e.g. the one that resolves the Patroni endpoint's name) that
+   * this VPC must resolve too. @default - none
+   */
+  readonly privateZoneIds?: readonly string[];
 }
 
 /** How to find an existing subnet or VPC: by ID, or by tags (subnets: tags plus the AZ). */

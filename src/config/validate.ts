@@ -97,6 +97,21 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
     if (network.natStrategy !== "single" && network.natStrategy !== "per-az") {
       at("network.natStrategy", `unknown NAT strategy "${String(network.natStrategy)}"; use "single" or "per-az"`);
     }
+    (network.peerings ?? []).forEach((peering, i) => {
+      const field = `network.peerings[${i}]`;
+      if (!/^[a-z][a-z0-9-]{0,30}$/.test(peering.name)) at(`${field}.name`, `"${peering.name}" must be a short lower-case name`);
+      if (!/^vpc-[0-9a-f]{8,17}$/.test(peering.peerVpcId)) at(`${field}.peerVpcId`, `"${peering.peerVpcId}" is not a VPC ID`);
+      const peer = parseCidr(peering.peerCidr);
+      if (!peer) at(`${field}.peerCidr`, `"${peering.peerCidr}" is not a valid IPv4 CIDR`);
+      else if (vpc && cidrsOverlap(vpc, peer)) at(`${field}.peerCidr`, `${peer.text} overlaps the VPC ${vpc.text}; peered VPCs must not overlap`);
+      if (peering.peerRouteTableIds.length === 0) at(`${field}.peerRouteTableIds`, "needs the peer's route tables, or its subnets cannot answer");
+      peering.peerRouteTableIds.forEach((id, j) => {
+        if (!/^rtb-[0-9a-f]{8,17}$/.test(id)) at(`${field}.peerRouteTableIds[${j}]`, `"${id}" is not a route table ID`);
+      });
+      (peering.privateZoneIds ?? []).forEach((id, j) => {
+        if (!/^Z[0-9A-Z]{4,31}$/.test(id)) at(`${field}.privateZoneIds[${j}]`, `"${id}" is not a Route 53 hosted zone ID`);
+      });
+    });
     const all: { field: string; cidr: Ipv4Cidr }[] = [];
     for (const tier of TIERS) {
       const list = network.subnets[tier];

@@ -11,7 +11,9 @@ import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Route53ZoneAssociation } from "@cdktf/provider-aws/lib/route53-zone-association";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcPeeringConnection } from "@cdktf/provider-aws/lib/vpc-peering-connection";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
 import { resourceName } from "../config/naming";
@@ -127,6 +129,36 @@ export class CreatedNetwork extends Construct implements Network {
         });
       }
     });
+
+    // PRD-2: peerings with existing VPCs (production's Patroni and MemoryDB), routed from the private
+    // tiers only, back to the application subnets only.
+    for (const peering of def.peerings ?? []) {
+      const connection = new VpcPeeringConnection(this, `peering-${peering.name}`, {
+        vpcId: this.vpc.id,
+        peerVpcId: peering.peerVpcId,
+        autoAccept: true,
+        tags: { Name: name(`peering-${peering.name}`) },
+      });
+      privateRouteTableIds.forEach((tableId, i) => {
+        new Route(this, `peering-${peering.name}-route-${azs[i]}`, {
+          routeTableId: tableId,
+          destinationCidrBlock: peering.peerCidr,
+          vpcPeeringConnectionId: connection.id,
+        });
+      });
+      for (const peerTable of peering.peerRouteTableIds) {
+        def.subnets.application.forEach((cidr, i) => {
+          new Route(this, `peering-${peering.name}-return-${peerTable}-${azs[i]}`, {
+            routeTableId: peerTable,
+            destinationCidrBlock: cidr,
+            vpcPeeringConnectionId: connection.id,
+          });
+        });
+      }
+      for (const zoneId of peering.privateZoneIds ?? []) {
+        new Route53ZoneAssociation(this, `peering-${peering.name}-zone-${zoneId}`, { zoneId, vpcId: this.vpc.id });
+      }
+    }
 
     // NET-6: S3 (and so ECR layers) without NAT processing charges.
     new VpcEndpoint(this, "s3-endpoint", {
