@@ -55,6 +55,27 @@ new TerraformOutput(stack, "ca-parameter-arn", { value: host.caCertificateParame
 const synthesized = Testing.synth(stack);
 const json = JSON.parse(synthesized) as Json;
 
+/** The plain render the host should receive, for the stub inputs and given volume and address. */
+function expectedUserData(dataVolumeId: string, privateIp: string): string {
+  return renderDatabaseHostUserData(
+    {
+      environment: "staging",
+      region: STAGING.region,
+      versions: STAGING.databaseVersions,
+      dataVolumeId,
+      privateIp,
+      databaseName: "tracker",
+      databaseUser: "tracker",
+      postgresPasswordSecretArn: stub.postgresPasswordSecretArn,
+      redisPasswordSecretArn: stub.redisPasswordSecretArn,
+      caCertificateParameterName: parameterName("staging", "database-ca-certificate"),
+      applicationSubnetCidrs: stub.applicationSubnetCidrs,
+      internalNamespace: internalNamespace("staging"),
+    },
+    { target: "plain" },
+  );
+}
+
 function only(kind: "resource" | "data", type: string): Record<string, any> {
   const all = Object.values(json[kind][type] ?? {});
   expect(all, `${kind} ${type}`).toHaveLength(1);
@@ -198,23 +219,7 @@ describe("database host", () => {
     expect(text.startsWith("#cloud-config\n")).toBe(true);
     expect(text).toContain("DATA_VOLUME_ID='<terraform-reference>'");
     expect(text).toContain("PRIVATE_IP='<terraform-reference>'");
-    const expected = renderDatabaseHostUserData(
-      {
-        environment: "staging",
-        region: STAGING.region,
-        versions: STAGING.databaseVersions,
-        dataVolumeId: "<terraform-reference>",
-        privateIp: "<terraform-reference>",
-        databaseName: "tracker",
-        databaseUser: "tracker",
-        postgresPasswordSecretArn: stub.postgresPasswordSecretArn,
-        redisPasswordSecretArn: stub.redisPasswordSecretArn,
-        caCertificateParameterName: parameterName("staging", "database-ca-certificate"),
-        applicationSubnetCidrs: stub.applicationSubnetCidrs,
-        internalNamespace: "staging.tracker.internal",
-      },
-      { target: "plain" },
-    );
+    const expected = expectedUserData("<terraform-reference>", "<terraform-reference>");
     expect(text).toBe(expected);
     // Terraform gzips it; EC2 takes at most 16 KB.
     expect(gzipSync(text).length).toBeLessThan(14 * 1024);
@@ -243,23 +248,7 @@ describe("database host", () => {
     expect(encoded, result.stderr).not.toBeNull();
     const text = gunzipSync(Buffer.from(encoded![1]!, "base64")).toString("utf8");
     expect(text).toBe(
-      renderDatabaseHostUserData(
-        {
-          environment: "staging",
-          region: STAGING.region,
-          versions: STAGING.databaseVersions,
-          dataVolumeId: "vol-0123456789abcdef0",
-          privateIp: "10.42.64.10",
-          databaseName: "tracker",
-          databaseUser: "tracker",
-          postgresPasswordSecretArn: stub.postgresPasswordSecretArn,
-          redisPasswordSecretArn: stub.redisPasswordSecretArn,
-          caCertificateParameterName: "/tracker/staging/database-ca-certificate",
-          applicationSubnetCidrs: stub.applicationSubnetCidrs,
-          internalNamespace: "staging.tracker.internal",
-        },
-        { target: "plain" },
-      ),
+      expectedUserData("vol-0123456789abcdef0", "10.42.64.10"),
     );
   });
 
