@@ -6,8 +6,30 @@
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 
+import { helpRequested } from "./lib/command";
+
+const USAGE = `Usage: npm run bench [-- --runs <n>]
+
+Wall-time benchmark (not a test): a full synth of every stack, the same through the cdktf CLI,
+and the test suite (tsc + vitest). Prints the median of <n> runs of each.
+
+Options:
+  --runs <n>    runs of each measurement (default 3)
+  -h, --help    this text
+
+Example:
+  npm run bench -- --runs 5`;
+
+if (helpRequested(process.argv.slice(2))) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const runsArg = process.argv.indexOf("--runs");
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`bench: --runs must be a positive integer\n\n${USAGE}`);
+  process.exit(2);
+}
 
 function time(label: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
   const samples: number[] = [];

@@ -6,6 +6,23 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildTargets, CI_ENVIRONMENTS_FILE, renderCiEnvironments } from "./lib/ci-environments";
+import { helpRequested } from "./lib/command";
+
+if (helpRequested(process.argv.slice(2))) {
+  console.log(`Usage: npx tsx scripts/ci-environments.ts [--write | --build-targets]
+
+Prints ${CI_ENVIRONMENTS_FILE}, the environment facts the workflows read (role ARNs, stacks,
+clusters, ECR repositories), derived from the environment definitions and the service catalog.
+
+Options:
+  --write           write the file instead of printing it
+  --build-targets   print the JSON that .github/workflows/build-image.yml carries inline
+  -h, --help        this text
+
+Example:
+  npx tsx scripts/ci-environments.ts --write`);
+  process.exit(0);
+}
 
 const text = renderCiEnvironments();
 if (process.argv.includes("--write")) {

@@ -16,10 +16,12 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { SERVICE_NAMES } from "../src/config/service-catalog";
 import { assertValidTag, formatTerraformVariables, mergeImageTags, parseTagOverrides, readImageSnapshot } from "./lib/image-tags";
 import { exitCodeOf } from "./lib/command";
+import { IMAGE_TAGS_USAGE } from "./lib/image-tags";
 import { environmentByName, UsageError } from "./lib/runtime";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
+    args: argv,
     options: {
       env: { type: "string" },
       override: { type: "string" },
@@ -53,4 +55,9 @@ async function main(): Promise<number> {
   return values["require-all"] && values.placeholder === undefined && unresolved.length > 0 ? 1 : 0;
 }
 
-exitCodeOf("image-tags", main, (line) => console.error(line)).then((code) => process.exit(code));
+const argv = process.argv.slice(2);
+exitCodeOf("image-tags", main, (line) => console.error(line), {
+  argv,
+  usage: IMAGE_TAGS_USAGE,
+  out: (text) => console.log(text),
+}).then((code) => process.exit(code));

@@ -133,3 +133,23 @@ export function formatTerraformVariables(tags: ImageTags): string {
     })
     .join("\n");
 }
+
+export const IMAGE_TAGS_USAGE = `Usage: npm run image-tags -- --env <environment> [options]
+
+Prints the image tag of every service as Terraform variables (ECS-11): what each ECS service's
+primary deployment runs now, with freshly built tags laid over it.
+Exits 0 on success, 1 when --require-all finds a service without a tag or AWS fails, 2 on a usage error.
+
+Options:
+  --env <name>            staging or production (required)
+  --override <tags>       new tags: JSON '{"api":"<sha>"}' or 'api=<sha>,frontend=<sha>'
+  --format env|json       env (default): TF_VAR_image_tag_<service>=<tag> lines for $GITHUB_ENV;
+                          json: the snapshot and the merged tags
+  --snapshot <file>       also write the snapshot (the rollback baseline)
+  --require-all           a service without a tag is an error
+  --placeholder <tag>     plans only: give services not deployed yet this tag
+  -h, --help              this text
+
+Example:
+  npm run image-tags -- --env staging --override "api=$GITHUB_SHA" >> "$GITHUB_ENV"
+`;

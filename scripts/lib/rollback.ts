@@ -247,6 +247,26 @@ export async function runRollback(deps: RollbackDependencies, options: RollbackO
   return { ok, steps };
 }
 
+export const ROLLBACK_USAGE = `Usage: npm run rollback -- --env <environment> [options]
+
+Puts services back on the task definition revision (and so the image tags) they ran before the
+current one, or on a saved baseline, and waits until they are stable (CD-4).
+Exits 0 when done or nothing to do, 1 when a service was not rolled back or did not settle, 2 on a
+usage error.
+
+Options:
+  --env <name>            staging or production (required)
+  --service <name>        only this service (repeatable or comma-separated; default: all)
+  --dry-run               print what would change, change nothing
+  --baseline <file.json>  roll back to this snapshot (written by 'npm run image-tags -- --snapshot')
+  --timeout <duration>    how long to wait for the services to settle (default 15m)
+  --poll <duration>       how often to look (default 15s)
+  -h, --help              this text
+
+Example:
+  npm run rollback -- --env staging --service api --dry-run
+`;
+
 /**
  * The `rollback` command: parses `argv`, runs the rollback with `deps(env)`; returns the exit code
  * (0 done or nothing to do, 1 something not rolled back or not stable in time, 2 usage error).
@@ -288,5 +308,6 @@ export function rollbackCommand(
       return result.ok ? 0 : 1;
     },
     (line) => log(line),
+    { argv, usage: ROLLBACK_USAGE, out: (text) => console.log(text) },
   );
 }

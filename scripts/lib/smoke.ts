@@ -313,6 +313,24 @@ export function formatReport(env: EnvironmentDefinition, results: readonly Check
   return [`Smoke test of ${env.name} (cluster ${clusterName(env.name)}, account ${env.accountId}, ${env.region})`, ...lines, summary].join("\n");
 }
 
+export const SMOKE_USAGE = `Usage: npm run smoke -- --env <environment> [options]
+
+Checks a deployed environment (CD-3): every public hostname answers over HTTPS, every ECS service
+runs its desired count on the intended task definition, every target group is healthy.
+Prints one line per check; exits 0 when all pass, 1 when any fails, 2 on a usage error.
+
+Options:
+  --env <name>            staging or production (required)
+  --wait <duration>       first wait up to this long for the services to settle (default 0s)
+  --timeout <duration>    per HTTPS request (default 10s)
+  --attempts <n>          HTTPS attempts per hostname (default 3)
+  --stuck-after <duration>  a deployment older than this that has not settled fails (default 15m)
+  -h, --help              this text
+
+Example:
+  npm run smoke -- --env staging --wait 10m
+`;
+
 /** The `smoke` command: parses `argv`, runs the checks with `deps(env)`, prints the report; returns the exit code. */
 export function smokeCommand(
   argv: readonly string[],
@@ -350,5 +368,6 @@ export function smokeCommand(
       return results.every((r) => r.ok) ? 0 : 1;
     },
     (line) => log(line),
+    { argv, usage: SMOKE_USAGE, out: (text) => console.log(text) },
   );
 }
