@@ -134,18 +134,25 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
     expect(() => services.logGroup("frontend")).toThrow(/no log group for service "frontend"/);
   });
 
-  it("OBS-2: one KMS-encrypted alarm topic, tracker-<env>-alarms, only this account's CloudWatch may publish", () => {
+  it("OBS-2/COST-4: one KMS-encrypted alarm topic, tracker-<env>-alarms, only this account's CloudWatch alarms and budgets may publish", () => {
     expect(topic.name).toBe(`tracker-${env.name}-alarms`);
     expect(topic.kms_master_key_id).toBe(keyArn);
     const [, topicPolicy] = only(json, "aws_sns_topic_policy");
     expect(topicPolicy.arn).toBe(topicArn);
     const doc = policyDocument(json, topicPolicy.policy);
-    expect(doc.statement).toHaveLength(1);
-    const [statement] = doc.statement;
+    expect(doc.statement).toHaveLength(2);
+    const [statement, budgets] = doc.statement;
     expect(statement.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
     expect(statement.actions).toEqual(["sns:Publish"]);
     expect(statement.resources).toEqual([topicArn]);
     expect(statement.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [env.accountId] }]);
+    expect(budgets.principals).toEqual([{ type: "Service", identifiers: ["budgets.amazonaws.com"] }]);
+    expect(budgets.actions).toEqual(["sns:Publish"]);
+    expect(budgets.resources).toEqual([topicArn]);
+    expect(budgets.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [env.accountId] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${env.accountId}:*`] },
+    ]);
   });
 
   it("OBS-2: an email subscription exactly when the environment configures an address", () => {

@@ -24,6 +24,7 @@ import type { Network } from "../src/network/network";
 import { SecurityGroupMatrix } from "../src/network/security-groups";
 import { AlarmTopic } from "../src/observability/alarm-topic";
 import { TrackerAlarms } from "../src/observability/alarms";
+import { CostBudget } from "../src/observability/cost-budget";
 import { ServiceLogGroups } from "../src/observability/service-log-groups";
 import { ExistingImageRepositories } from "../src/registry/existing-image-repositories";
 import { RuntimeParameters } from "../src/runtime-config/parameters";
@@ -106,6 +107,11 @@ export class TrackerStack extends TerraformStack {
       accountId: env.accountId,
       kmsKeyArn,
       ...(env.alarmEmail ? { email: env.alarmEmail } : {}),
+    });
+    new CostBudget(this, "cost-budget", {
+      environment: env.name,
+      monthlyLimitUsd: env.budget.monthlyLimitUsd,
+      topicArn: topic.topicArn,
     });
 
     // --- data plane: staging database host (DB-*) or production's external endpoints (PRD-2) ----

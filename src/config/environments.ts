@@ -60,6 +60,8 @@ export const STAGING: EnvironmentDefinition = {
   loadBalancer: { deletionProtection: false, accessLogs: false, adminAllowedCidrs: [] },
   logRetentionDays: 30,
   ecsExec: true,
+  // COST-1: staging is meant to stay at or below $130 a month (npm run cost).
+  budget: { monthlyLimitUsd: 130 },
   services: {
     api: { cpu: 512, memory: 1024, desiredCount: 1 },
     frontend: small,
@@ -114,6 +116,7 @@ export const PRODUCTION: EnvironmentDefinition = {
   logRetentionDays: 365,
   ecsExec: false,
   alarmEmail: "platform-alerts@glimpse.technology",
+  budget: { monthlyLimitUsd: 550 },
   services: {
     api: {
       cpu: 1024,

@@ -186,6 +186,8 @@ export interface EnvironmentDefinition {
   readonly ecsExec: boolean;
   /** Alarm notifications go to this address when set (OBS-2). @default - no subscription */
   readonly alarmEmail?: string;
+  /** COST-4: the monthly cost budget, alerting the alarm topic at 80 %, 100 % and forecast 100 %. */
+  readonly budget: { readonly monthlyLimitUsd: number };
   /** Size, count and scaling of every service (ECS-3, ECS-7). */
   readonly services: Readonly<Record<ServiceName, ServiceSizing>>;
   readonly databaseVersions: DatabaseVersions;

@@ -188,6 +188,9 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
   if (env.alarmEmail !== undefined && !EMAIL.test(env.alarmEmail)) {
     at("alarmEmail", `"${env.alarmEmail}" is not an email address`);
   }
+  if (!Number.isFinite(env.budget.monthlyLimitUsd) || env.budget.monthlyLimitUsd <= 0 || env.budget.monthlyLimitUsd > 1_000_000) {
+    at("budget.monthlyLimitUsd", `must be a positive amount of USD up to 1000000, got ${env.budget.monthlyLimitUsd}`);
+  }
   if (!Number.isInteger(env.imagesKept) || env.imagesKept < 1 || env.imagesKept > 1000) {
     at("imagesKept", `must be a whole number from 1 to 1000, got ${env.imagesKept}`);
   }

@@ -56,6 +56,14 @@ export class EnvironmentKey extends Construct {
         resources: ["*"],
         condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }],
       },
+      {
+        // COST-4: budget alerts go to the same encrypted topic.
+        sid: "BudgetsPublishToTheEncryptedTopic",
+        principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }],
+      },
     ];
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: [

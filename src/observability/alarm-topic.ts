@@ -2,7 +2,7 @@
  * OBS-2: the one SNS topic per environment that every alarm notifies. Encrypted with the
  * environment key (Security Hub SNS.1, Checkov CKV_AWS_26); only CloudWatch alarms of this account
  * may publish to it through the resource policy (the key policy grants `cloudwatch.amazonaws.com`
- * the same, limited to this account). An email subscription is added when the environment names an
+ * the same, limited to this account). AWS Budgets of this account publish too (COST-4). An email subscription is added when the environment names an
  * address; AWS sends a confirmation mail that the recipient must accept once.
  */
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -47,6 +47,17 @@ export class AlarmTopic extends Construct {
           actions: ["sns:Publish"],
           resources: [this.topic.arn],
           condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+        },
+        {
+          // COST-4: the environment's budget alerts arrive on the same topic.
+          sid: "BudgetsOfThisAccountPublish",
+          principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${props.accountId}:*`] },
+          ],
         },
       ],
     });
