@@ -2,7 +2,8 @@
 # Installs the Debian packages the offline database-host checks need
 # (__tests__/database-host-files.test.ts): cloud-init's schema validator, shellcheck, PostgreSQL 15
 # with PostGIS, redis-server/redis-cli (Valkey's configuration language is Redis 7's), OpenSSL,
-# e2fsprogs (mkfs.ext4, debugfs), fdisk (sfdisk) and util-linux (blkid, runuser).
+# e2fsprogs (mkfs.ext4, debugfs), fdisk (sfdisk) and util-linux (blkid, runuser); iproute2 and
+# iptables for the NAT instance's script, run in a network namespace (__tests__/nat-instance.test.ts).
 #
 # Non-interactive, no recommended extras, and no service left running: the packaged "main"
 # PostgreSQL cluster is never created and no daemon is started by the package scripts (the tests
@@ -22,6 +23,8 @@ PACKAGES=(
   util-linux
   python3
   python3-yaml
+  iproute2
+  iptables
 )
 
 SUDO=()
@@ -64,7 +67,7 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2
   "${SUDO[@]}" systemctl stop redis-server || true
 fi
 
-for tool in cloud-init shellcheck openssl mkfs.ext4 debugfs sfdisk blkid runuser redis-server redis-cli \
+for tool in ip iptables iptables-save cloud-init shellcheck openssl mkfs.ext4 debugfs sfdisk blkid runuser redis-server redis-cli \
   /usr/lib/postgresql/15/bin/initdb /usr/lib/postgresql/15/bin/pg_ctl; do
   command -v "$tool" >/dev/null || { echo "install-test-tools: $tool is still missing" >&2; exit 1; }
 done

@@ -10,7 +10,7 @@ import { PRODUCTION } from "../src/config/environments";
 import { environment, only, referenceOf, resources, synthTracker } from "./support/synth";
 
 const ACCOUNTS = { staging: "802732539686", production: "951665295205" } as const;
-const LIMITS = { staging: "130.00", production: "550.00" } as const;
+const LIMITS = { staging: "130.00", production: "600.00" } as const;
 
 describe.each(["staging", "production"] as const)("COST-4: the %s budget", (name) => {
   const stack = synthTracker(environment(name));

@@ -142,7 +142,7 @@ describe("CFG-4: environment definitions are validated", () => {
     const message = withStaging((e) => {
       if (e.network.mode === "create") (e.network as { natStrategy: string }).natStrategy = "none";
     });
-    expect(message).toMatch(/staging\.network\.natStrategy: unknown NAT strategy "none"; use "single" or "per-az"/);
+    expect(message).toMatch(/staging\.network\.natStrategy: unknown NAT strategy "none"; use "single", "per-az" or "instance"/);
   });
 
   it("ECS-3: an invalid Fargate CPU/memory pair is refused", () => {

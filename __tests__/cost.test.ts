@@ -12,7 +12,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { costCommand, type CostDependencies, type CostReport } from "../scripts/lib/cost-command";
 import { capacityShares, estimateStack, FREE_TYPES } from "../scripts/lib/cost-estimate";
 import { loadSnapshot, PRICE_ITEMS, refreshSnapshot, type PriceSnapshot } from "../scripts/lib/prices";
-import { synthTracker, environment } from "./support/synth";
+import { environment, resources, synthTracker } from "./support/synth";
 
 /** eu-central-1 list prices (USD) as a reviewer reads them off the AWS pricing pages. */
 const PRICES: PriceSnapshot = {
@@ -264,5 +264,22 @@ describe("COST-3: npm run cost", () => {
     const none = await run(["--stacks-dir", join(dir, "nowhere")]);
     expect(none.code).toBe(2);
     expect(none.err).toContain("run 'npm run synth' first");
+  });
+});
+
+describe("COST-1: staging at no more than $130 a month, always on", () => {
+  it("COST-1: npm run cost's estimate of tracker-staging with the default assumptions and committed prices is at most $130", () => {
+    const estimate = estimateStack("tracker-staging", synthTracker(environment("staging")), loadSnapshot());
+    expect(estimate.unpriced).toEqual([]);
+    expect(estimate.monthlyUsd).toBeLessThanOrEqual(130);
+  });
+
+  it("COST-1: the levers are the environment definition's (Spot, NAT instance, no Container Insights), production keeps its resilience", () => {
+    const staging = synthTracker(environment("staging"));
+    const production = synthTracker(environment("production"));
+    expect(resources(staging, "aws_nat_gateway")).toHaveLength(0);
+    expect(resources(production, "aws_nat_gateway")).toHaveLength(3);
+    for (const [, s] of resources(staging, "aws_ecs_service")) expect(s["capacity_provider_strategy"]).toEqual([{ capacity_provider: "FARGATE_SPOT", weight: 1, base: 0 }]);
+    for (const [, s] of resources(production, "aws_ecs_service")) expect(s["capacity_provider_strategy"]).toEqual([{ capacity_provider: "FARGATE", weight: 1, base: 0 }]);
   });
 });

@@ -125,8 +125,9 @@ function decodedUserData(): string {
 
 describe("database host", () => {
   it("DB-1: one Graviton instance from configuration, in the first private data subnet, through a fixed interface", () => {
-    expect(instance.instance_type).toBe("t4g.large");
-    expect(STAGING.dataPlane.mode === "host" && STAGING.dataPlane.instanceType).toBe("t4g.large");
+    // COST-1: 4 GiB (PostgreSQL shared_buffers 1 GiB, Valkey maxmemory 1 GiB, the OS and agents).
+    expect(instance.instance_type).toBe("t4g.medium");
+    expect(STAGING.dataPlane.mode === "host" && STAGING.dataPlane.instanceType).toBe("t4g.medium");
     expect(instance.primary_network_interface).toEqual({ network_interface_id: ref("aws_network_interface", "id") });
     expect(eni.subnet_id).toBe("subnet-data-a");
     expect(eni.security_groups).toEqual(["sg-database", "sg-redis"]);
@@ -138,7 +139,7 @@ describe("database host", () => {
     expect(json.output["ca-parameter-arn"]!.value).toBe(ref("aws_ssm_parameter", "arn"));
   });
 
-  it("DB-1: IMDSv2 required with hop limit 1, encrypted gp3 root, no key pair, detailed monitoring", () => {
+  it("DB-1: IMDSv2 required with hop limit 1, encrypted gp3 root, no key pair, staging without detailed monitoring (COST-1)", () => {
     expect(instance.metadata_options).toMatchObject({
       http_endpoint: "enabled",
       http_tokens: "required",
@@ -151,7 +152,7 @@ describe("database host", () => {
       delete_on_termination: true,
     });
     expect(instance.key_name).toBeUndefined();
-    expect(instance.monitoring).toBe(true);
+    expect(instance.monitoring).toBe(false);
     expect(instance.volume_tags).toBeUndefined(); // it would overwrite the data volume's tags
   });
 
@@ -179,7 +180,7 @@ describe("database host", () => {
   it("DB-2: a separate encrypted gp3 data volume, sized from configuration, in the subnet's AZ, protected from destroy", () => {
     expect(volume).toMatchObject({
       availability_zone: "eu-central-1a",
-      size: 100,
+      size: 40,
       type: "gp3",
       encrypted: true,
       kms_key_id: stub.kmsKeyArn,

@@ -302,17 +302,24 @@ const web = SERVICE_CATALOG.filter((s) => s.kind === "public-web");
 const notWeb = SERVICE_CATALOG.filter((s) => s.kind !== "public-web");
 
 describe.each(ENVIRONMENTS)("services in $name", (env) => {
-  it("ECS-1: one cluster named tracker-<env>-cluster with Container Insights and Fargate capacity providers", () => {
+  /** The reviewer's table (COST-1): staging saves on Spot and Container Insights, production does not. */
+  const LEVERS = {
+    staging: { insights: "disabled", provider: "FARGATE_SPOT" },
+    production: { insights: "enhanced", provider: "FARGATE" },
+  } as const;
+
+  it("ECS-1/COST-1: one cluster named tracker-<env>-cluster, its Container Insights level and Fargate capacity providers", () => {
     const stack = stackOf(env);
     const clusters = resources(stack, "aws_ecs_cluster");
     expect(clusters).toHaveLength(1);
     const [clusterId, cluster] = clusters[0]!;
     expect(cluster["name"]).toBe(clusterName(env.name));
-    expect(cluster["setting"]).toEqual([{ name: "containerInsights", value: "enhanced" }]);
+    expect(cluster["setting"]).toEqual([{ name: "containerInsights", value: LEVERS[env.name].insights }]);
     const [, providers] = only(stack, "aws_ecs_cluster_capacity_providers");
     expect(providers["cluster_name"]).toBe(`\${aws_ecs_cluster.${clusterId}.name}`);
-    expect(providers["capacity_providers"]).toContain("FARGATE");
-    expect(providers["default_capacity_provider_strategy"]).toEqual([{ capacity_provider: "FARGATE", weight: 1, base: 0 }]);
+    // A service's strategy may only name providers its cluster has.
+    expect(providers["capacity_providers"]).toEqual(["FARGATE", "FARGATE_SPOT"]);
+    expect(providers["default_capacity_provider_strategy"]).toEqual([{ capacity_provider: LEVERS[env.name].provider, weight: 1, base: 0 }]);
     for (const s of SERVICE_CATALOG) expect(viewOf(env, s.name).service["cluster"]).toBe(`\${aws_ecs_cluster.${clusterId}.arn}`);
   });
 
@@ -349,7 +356,9 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
       expect(v.taskDefinition["memory"]).toBe(String(sizing.memory));
       expect(fargateMemoryOptions(Number(v.taskDefinition["cpu"]))).toContain(Number(v.taskDefinition["memory"]));
       expect(v.taskDefinition["runtime_platform"]).toEqual({ operating_system_family: "LINUX", cpu_architecture: s.architecture });
-      expect(v.service["launch_type"]).toBe("FARGATE");
+      // A capacity provider strategy, not a launch type (the two exclude each other).
+      expect(v.service["launch_type"]).toBeUndefined();
+      expect(v.service["capacity_provider_strategy"]).toEqual([{ capacity_provider: LEVERS[env.name].provider, weight: 1, base: 0 }]);
       expect(v.service["platform_version"]).toBe("LATEST");
       const net = v.service["network_configuration"];
       expect(net["assign_public_ip"]).toBe(false);

@@ -111,4 +111,40 @@ export const EXCEPTIONS: readonly PolicyException[] = [
       "This bucket is itself the log destination (ALB access logs); logging it would need another bucket, " +
       "which would need its own. It is private (public access blocked, TLS-only policy), versioned and expires logs.",
   },
+  {
+    ruleId: "ecs-cluster-container-insights",
+    stack: "tracker-staging",
+    target: { resourceType: "aws_ecs_cluster", property: { path: "name", equals: "tracker-staging-cluster" } },
+    reason:
+      "COST-1: Container Insights bills its metrics as custom metrics, about $60 a month for staging's eight services, " +
+      "half of staging's $130 budget. Staging keeps ECS's free service CPU/memory metrics, the task-failure, 5xx and " +
+      "unhealthy-target alarms and every log (STAGING.cluster.containerInsights = \"disabled\"; set \"enabled\" for a " +
+      "performance rehearsal). Production runs enhanced Container Insights (ECS-1).",
+  },
+  {
+    ruleId: "ec2-detailed-monitoring",
+    stack: "tracker-staging",
+    target: { resourceType: "aws_instance", property: { path: "tags.Name", matches: /^tracker-staging-(db-host|nat)$/ } },
+    reason:
+      "COST-1: detailed (1-minute) EC2 monitoring costs $2.10 a month per instance. The status checks that drive the " +
+      "database host's and the NAT instance's recover alarms (DB-8, NET-3) are 1-minute metrics without it, and the " +
+      "host publishes its own PostgreSQL/Valkey/disk metrics every minute (STAGING.dataPlane.detailedMonitoring = false).",
+  },
+  {
+    ruleId: "ec2-instance-profile",
+    stack: "tracker-staging",
+    target: { resourceType: "aws_instance", property: { path: "tags.Name", equals: "tracker-staging-nat" } },
+    reason:
+      "The NAT instance calls no AWS API: it forwards packets configured by its own boot script. An instance profile " +
+      "would only add credentials that could be stolen from an internet-facing instance. Debug it by replacing it.",
+  },
+  {
+    ruleId: "sg-no-unrestricted-egress",
+    stack: "tracker-staging",
+    target: { resourceType: "aws_vpc_security_group_egress_rule", property: { path: "tags.Name", equals: "tracker-staging-nat-out-80" } },
+    reason:
+      "The NAT instance is the private subnets' way to the internet (NET-3 \"instance\", COST-1): its egress is the " +
+      "internet by definition, limited to tcp/80 and tcp/443, and it forwards only what the private subnets send on " +
+      "those ports (its ingress rules). Port 80 is the database host's apt repositories (see the host's own exception).",
+  },
 ];

@@ -32,8 +32,11 @@ export interface UsageAssumptions {
   /** Million requests a month through each web ACL. */
   readonly wafMillionRequestsPerMonth: number;
   /**
-   * Metrics Container Insights publishes per cluster and per service ("enabled"), and in addition
-   * per running task (task and container level) with enhanced observability ("enhanced").
+   * Metrics Container Insights publishes, billed as custom metrics: per cluster (13 at the
+   * ClusterName dimension) and per service (15 at ClusterName+ServiceName, 10 at
+   * ClusterName+TaskDefinitionFamily) when "enabled"; "enhanced" adds task- and container-level
+   * metrics, approximated as 22 per running task (AWS bills enhanced observability by observation;
+   * this is an approximation, stated as one).
    */
   readonly containerInsightsMetrics: { readonly perCluster: number; readonly perService: number; readonly perTaskEnhanced: number };
   /** Metrics EC2 detailed monitoring publishes per instance. */
@@ -52,7 +55,7 @@ export const DEFAULT_ASSUMPTIONS: UsageAssumptions = {
   ecrGbPerRepository: 2,
   s3GbPerBucket: 1,
   wafMillionRequestsPerMonth: 1,
-  containerInsightsMetrics: { perCluster: 11, perService: 11, perTaskEnhanced: 22 },
+  containerInsightsMetrics: { perCluster: 13, perService: 25, perTaskEnhanced: 22 },
   detailedMonitoringMetricsPerInstance: 7,
 };
 

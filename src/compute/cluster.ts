@@ -34,11 +34,6 @@ export interface EcsClusterProps {
   readonly environment: EnvironmentDefinition;
   /** The environment key: encrypts the ECS Exec log group and the Exec session data channel. */
   readonly kmsKeyArn: string;
-  /**
-   * Container Insights mode. `enhanced` adds task- and container-level metrics.
-   * @default "enhanced"
-   */
-  readonly containerInsights?: "enhanced" | "enabled";
 }
 
 /** ECS-1: one cluster per environment. */
@@ -70,7 +65,7 @@ export class EcsCluster extends Construct implements ClusterReference {
 
     this.cluster = new EcsClusterResource(this, "cluster", {
       name,
-      setting: [{ name: "containerInsights", value: props.containerInsights ?? "enhanced" }],
+      setting: [{ name: "containerInsights", value: env.cluster.containerInsights }],
       ...(this.execLogging
         ? {
             configuration: {
@@ -90,12 +85,17 @@ export class EcsCluster extends Construct implements ClusterReference {
     new EcsClusterCapacityProviders(this, "capacity-providers", {
       clusterName: this.cluster.name,
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
-      defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1, base: 0 }],
+      defaultCapacityProviderStrategy: [{ capacityProvider: fargateCapacityProvider(env), weight: 1, base: 0 }],
     });
 
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
   }
+}
+
+/** The capacity provider every service of the environment runs on (COST-1: Spot in staging). */
+export function fargateCapacityProvider(env: EnvironmentDefinition): "FARGATE" | "FARGATE_SPOT" {
+  return env.cluster.fargateCapacity === "spot" ? "FARGATE_SPOT" : "FARGATE";
 }
 
 /**

@@ -18,7 +18,7 @@ import { Construct } from "constructs";
 import { Token, type ITerraformDependable } from "../cdktf";
 import { environmentVariableName, resourceName, serviceResourceName } from "../config/naming";
 import type { EnvironmentDefinition, ParameterName, SecretName, ServiceDefinition } from "../config/types";
-import type { ClusterReference } from "./cluster";
+import { fargateCapacityProvider, type ClusterReference } from "./cluster";
 import { ServiceAutoscaling } from "./service-autoscaling";
 import { EcsTaskRole, PolicyGrants } from "./task-roles";
 
@@ -317,7 +317,8 @@ export class FargateService extends Construct {
       cluster: props.cluster.clusterArn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: sizing.desiredCount,
-      launchType: "FARGATE",
+      // ECS-3 / COST-1: Fargate, on demand or Spot as the environment says.
+      capacityProviderStrategy: [{ capacityProvider: fargateCapacityProvider(env), weight: 1, base: 0 }],
       platformVersion: "LATEST",
       networkConfiguration: {
         subnets: [...props.subnetIds],

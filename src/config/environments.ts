@@ -45,7 +45,9 @@ export const STAGING: EnvironmentDefinition = {
       application: ["10.42.16.0/20", "10.42.32.0/20"],
       data: ["10.42.64.0/24", "10.42.65.0/24"],
     },
-    natStrategy: "single",
+    // COST-1: a Graviton NAT instance instead of a NAT gateway (about $8 instead of $43 a month).
+    natStrategy: "instance",
+    natInstanceType: "t4g.nano",
   },
   // The staging account is shared with other projects (seed 000). confirm: the CIDRs of their VPCs.
   reservedCidrs: ["172.31.0.0/16"],
@@ -60,6 +62,9 @@ export const STAGING: EnvironmentDefinition = {
   loadBalancer: { deletionProtection: false, accessLogs: false, adminAllowedCidrs: [] },
   logRetentionDays: 30,
   ecsExec: true,
+  // COST-1: Fargate Spot, and no Container Insights (about $60 a month of custom metrics at this
+  // size; ECS's free CPU/memory service metrics and the alarms stay). Turn it on for a rehearsal.
+  cluster: { containerInsights: "disabled", fargateCapacity: "spot" },
   // COST-1: staging is meant to stay at or below $130 a month (npm run cost).
   budget: { monthlyLimitUsd: 130 },
   services: {
@@ -75,11 +80,14 @@ export const STAGING: EnvironmentDefinition = {
   databaseVersions: DATABASE_VERSIONS,
   dataPlane: {
     mode: "host",
-    instanceType: "t4g.large",
-    dataVolumeGiB: 100,
+    // COST-1: 4 GiB holds PostgreSQL (shared_buffers 1 GiB, effective_cache_size 2 GiB), Valkey
+    // (maxmemory 1 GiB) and the OS with its agents (about 0.5 GiB) at staging's load.
+    instanceType: "t4g.medium",
+    dataVolumeGiB: 40,
     snapshotRetentionDays: 7,
     databaseName: "tracker",
     databaseUser: "tracker",
+    detailedMonitoring: false,
   },
   imagesKept: 30,
   authTokens: AUTH_TOKENS,
@@ -115,8 +123,9 @@ export const PRODUCTION: EnvironmentDefinition = {
   loadBalancer: { deletionProtection: true, accessLogs: true, adminAllowedCidrs: [] },
   logRetentionDays: 365,
   ecsExec: false,
+  cluster: { containerInsights: "enhanced", fargateCapacity: "on-demand" },
   alarmEmail: "platform-alerts@glimpse.technology",
-  budget: { monthlyLimitUsd: 550 },
+  budget: { monthlyLimitUsd: 600 },
   services: {
     api: {
       cpu: 1024,

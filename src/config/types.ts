@@ -8,8 +8,12 @@ export type EnvironmentName = "staging" | "production";
 /** Fargate CPU architecture. Graviton (ARM64) unless an image is amd64-only. */
 export type CpuArchitecture = "ARM64" | "X86_64";
 
-/** `single`: one NAT gateway for the VPC (cheap). `per-az`: one per availability zone (resilient). */
-export type NatStrategy = "single" | "per-az";
+/**
+ * `single`: one NAT gateway for the VPC. `per-az`: one per availability zone (resilient: an AZ's
+ * outage takes only its own egress). `instance`: one Graviton NAT instance (cheapest; egress stops
+ * for a minute or two while the instance recovers or is replaced).
+ */
+export type NatStrategy = "single" | "per-az" | "instance";
 
 /** The three subnet tiers of NET-2, one subnet of each per availability zone. */
 export interface SubnetTiers<T> {
@@ -29,6 +33,8 @@ export interface CreatedNetworkDefinition {
   /** Subnet CIDRs per tier, one per entry of `availabilityZones`, in the same order. */
   readonly subnets: SubnetTiers<readonly string[]>;
   readonly natStrategy: NatStrategy;
+  /** The NAT instance's type with `natStrategy: "instance"` (a Graviton type). @default "t4g.nano" */
+  readonly natInstanceType?: string;
   /**
    * Existing VPCs of the same account and region this VPC is peered with, e.g. the one holding
    * production's Patroni cluster and MemoryDB (PRD-2). @default - none
@@ -142,6 +148,11 @@ export interface DatabaseHostDefinition {
   readonly databaseName: string;
   /** The application's database role. */
   readonly databaseUser: string;
+  /**
+   * EC2 detailed (1-minute) monitoring of the host. Status checks, and so the recover alarm (DB-8),
+   * are 1-minute metrics without it.
+   */
+  readonly detailedMonitoring: boolean;
 }
 
 /** Production: the Patroni cluster and MemoryDB already exist; the stack only points at them (PRD-2). */
@@ -184,6 +195,8 @@ export interface EnvironmentDefinition {
   readonly logRetentionDays: number;
   /** ECS Exec for debugging (ECS-9). */
   readonly ecsExec: boolean;
+  /** The cluster's cost and observability levers (ECS-1, COST-1). */
+  readonly cluster: ClusterDefinition;
   /** Alarm notifications go to this address when set (OBS-2). @default - no subscription */
   readonly alarmEmail?: string;
   /** COST-4: the monthly cost budget, alerting the alarm topic at 80 %, 100 % and forecast 100 %. */
@@ -206,6 +219,19 @@ export interface AuthTokenSettings {
   readonly refreshTokenExpireDays: number;
   /** The JWT signing algorithm; `secret-key` is an HMAC key, so an HS* algorithm. */
   readonly algorithm: "HS256" | "HS384" | "HS512";
+}
+
+export interface ClusterDefinition {
+  /**
+   * Container Insights: `enhanced` adds task- and container-level metrics; `enabled` cluster- and
+   * service-level metrics; `disabled` leaves ECS's free service CPU/memory metrics only.
+   */
+  readonly containerInsights: "enhanced" | "enabled" | "disabled";
+  /**
+   * Where the services' tasks run: `on-demand` (FARGATE) or `spot` (FARGATE_SPOT: about 70 % cheaper;
+   * AWS may stop a task with two minutes' notice, and ECS starts a replacement).
+   */
+  readonly fargateCapacity: "on-demand" | "spot";
 }
 
 export interface CiDefinition {

@@ -94,8 +94,14 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
 
   const network = env.network;
   if (network.mode === "create") {
-    if (network.natStrategy !== "single" && network.natStrategy !== "per-az") {
-      at("network.natStrategy", `unknown NAT strategy "${String(network.natStrategy)}"; use "single" or "per-az"`);
+    if (!["single", "per-az", "instance"].includes(network.natStrategy)) {
+      at("network.natStrategy", `unknown NAT strategy "${String(network.natStrategy)}"; use "single", "per-az" or "instance"`);
+    }
+    if (network.natInstanceType !== undefined && network.natStrategy !== "instance") {
+      at("network.natInstanceType", `is set but natStrategy is "${network.natStrategy}"; remove it or use natStrategy "instance"`);
+    }
+    if (network.natInstanceType !== undefined && !/^t4g\.(nano|micro|small|medium|large|xlarge|2xlarge)$/.test(network.natInstanceType)) {
+      at("network.natInstanceType", `"${network.natInstanceType}" is not a Graviton burstable type (t4g.nano ... t4g.2xlarge)`);
     }
     (network.peerings ?? []).forEach((peering, i) => {
       const field = `network.peerings[${i}]`;

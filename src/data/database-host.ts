@@ -273,7 +273,7 @@ export class DatabaseHost extends Construct {
         deleteOnTermination: true,
         tags: { Name: name("db-host-root") },
       },
-      monitoring: true,
+      monitoring: definition.detailedMonitoring,
       ebsOptimized: true,
       maintenanceOptions: { autoRecovery: "default" },
       userDataBase64: databaseHostUserDataBase64Gzip(userData),

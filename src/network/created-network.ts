@@ -1,6 +1,6 @@
 /**
  * A dedicated VPC (NET-1..NET-6): public, private-application and private-data subnets in every
- * availability zone, NAT per the environment's strategy, an S3 gateway endpoint, flow logs, and the
+ * availability zone, NAT per the environment's strategy (gateways, or one NAT instance), an S3 gateway endpoint, flow logs, and the
  * default security group emptied. No subnet maps public IPs on launch.
  */
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
@@ -19,6 +19,7 @@ import { Construct } from "constructs";
 import { resourceName } from "../config/naming";
 import type { CreatedNetworkDefinition, EnvironmentDefinition, SubnetTiers } from "../config/types";
 import { FlowLogs } from "./flow-logs";
+import { NatInstance } from "./nat-instance";
 import type { Network } from "./network";
 
 export interface CreatedNetworkProps {
@@ -38,6 +39,8 @@ export class CreatedNetwork extends Construct implements Network {
   readonly dataSubnetIds: string[];
   readonly availabilityZones: string[];
   readonly natGateways: NatGateway[];
+  /** The NAT instance with `natStrategy: "instance"`. */
+  readonly natInstance?: NatInstance;
 
   constructor(scope: Construct, id: string, props: CreatedNetworkProps) {
     super(scope, id);
@@ -94,8 +97,19 @@ export class CreatedNetwork extends Construct implements Network {
       new RouteTableAssociation(this, `public-association-${azs[i]}`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
     });
 
-    // NAT (NET-3): one for the VPC, or one per AZ.
-    const natAzs = def.natStrategy === "per-az" ? azs : [azs[0]!];
+    // NAT (NET-3): one gateway for the VPC, one per AZ, or one NAT instance (COST-1).
+    if (def.natStrategy === "instance") {
+      this.natInstance = new NatInstance(this, "nat-instance", {
+        environment: env,
+        vpcId: this.vpc.id,
+        subnetId: subnets.public[0]!.id,
+        privateCidrs: [...def.subnets.application, ...def.subnets.data],
+        kmsKeyArn: props.kmsKeyArn,
+        ...(def.natInstanceType ? { instanceType: def.natInstanceType } : {}),
+      });
+      this.natInstance.node.addDependency(igw);
+    }
+    const natAzs = def.natStrategy === "instance" ? [] : def.natStrategy === "per-az" ? azs : [azs[0]!];
     this.natGateways = natAzs.map((az) => {
       const i = azs.indexOf(az);
       const eip = new Eip(this, `nat-eip-${az}`, { domain: "vpc", tags: { Name: name(`nat-${az}`) } });
@@ -116,11 +130,12 @@ export class CreatedNetwork extends Construct implements Network {
         tags: { Name: name(`private-${az}`) },
       });
       privateRouteTableIds.push(table.id);
-      const nat = this.natGateways[def.natStrategy === "per-az" ? i : 0]!;
       new Route(this, `private-default-route-${az}`, {
         routeTableId: table.id,
         destinationCidrBlock: "0.0.0.0/0",
-        natGatewayId: nat.id,
+        ...(this.natInstance
+          ? { networkInterfaceId: this.natInstance.networkInterface.id }
+          : { natGatewayId: this.natGateways[def.natStrategy === "per-az" ? i : 0]!.id }),
       });
       for (const tier of ["application", "data"] as const) {
         new RouteTableAssociation(this, `${tier}-association-${az}`, {
