@@ -99,7 +99,7 @@ describe.each([
     }
   });
 
-  it("EFS-1: the access point pins POSIX user 1000:1000 and its own root /anisette (owner 1000:1000, 0750)", () => {
+  it("EFS-1, IMG-1: the access point pins the image's user 1000:1000 (upstream Dockerfile) and its own root /anisette (owner 1000:1000, 0750)", () => {
     expect(accessPoint.file_system_id).toBe(fsId);
     expect(accessPoint.posix_user).toEqual({ uid: 1000, gid: 1000 });
     expect(accessPoint.root_directory).toEqual({
@@ -156,6 +156,22 @@ describe.each([
 });
 
 describe("service file system validation", () => {
+  it("IMG-1: a service whose catalog row gives no image user is refused (the access point must write as it)", () => {
+    const anisette = serviceDefinition("anisette");
+    const { user: _user, ...image } = anisette.image;
+    expect(() =>
+      synthConstructs(STAGING, (stack) => {
+        new ServiceFileSystem(stack, "storage", {
+          environment: "staging",
+          service: { ...anisette, image },
+          kmsKeyArn: "arn:aws:kms:eu-central-1:802732539686:key/stub",
+          subnetIds: ["subnet-a"],
+          securityGroupId: "sg-stub",
+        });
+      }),
+    ).toThrow("file system: anisette has no image.user in the catalog; the access point must write as the image's uid/gid (IMG-1)");
+  });
+
   it("EFS-1: a service without storage in the catalog is refused", () => {
     expect(() =>
       synthConstructs(STAGING, (stack) => {

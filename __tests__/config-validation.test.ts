@@ -273,3 +273,128 @@ describe("CIDR arithmetic", () => {
     expect(cidrsOverlap(parseCidr("10.43.0.0/16")!, vpc)).toBe(false);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// IMG-1: each row's health command and writable paths match its image contract
+// ---------------------------------------------------------------------------------------------
+
+describe("IMG-1: the catalog's image contracts are validated", () => {
+  /** The refusal message for the shipped catalog with one row changed. */
+  const withRow = (name: ServiceDefinition["name"], edit: (row: ServiceDefinition) => ServiceDefinition) =>
+    refusal(ENVIRONMENTS, SERVICE_CATALOG.map((s) => (s.name === name ? edit(s) : s)));
+  const anisette = SERVICE_CATALOG.find((s) => s.name === "anisette")!;
+
+  it("IMG-1: the shipped contracts pass; anisette's states the upstream image's facts", () => {
+    expect(() => validateEnvironments(ENVIRONMENTS)).not.toThrow();
+    expect(anisette.image.tools).toContain("curl");
+    expect(anisette.image.tools).not.toContain("wget");
+    expect(anisette.image.user).toEqual({ uid: 1000, gid: 1000 });
+    expect(anisette.image.command).toEqual(["--adi-path", "/data"]);
+    expect(anisette.storage).toEqual({ efsMountPath: "/data" });
+    expect(anisette.image.scratchPaths).toEqual([{ path: "/opt/provisioning", volume: "tmpfs", sizeMiB: 16 }]);
+  });
+
+  it("IMG-1: a health command using a tool the image does not provide is refused (anisette's former wget check)", () => {
+    const message = withRow("anisette", (s) => ({ ...s, healthCommand: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:6969/ || exit 1"] }));
+    expect(message).toContain('catalog.anisette.healthCommand: runs "wget", which the image does not provide (image.tools: sh, curl)');
+    // The exec form names its executable by path.
+    expect(withRow("anisette", (s) => ({ ...s, healthCommand: ["CMD", "/usr/bin/wget", "-q", "http://127.0.0.1:6969/"] }))).toContain(
+      'catalog.anisette.healthCommand: runs "wget", which the image does not provide (image.tools: sh, curl)',
+    );
+    // CMD-SHELL needs a shell in the image.
+    expect(withRow("api", (s) => ({ ...s, image: { ...s.image, tools: ["curl"] } }))).toContain(
+      'catalog.api.healthCommand: runs "sh", which the image does not provide (image.tools: curl)',
+    );
+  });
+
+  it("IMG-1: a health command checking another port than the row's is refused", () => {
+    expect(withRow("anisette", (s) => ({ ...s, healthCommand: ["CMD-SHELL", "curl -fsS http://127.0.0.1:8080/ || exit 1"] }))).toContain(
+      "catalog.anisette.healthCommand: checks port 8080, but the service listens on port 6969",
+    );
+    // No port in the URL is port 80.
+    expect(withRow("frontend", (s) => ({ ...s, healthCommand: ["CMD-SHELL", "curl -fsS http://localhost/healthz || exit 1"] }))).toContain(
+      "catalog.frontend.healthCommand: checks port 80, but the service listens on port 3000",
+    );
+  });
+
+  it("IMG-1: a health command checking another path than the row's healthPath is refused", () => {
+    expect(withRow("api", (s) => ({ ...s, healthCommand: ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8000/healthz || exit 1"] }))).toContain(
+      "catalog.api.healthCommand: checks path /healthz, but the service's healthPath is /health",
+    );
+  });
+
+  it("IMG-1: a health command requesting another host than the container itself is refused", () => {
+    expect(withRow("admin", (s) => ({ ...s, healthCommand: ["CMD-SHELL", "curl -fsS http://admin.example.org:3001/healthz || exit 1"] }))).toContain(
+      "catalog.admin.healthCommand: requests host admin.example.org; a container health check runs inside the task and must request 127.0.0.1",
+    );
+  });
+
+  it("IMG-1: a service with a port whose health command checks no URL, or that has no healthPath, is refused", () => {
+    expect(withRow("api", (s) => ({ ...s, healthCommand: ["CMD-SHELL", "true"] }))).toContain(
+      "catalog.api.healthCommand: requests no http://127.0.0.1:8000/health; a service with a port is checked on its own port and healthPath",
+    );
+    const { healthPath: _path, ...withoutPath } = anisette;
+    expect(refusal(ENVIRONMENTS, SERVICE_CATALOG.map((s) => (s.name === "anisette" ? withoutPath : s)))).toContain(
+      "catalog.anisette.healthPath: a service with a port needs the HTTP path its health checks request",
+    );
+  });
+
+  it("IMG-1: a worker whose health command requests a URL is refused (a worker has no port)", () => {
+    const message = withRow("tracker-fetcher", (s) => ({
+      ...s,
+      healthCommand: ["CMD-SHELL", "curl -fsS http://127.0.0.1:8080/health || exit 1"],
+      image: { ...s.image, tools: ["sh", "curl"] },
+    }));
+    expect(message).toContain("catalog.tracker-fetcher.healthCommand: requests 127.0.0.1:8080/health, but a worker has no port to check");
+  });
+
+  it("IMG-1: a worker whose heartbeat file is on no writable path is refused", () => {
+    expect(withRow("notification-service", (s) => ({ ...s, image: { ...s.image, scratchPaths: [] } }))).toContain(
+      "catalog.notification-service.image.scratchPaths: the health command reads /tmp/worker-heartbeat, which the worker writes, but no writable path holds it",
+    );
+  });
+
+  it("IMG-1: scratch paths must be absolute, distinct, apart from the persistent storage, and sized when tmpfs", () => {
+    const scratch = (paths: ServiceDefinition["image"]["scratchPaths"]) => (s: ServiceDefinition) => ({ ...s, image: { ...s.image, scratchPaths: paths } });
+    expect(withRow("api", scratch([{ path: "tmp", volume: "ephemeral" }]))).toContain(
+      'catalog.api.image.scratchPaths[0]: "tmp" is not a normalized absolute path (and not "/")',
+    );
+    expect(withRow("api", scratch([{ path: "/", volume: "ephemeral" }]))).toContain(
+      'catalog.api.image.scratchPaths[0]: "/" is not a normalized absolute path (and not "/")',
+    );
+    expect(withRow("api", scratch([{ path: "/tmp", volume: "ephemeral" }, { path: "/tmp/cache", volume: "ephemeral" }]))).toContain(
+      "catalog.api.image.scratchPaths[0]: /tmp overlaps image.scratchPaths[1] /tmp/cache",
+    );
+    expect(withRow("anisette", scratch([{ path: "/data/tmp", volume: "tmpfs", sizeMiB: 16 }]))).toContain(
+      "catalog.anisette.image.scratchPaths[0]: /data/tmp overlaps the persistent storage at /data; state that must survive restarts goes there, scratch elsewhere",
+    );
+    expect(withRow("anisette", scratch([{ path: "/opt/provisioning", volume: "tmpfs" }]))).toContain(
+      "catalog.anisette.image.scratchPaths[0]: a tmpfs needs sizeMiB, a positive whole number of MiB (it counts against the task's memory)",
+    );
+    expect(withRow("api", scratch([{ path: "/tmp", volume: "ephemeral", sizeMiB: 64 }]))).toContain(
+      "catalog.api.image.scratchPaths[0]: sizeMiB applies to tmpfs only; an ephemeral bind mount shares the task's ephemeral storage",
+    );
+  });
+
+  it("IMG-1: an image user that is root or not a POSIX id is refused, and storage needs the user", () => {
+    expect(withRow("anisette", (s) => ({ ...s, image: { ...s.image, user: { uid: 0, gid: 0 } } }))).toContain(
+      "catalog.anisette.image.user.uid: 0 is root; images run as a non-root user",
+    );
+    expect(withRow("anisette", (s) => ({ ...s, image: { ...s.image, user: { uid: 1000, gid: -1 } } }))).toContain(
+      "catalog.anisette.image.user.gid: -1 is not a POSIX gid",
+    );
+    const { user: _user, ...withoutUser } = anisette.image;
+    expect(withRow("anisette", (s) => ({ ...s, image: withoutUser }))).toContain(
+      "catalog.anisette.image.user: a service with storage needs the image's uid and gid: the EFS access point writes as them",
+    );
+  });
+
+  it("IMG-1: tools are executable names and command arguments are not empty", () => {
+    expect(withRow("admin", (s) => ({ ...s, image: { ...s.image, tools: ["sh", "/usr/bin/curl"] } }))).toContain(
+      "catalog.admin.image.tools: lists executable names, without paths or spaces",
+    );
+    expect(withRow("anisette", (s) => ({ ...s, image: { ...s.image, command: ["--adi-path", ""] } }))).toContain(
+      "catalog.anisette.image.command: has an empty argument",
+    );
+  });
+});

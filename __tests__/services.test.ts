@@ -202,10 +202,11 @@ interface Container {
   healthCheck: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
   readonlyRootFilesystem: boolean;
   mountPoints: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
-  linuxParameters: { initProcessEnabled: boolean };
+  linuxParameters: { initProcessEnabled: boolean; tmpfs?: { containerPath: string; size: number; mountOptions: string[] }[] };
   stopTimeout: number;
   privileged?: boolean;
   user?: string;
+  command?: string[];
 }
 
 /** Everything about one catalog service, found by following references from its ECS service. */
@@ -418,8 +419,9 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
     }
   });
 
-  it("ECS-5: workers' heartbeat file in /tmp stays writable with a read-only root file system", () => {
-    for (const s of SERVICE_CATALOG) {
+  it("ECS-5, IMG-1: the application images' /tmp (workers' heartbeat) is a writable bind mount under a read-only root", () => {
+    // The seven application images: /tmp on the task's ephemeral storage, the image's own USER.
+    for (const s of SERVICE_CATALOG.filter((x) => x.name !== "anisette")) {
       const c = viewOf(env, s.name).container;
       expect(c.readonlyRootFilesystem).toBe(true);
       const tmp = c.mountPoints.find((m) => m.containerPath === "/tmp");
@@ -428,9 +430,60 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
       expect(volumes.find((vol) => vol["name"] === tmp!.sourceVolume)).toEqual({ name: tmp!.sourceVolume });
       expect(c.privileged).toBeUndefined();
       expect(c.user).toBeUndefined();
+      expect(c.command).toBeUndefined();
       expect(c.linuxParameters).toEqual({ initProcessEnabled: true });
       expect(c.stopTimeout).toBeLessThanOrEqual(120);
     }
+  });
+
+  it("IMG-1: anisette's health check uses curl (its image has no wget) on its own port 6969 and GET /", () => {
+    // Dadoum/anisette-v3-server Dockerfile, runtime stage: debian:stable-slim + ca-certificates curl.
+    // source/app.d: listens on 0.0.0.0:6969; GET / answers 200 with anisette v1 headers.
+    const c = viewOf(env, "anisette").container;
+    expect(c.healthCheck.command).toEqual(["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:6969/ || exit 1"]);
+    expect(JSON.stringify(c)).not.toContain("wget");
+    expect(c.portMappings).toEqual([{ containerPort: 6969, hostPort: 6969, protocol: "tcp" }]);
+  });
+
+  it("IMG-1: anisette runs as the image's user 1000:1000 and keeps its provisioning state on EFS /data", () => {
+    // Dockerfile: `useradd -ms /bin/bash Alcoholic` (the first user: uid/gid 1000), USER Alcoholic,
+    // ENTRYPOINT ["/opt/anisette-v3-server"]. app.d: `-a|--adi-path` (default ~/.config/anisette-v3)
+    // holds device.json, adi.pb and lib/ (Apple's libraries); the flag points it at the EFS mount.
+    const v = viewOf(env, "anisette");
+    expect(v.container.user).toBe("1000:1000");
+    expect(v.container.command).toEqual(["--adi-path", "/data"]);
+    expect(v.container.readonlyRootFilesystem).toBe(true);
+    const volumes = v.taskDefinition["volume"] as Record<string, any>[];
+    const data = v.container.mountPoints.find((m) => m.containerPath === "/data")!;
+    expect(data.readOnly).toBe(false);
+    expect(volumes.find((vol) => vol["name"] === data.sourceVolume)?.["efs_volume_configuration"]).toBeDefined();
+  });
+
+  it("IMG-1: every path anisette writes is mounted: state on EFS, its per-request directories on a tmpfs", () => {
+    // What the upstream process writes (app.d), with --adi-path /data and WORKDIR /opt:
+    const persistent = ["/data/device.json", "/data/adi.pb", "/data/lib/libCoreADI.so", "/data/lib/libstoreservicescore.so"];
+    const scratch = ["/opt/provisioning/0b6f3a2e-1c4d-4e5f-8a9b-0c1d2e3f4a5b/adi.pb"];
+    const v = viewOf(env, "anisette");
+    const volumes = v.taskDefinition["volume"] as Record<string, any>[];
+    const tmpfs = v.container.linuxParameters.tmpfs ?? [];
+    const under = (file: string, dir: string) => file.startsWith(`${dir}/`);
+    const mountOf = (file: string): "efs" | "bind" | "tmpfs" | undefined => {
+      const t = tmpfs.find((m) => under(file, m.containerPath));
+      if (t) return "tmpfs";
+      const m = v.container.mountPoints.find((p) => under(file, p.containerPath) && !p.readOnly);
+      if (!m) return undefined;
+      return volumes.find((vol) => vol["name"] === m.sourceVolume)?.["efs_volume_configuration"] ? "efs" : "bind";
+    };
+    for (const file of persistent) expect([file, mountOf(file)]).toEqual([file, "efs"]);
+    // The image declares no VOLUME, so a bind mount would be root-owned 0755 (unwritable for uid
+    // 1000); a tmpfs is world-writable (mode 1777) and lost when the task stops.
+    for (const file of scratch) expect([file, mountOf(file)]).toEqual([file, "tmpfs"]);
+    expect(tmpfs).toEqual([{ containerPath: "/opt/provisioning", size: 16, mountOptions: ["nosuid", "nodev", "noexec"] }]);
+    // Its default state directory under HOME is not used, so nothing writes the read-only root there.
+    expect(v.container.command).toContain("--adi-path");
+    expect(mountOf("/home/Alcoholic/.config/anisette-v3/adi.pb")).toBeUndefined();
+    // The tmpfs fits in the task's memory with room to spare.
+    expect(16).toBeLessThan(env.services.anisette.memory / 8);
   });
 
   it("ECS-6: rolling deployments with 100/200 %, circuit breaker with rollback, and alarm-based rollback", () => {

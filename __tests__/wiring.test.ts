@@ -19,6 +19,8 @@ interface Container {
   logConfiguration?: { logDriver: string; options: Record<string, string> };
   mountPoints?: { sourceVolume: string; containerPath: string }[];
   healthCheck?: { command: string[] };
+  user?: string;
+  command?: string[];
 }
 
 /** `${aws_x.name.attr}` -> ["aws_x", "name", "attr"]; `${data.aws_x.name.attr}` -> ["data.aws_x", ...]. */
@@ -207,6 +209,21 @@ describe.each([
       // Only this task's role may mount it.
       const [, policy] = resources(stack.json, "aws_efs_file_system_policy").find(([, p]) => p.file_system_id === efs.file_system_id)!;
       expect(JSON.stringify(stack.target(policy.policy)[1])).toContain(task.task_role_arn);
+    }
+  });
+
+  it("IMG-1: the EFS access point writes as the user the container runs as (anisette: 1000:1000)", () => {
+    const withStorage = services.filter((s) => serviceDefinition(s.name).storage);
+    expect(withStorage.map((s) => s.name)).toEqual(["anisette"]);
+    for (const { task, container } of withStorage) {
+      const volume = (task.volume as Record<string, any>[]).find((v) => v.efs_volume_configuration)!;
+      const [, accessPoint] = stack.target(volume.efs_volume_configuration.authorization_config.access_point_id);
+      expect(container.user).toBe("1000:1000");
+      expect(`${accessPoint.posix_user.uid}:${accessPoint.posix_user.gid}`).toBe(container.user);
+      expect(accessPoint.root_directory.creation_info).toMatchObject({ owner_uid: 1000, owner_gid: 1000 });
+      // The process is told to keep its state on that mount.
+      const mount = container.mountPoints!.find((m) => m.sourceVolume === volume.name)!;
+      expect(container.command).toEqual(["--adi-path", mount.containerPath]);
     }
   });
 

@@ -89,8 +89,9 @@ export interface FargateServiceProps {
    */
   readonly stopTimeoutSeconds?: number;
   /**
-   * Mount the container's root file system read-only; the container writes to `/tmp` (and its
-   * EFS mount) only. See docs/DESIGN.md for ECS Exec with a read-only root.
+   * Mount the container's root file system read-only; the container writes only to the scratch
+   * paths of its image contract and its EFS mount (IMG-1). See docs/DESIGN.md for ECS Exec with a
+   * read-only root.
    * @default true
    */
   readonly readonlyRootFilesystem?: boolean;
@@ -102,10 +103,20 @@ export interface FargateServiceProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** The container's scratch space; the workers' heartbeat file lives here (service-catalog.ts). */
-export const SCRATCH_PATH = "/tmp";
 /** Where ECS Exec's SSM agent keeps state and logs inside the container; writable when Exec is on. */
 export const EXEC_AGENT_PATHS = ["/var/lib/amazon/ssm", "/var/log/amazon/ssm"] as const;
+
+/**
+ * Mount options of the scratch tmpfs mounts (IMG-1): nothing on them is executed or set-uid. No
+ * `mode`, `uid` or `gid`: the kernel's default root mode for tmpfs is 1777 (world-writable, sticky,
+ * like /tmp), so the image's user can write whatever its uid.
+ */
+export const SCRATCH_TMPFS_OPTIONS = ["nosuid", "nodev", "noexec"] as const;
+
+/** The task-definition volume name of a bind-mounted path: `/tmp` -> `tmp`, `/opt/provisioning` -> `opt-provisioning`. */
+export function volumeNameOf(path: string): string {
+  return path.replace(/^\/+|\/+$/g, "").replace(/[^A-Za-z0-9_-]+/g, "-");
+}
 
 /** The ECS container health check (ECS-5); the command comes from the catalog. */
 export const CONTAINER_HEALTH_CHECK = { interval: 30, timeout: 5, retries: 3, startPeriod: 60 } as const;
@@ -218,13 +229,19 @@ export class FargateService extends Construct {
       }
     }
 
-    // --- volumes: scratch /tmp, ECS Exec agent state, EFS (EFS-2) --------------------------------
+    // --- volumes: the image's scratch paths (IMG-1), ECS Exec agent state, EFS (EFS-2) ------------
     const readonlyRoot = props.readonlyRootFilesystem ?? true;
     const volumes: EcsTaskDefinitionVolume[] = [];
     const mountPoints: { sourceVolume: string; containerPath: string; readOnly: boolean }[] = [];
-    if (readonlyRoot) {
-      volumes.push({ name: "tmp" });
-      mountPoints.push({ sourceVolume: "tmp", containerPath: SCRATCH_PATH, readOnly: false });
+    const tmpfs: { containerPath: string; size: number; mountOptions: string[] }[] = [];
+    for (const scratch of def.image.scratchPaths) {
+      if (scratch.volume === "tmpfs") {
+        tmpfs.push({ containerPath: scratch.path, size: scratch.sizeMiB!, mountOptions: [...SCRATCH_TMPFS_OPTIONS] });
+      } else {
+        const name = volumeNameOf(scratch.path);
+        volumes.push({ name });
+        mountPoints.push({ sourceVolume: name, containerPath: scratch.path, readOnly: false });
+      }
     }
 
     // --- ECS Exec (ECS-9) ------------------------------------------------------------------------
@@ -282,10 +299,13 @@ export class FargateService extends Construct {
       secrets: containerSecrets,
       logConfiguration,
       healthCheck: { command: [...def.healthCommand], ...CONTAINER_HEALTH_CHECK },
+      // The image's own user, stated where the task relies on it (EFS ownership, IMG-1).
+      ...(def.image.user ? { user: `${def.image.user.uid}:${def.image.user.gid}` } : {}),
+      ...(def.image.command ? { command: [...def.image.command] } : {}),
       readonlyRootFilesystem: readonlyRoot,
       mountPoints,
       // An init process reaps zombies and is required for ECS Exec sessions.
-      linuxParameters: { initProcessEnabled: true },
+      linuxParameters: { initProcessEnabled: true, ...(tmpfs.length > 0 ? { tmpfs } : {}) },
       stopTimeout: props.stopTimeoutSeconds ?? 30,
     };
 
@@ -385,9 +405,14 @@ function checkProps(props: FargateServiceProps): void {
   if (props.deploymentAlarmNames.length === 0) fail("needs at least one deployment alarm name (ECS-6, OBS-3)");
   if (props.subnetIds.length === 0) fail("needs the private application subnets");
   if (env.ecsExec && !props.cluster.execLogging) fail("ECS Exec is on, but the cluster has no Exec session logging (ECS-9)");
-  for (const part of def.healthCommand) {
+  for (const scratch of def.image.scratchPaths) {
+    if (scratch.volume === "tmpfs" && !(Number.isInteger(scratch.sizeMiB) && scratch.sizeMiB! > 0)) {
+      fail(`the tmpfs scratch path ${scratch.path} needs a size in MiB (image.scratchPaths)`);
+    }
+  }
+  for (const part of [...def.healthCommand, ...(def.image.command ?? [])]) {
     // The container definitions are a Terraform string: a literal interpolation would be evaluated.
-    if (part.includes("${") || part.includes("%{")) fail(`health command "${part}" contains a Terraform template sequence`);
+    if (part.includes("${") || part.includes("%{")) fail(`health command or image command "${part}" contains a Terraform template sequence`);
   }
 }
 

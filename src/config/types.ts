@@ -307,6 +307,61 @@ export type ParameterName =
 /** What a service connects to; security-group rules are derived from it (SG-4, SG-5). */
 export type Dependency = "db" | "redis" | "anisette";
 
+/** A POSIX identity: the uid and gid a process runs as, or an EFS access point enforces. */
+export interface PosixIdentity {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * How a scratch path (written, lost when the task stops) is provided with a read-only root (IMG-1):
+ * - `ephemeral`: a bind mount on the task's Fargate ephemeral storage. AWS creates it owned by root,
+ *   mode 0755, unless the image declares `VOLUME <path>` owned by its user (ECS then copies the
+ *   image's directory, ownership included). Images that run as non-root must declare it.
+ * - `tmpfs`: a memory-backed tmpfs (`linuxParameters.tmpfs`, on Fargate since 2026-01), world-writable
+ *   with the sticky bit (the kernel's default mode 1777), its size counted against the task's
+ *   memory. For images that declare no `VOLUME` for a path they write.
+ */
+export type ScratchVolume = "ephemeral" | "tmpfs";
+
+export interface ScratchPath {
+  /** Absolute path inside the container. */
+  readonly path: string;
+  readonly volume: ScratchVolume;
+  /** The tmpfs size in MiB (`tmpfs` only). */
+  readonly sizeMiB?: number;
+}
+
+/**
+ * What the image provides that the task definition relies on (IMG-1). The task definition is derived
+ * from it (user, command, scratch volumes); validation checks the health command against it.
+ */
+export interface ImageContract {
+  /** Where the image and these facts come from (a repository and its Dockerfile). */
+  readonly source: string;
+  /**
+   * Executables in the image that the health command may start (`sh` for `CMD-SHELL`). Only what
+   * the task definition relies on needs listing; what is listed must exist in the image.
+   */
+  readonly tools: readonly string[];
+  /**
+   * The uid:gid the image runs as; the task definition sets `user` to it, and an EFS access point
+   * for the service writes as it. Required with `storage`.
+   * @default - the image's own `USER` (which the README's contract requires to be non-root)
+   */
+  readonly user?: PosixIdentity;
+  /**
+   * Every path the process writes that may be lost when the task stops; the root file system is
+   * read-only. State that must survive restarts goes to `storage.efsMountPath` instead.
+   */
+  readonly scratchPaths: readonly ScratchPath[];
+  /**
+   * Arguments appended to the image's `ENTRYPOINT` (ECS `command`).
+   * @default - the image's own `CMD`
+   */
+  readonly command?: readonly string[];
+}
+
 export interface ServiceDefinition {
   readonly name: ServiceName;
   readonly kind: ServiceKind;
@@ -314,16 +369,27 @@ export interface ServiceDefinition {
   readonly port?: number;
   /** The internal DNS name other services use (ECS-8). */
   readonly discoveryName: string;
-  /** The ALB health check path (public-web only). */
+  /**
+   * The HTTP path health checks request on `port` (services with a port): the ALB's for public web
+   * services, and the container health check's (IMG-1: validation holds the command to it).
+   */
   readonly healthPath?: string;
-  /** The container health check (ECS-5), an ECS `healthCheck.command`. */
+  /**
+   * The container health check (ECS-5), an ECS `healthCheck.command`. It may start only the image's
+   * `tools`, and checks the row's own `port` and `healthPath` (IMG-1).
+   */
   readonly healthCommand: readonly string[];
+  /** What the image provides that the task definition relies on (IMG-1). */
+  readonly image: ImageContract;
   /** The ECR repository's short name; the full name is derived per environment. */
   readonly repository: string;
   readonly architecture: CpuArchitecture;
   readonly secrets: readonly SecretName[];
   readonly parameters: readonly ParameterName[];
   readonly talksTo: readonly Dependency[];
-  /** Persistent storage mounted into the container (EFS-2). @default - none */
+  /**
+   * Persistent storage mounted into the container (EFS-2): the one path whose contents survive
+   * restarts. The image's `user` owns it through the EFS access point. @default - none
+   */
   readonly storage?: { readonly efsMountPath: string };
 }

@@ -5,6 +5,7 @@
  */
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
 import { SERVICE_CATALOG } from "./service-catalog";
+import { imageContractProblems } from "./validate-image-contracts";
 import type {
   EnvironmentDefinition,
   ExistingLookup,
@@ -350,6 +351,7 @@ export function validateEnvironments(
 ): void {
   const problems = [
     ...catalogProblems(catalog),
+    ...imageContractProblems(catalog),
     ...envs.flatMap((env) => environmentProblems(env)),
     ...crossEnvironmentProblems(envs),
   ];

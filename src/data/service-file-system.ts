@@ -2,7 +2,8 @@
  * The persistent file system of a catalog service with `storage` (EFS-1, EFS-2), today anisette's
  * provisioning state: an EFS file system encrypted with the environment key, backups on, protected
  * from destroy; a mount target in each subnet the service's tasks run in, guarded by the service's
- * EFS security group (SG-5); an access point that pins a POSIX user and its own root directory.
+ * EFS security group (SG-5); an access point that pins a POSIX user (the image's, IMG-1) and its own
+ * root directory.
  *
  * `allowOnly(taskRoleArn)` adds the file-system policy: TLS only, and only that role may mount and
  * write, and only through the access point (EFS-2). The task definition mounts it with
@@ -16,7 +17,9 @@ import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { Construct } from "constructs";
 import { resourceName } from "../config/naming";
-import type { EnvironmentName, ServiceDefinition } from "../config/types";
+import type { EnvironmentName, PosixIdentity, ServiceDefinition } from "../config/types";
+
+export type { PosixIdentity } from "../config/types";
 
 /** The NFS client actions a file-system policy governs. */
 const CLIENT_ACTIONS = [
@@ -24,12 +27,6 @@ const CLIENT_ACTIONS = [
   "elasticfilesystem:ClientWrite",
   "elasticfilesystem:ClientRootAccess",
 ];
-
-/** A POSIX identity on the file system. */
-export interface PosixIdentity {
-  readonly uid: number;
-  readonly gid: number;
-}
 
 export interface ServiceFileSystemProps {
   readonly environment: EnvironmentName;
@@ -46,7 +43,8 @@ export interface ServiceFileSystemProps {
   readonly securityGroupId: string;
   /**
    * The identity every access through the access point is made as, and the owner of its root.
-   * @default { uid: 1000, gid: 1000 }
+   * It must be the user the image runs as (IMG-1), which is where the default comes from.
+   * @default - the catalog row's `image.user`
    */
   readonly posixUser?: PosixIdentity;
   /**
@@ -91,7 +89,10 @@ export class ServiceFileSystem extends Construct {
     this.serviceName = service.name;
     this.containerPath = service.storage.efsMountPath;
     const name = resourceName(props.environment, `${service.name}-efs`);
-    const owner = props.posixUser ?? { uid: 1000, gid: 1000 };
+    const owner = props.posixUser ?? service.image.user;
+    if (!owner) {
+      throw new Error(`file system: ${service.name} has no image.user in the catalog; the access point must write as the image's uid/gid (IMG-1)`);
+    }
 
     this.fileSystem = new EfsFileSystem(this, "file-system", {
       creationToken: name,
