@@ -6,8 +6,9 @@
  * - a reference to a resource this stack manages (`${aws_ecs_cluster.x.arn}`), or
  * - a name in the project's namespace (ACC-5): `tracker` as a whole name segment, as in
  *   `tracker-staging-db-snapshots`, `/ecs/tracker-staging/api`, `secret:tracker/staging/*`,
- *   `Project = tracker`. For a wildcard value, only the text before the first wildcard counts:
- *   `arn:...:log-group:/ecs/tracker-staging*` is ours, `arn:...:log-group:*` and `*` are everyone's.
+ *   `Project = tracker`. In a wildcard value the name must sit inside one literal part, bounded
+ *   by separators there: `arn:...:log-group:/ecs/tracker-staging*` is ours, `arn:...:log-group:*`,
+ *   `*tracker-*` and `*` are everyone's.
  *
  * A tag is this project's when its value is, or when its key is in the project's tag namespace
  * (`tracker:snapshot-policy`) with a literal value. `Environment = staging`, `ManagedBy = cdktf` or a
@@ -39,14 +40,46 @@ export function isProjectName(text: string): boolean {
   return PROJECT_SEGMENT.test(text);
 }
 
-/** Whether a selector value (a name, an ARN, a pattern) can only match this project's resources. */
+/** The literal parts of a value between its wildcards (`*`, `?` outside `${...}`). */
+function literalChunks(value: string): string[] {
+  const chunks: string[] = [];
+  let current = "";
+  let i = 0;
+  while (i < value.length) {
+    if (value.startsWith("${", i)) {
+      const length = (interpolations(value.slice(i))[0] ?? "").length + 3;
+      current += " "; // a computed value: a separator, never part of a name
+      i += length;
+      continue;
+    }
+    if (value[i] === "*" || value[i] === "?") {
+      chunks.push(current);
+      current = "";
+    } else {
+      current += value[i];
+    }
+    i++;
+  }
+  chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Whether a selector value (a name, an ARN, a pattern) can only match this project's resources:
+ * a reference to a resource of this stack before any wildcard, or the project's name as a whole
+ * segment inside one literal part (`task-definition/tracker-*`, `arn:aws:ecs:*:1234:cluster/tracker-staging-*`).
+ * A wildcard next to the name does not count as its boundary: `*tracker-*` also matches `nottracker-x`.
+ */
 export function isOwnedValue(value: unknown, ctx: PolicyContext): boolean {
   if (typeof value !== "string" || value.trim() === "") return false;
   const { prefix } = beforeFirstWildcard(value);
   if (ctx.referenced(prefix).some((r) => r.kind === "resource")) return true;
-  let literal = prefix;
-  for (const body of interpolations(prefix)) literal = literal.replace("${" + body + "}", " ");
-  return isProjectName(literal);
+  const chunks = literalChunks(value);
+  return chunks.some((chunk, i) => {
+    const before = i === 0 ? "(^|[^A-Za-z0-9])" : "[^A-Za-z0-9]";
+    const after = i === chunks.length - 1 ? "([^A-Za-z0-9]|$)" : "[^A-Za-z0-9]";
+    return new RegExp(`${before}${PROJECT}${after}`).test(chunk);
+  });
 }
 
 /** Whether a tag (as a selector) is carried only by this project's resources. */

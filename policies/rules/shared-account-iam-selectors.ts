@@ -5,8 +5,8 @@
  *
  * In each Allow statement:
  * - a condition value with a wildcard (`StringLike`, `ArnLike`, `ArnEquals`, their `IfExists` and
- *   `ForAnyValue:`/`ForAllValues:` forms) is ours before its first wildcard: `tracker-*` and
- *   `arn:...:log-group:/ecs/tracker-staging*` are, `*` and `arn:...:log-group:*` are not;
+ *   `ForAnyValue:`/`ForAllValues:` forms) names the project in a literal part: `tracker-*` and
+ *   `arn:...:log-group:/ecs/tracker-staging*` do, `*` and `arn:...:log-group:*` do not;
  * - a statement on a wildcard resource that is not ours (`instance/*`, `*`) and narrows it by
  *   resource tags (`aws:ResourceTag/...`, `ec2:ResourceTag/...`) has at least one tag condition
  *   whose every value is a tag only our resources carry. Conditions are ANDed, so one suffices;
@@ -91,7 +91,7 @@ export const rule: Rule = {
   id: "shared-account-iam-selectors",
   mirrors: ["SHR-1"],
   description:
-    "Allow statements select by name patterns and tags only this project's resources: wildcard condition values begin with the project's prefix; tag-narrowed wildcard resources need one project-unique tag.",
+    "Allow statements select by name patterns and tags only this project's resources: wildcard condition values name the project in a literal part; tag-narrowed wildcard resources need one project-unique tag.",
   resourceTypes: ["data.aws_iam_policy_document", ...Object.keys(POLICY_ATTRIBUTES)],
   check(resource, ctx) {
     const statements = statementsOf(resource, ctx);
