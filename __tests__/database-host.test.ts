@@ -14,7 +14,6 @@ import { PRODUCTION, STAGING } from "../src/config/environments";
 import { internalNamespace, parameterName } from "../src/config/naming";
 import {
   CA_PARAMETER_PLACEHOLDER,
-  DATA_VOLUME_ROLE,
   DATABASE_HOST_METRICS,
   DATABASE_HOST_OS,
   DatabaseHost,
@@ -187,30 +186,73 @@ describe("database host", () => {
       final_snapshot: true,
       lifecycle: { prevent_destroy: true },
     });
-    expect(volume.tags).toMatchObject({ TrackerRole: DATA_VOLUME_ROLE, Name: "tracker-staging-db-data" });
+    expect(volume.tags).toEqual({ Name: "tracker-staging-db-data", "tracker:snapshot-policy": "tracker-staging-db-snapshots" });
     // Attached by the instance itself at boot: no Terraform attachment that a replacement would fight.
     expect(json.resource["aws_volume_attachment"]).toBeUndefined();
     expect(instance.ebs_block_device).toBeUndefined();
   });
 
-  it("DB-3: a daily DLM snapshot policy on the data volume's tag keeps the configured number of snapshots", () => {
+  it("DB-3, SHR-1: a daily DLM snapshot policy selects the data volume by one tag only it carries, and keeps the configured number", () => {
     const dlm = only("resource", "aws_dlm_lifecycle_policy");
     expect(dlm.state).toBe("ENABLED");
     expect(dlm.policy_details.resource_types).toEqual(["VOLUME"]);
-    expect(dlm.policy_details.target_tags).toEqual({ TrackerRole: DATA_VOLUME_ROLE, Environment: "staging" });
-    for (const [key, value] of Object.entries(dlm.policy_details.target_tags as Record<string, string>)) {
-      if (key !== "Environment") expect(volume.tags[key]).toBe(value);
-    }
+    // DLM ORs target tags: exactly one, in the project's namespace, valued with the policy's own name.
+    expect(dlm.policy_details.target_tags).toEqual({ "tracker:snapshot-policy": "tracker-staging-db-snapshots" });
+    expect(volume.tags["tracker:snapshot-policy"]).toBe("tracker-staging-db-snapshots");
+    // The instance (and its root volume) does not carry it, and cannot stamp tags onto attached volumes.
+    expect(instance.tags["tracker:snapshot-policy"]).toBeUndefined();
+    expect(instance.root_block_device.tags["tracker:snapshot-policy"]).toBeUndefined();
+    expect(instance.volume_tags).toBeUndefined();
     const [schedule] = dlm.policy_details.schedule as any[];
     expect(schedule.create_rule).toEqual({ interval: 24, interval_unit: "HOURS", times: ["03:00"] });
     expect(schedule.retain_rule).toEqual({ count: 7 });
     const dlmRole = all("resource", "aws_iam_role").find((r) => r.name === "tracker-staging-db-snapshots")!;
     expect(dlmRole).toBeDefined();
+    const [dlmRoleName] = Object.entries(json.resource["aws_iam_role"]!).find(([, r]) => r.name === "tracker-staging-db-snapshots")!;
+    expect(dlm.execution_role_arn).toBe(`\${aws_iam_role.${dlmRoleName}.arn}`);
     expect(
       all("resource", "aws_iam_role_policy_attachment").some(
         (a) => a.policy_arn === "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
       ),
     ).toBe(true);
+  });
+
+  it("DB-3, SHR-1: the snapshot role may use the volume's customer-managed key as the EBS documentation requires, on that key only, through EC2 only", () => {
+    const [roleName] = Object.entries(json.resource["aws_iam_role"]!).find(([, r]) => r.name === "tracker-staging-db-snapshots")!;
+    const inline = all("resource", "aws_iam_role_policy").filter((p) => p.role === `\${aws_iam_role.${roleName}.id}`);
+    expect(inline).toHaveLength(1);
+    const docEntry = Object.entries(json.data["aws_iam_policy_document"]!).find(([name]) => inline[0]!.policy === `\${data.aws_iam_policy_document.${name}.json}`);
+    expect(docEntry, String(inline[0]!.policy)).toBeDefined();
+    const doc = docEntry![1] as Record<string, any>;
+    const ec2 = { test: "StringEquals", variable: "kms:ViaService", values: ["ec2.eu-central-1.amazonaws.com"] };
+    // "Permissions for encryption" (Amazon EBS user guide, Data Lifecycle Manager): the key users'
+    // permissions, kms:ReEncrypt* and kms:GenerateDataKey* written out, and grants for AWS resources only.
+    expect(doc.statement).toEqual([
+      {
+        sid: "SnapshotTheEncryptedDataVolume",
+        effect: "Allow",
+        actions: [
+          "kms:Encrypt",
+          "kms:Decrypt",
+          "kms:ReEncryptFrom",
+          "kms:ReEncryptTo",
+          "kms:GenerateDataKey",
+          "kms:GenerateDataKeyWithoutPlaintext",
+          "kms:DescribeKey",
+        ],
+        resources: [stub.kmsKeyArn],
+        condition: [ec2],
+      },
+      {
+        sid: "GrantForTheSnapshotOnly",
+        effect: "Allow",
+        actions: ["kms:CreateGrant"],
+        resources: [stub.kmsKeyArn],
+        condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }, ec2],
+      },
+    ]);
+    // The key that encrypts the data volume is the key the role may use.
+    expect(volume.kms_key_id).toBe(stub.kmsKeyArn);
   });
 
   it("DB-4: the user data is gzip'd cloud-init, applied in place, and is exactly the rendered files", () => {
@@ -273,12 +315,13 @@ describe("database host", () => {
     });
     expect(statement("PublishCaCertificate").resources).toEqual([ref("aws_ssm_parameter", "arn")]);
     expect(statement("AttachTheDataVolume").resources).toEqual([ref("aws_ebs_volume", "arn")]);
+    // SHR-1: the instance is selected by a tag only this project's host carries.
     expect(statement("AttachToTheDatabaseHostOnly").condition).toContainEqual({
       test: "StringEquals",
-      variable: "aws:ResourceTag/TrackerRole",
-      values: ["database-host"],
+      variable: "aws:ResourceTag/tracker:role",
+      values: ["tracker-staging-db-host"],
     });
-    expect(instance.tags).toMatchObject({ TrackerRole: "database-host" });
+    expect(instance.tags).toMatchObject({ "tracker:role": "tracker-staging-db-host" });
     expect(statement("DecryptSecretsAndVolumes").resources).toEqual([stub.kmsKeyArn]);
     // Only actions without resource-level permissions use "*", and metrics are limited to the namespace.
     const wildcard = statements.filter((s) => s.resources.includes("*")).map((s) => s.sid);

@@ -486,6 +486,59 @@ const CASES: Record<string, Case> = {
       },
     },
   },
+  // SHR-1: the old snapshot policy, whose ORed target tags selected every staging volume of the account.
+  "shared-account-selectors": {
+    fail: tf({
+      aws_dlm_lifecycle_policy: {
+        p: { execution_role_arn: "x", policy_details: [{ resource_types: ["VOLUME"], target_tags: { Environment: "staging", TrackerRole: "database-host-data" } }] },
+      },
+    }),
+    pass: tf({
+      aws_dlm_lifecycle_policy: {
+        p: { execution_role_arn: "x", policy_details: [{ resource_types: ["VOLUME"], target_tags: { "tracker:snapshot-policy": "tracker-staging-db-snapshots" } }] },
+      },
+    }),
+  },
+  "shared-account-iam-selectors": {
+    fail: policyDoc({
+      actions: ["ec2:AttachVolume"],
+      resources: ["arn:aws:ec2:eu-central-1:802732539686:instance/*"],
+      condition: [{ test: "StringEquals", variable: "aws:ResourceTag/Environment", values: ["staging"] }],
+    }),
+    pass: policyDoc({
+      actions: ["ec2:AttachVolume"],
+      resources: ["arn:aws:ec2:eu-central-1:802732539686:instance/*"],
+      condition: [
+        { test: "StringEquals", variable: "aws:ResourceTag/Environment", values: ["staging"] },
+        { test: "StringEquals", variable: "aws:ResourceTag/tracker:role", values: ["tracker-staging-db-host"] },
+      ],
+    }),
+  },
+  "shared-account-no-account-settings": {
+    fail: tf({ aws_ebs_encryption_by_default: { e: { enabled: true } } }),
+    pass: tf({ aws_vpc: { v: { cidr_block: "10.42.0.0/16" } }, aws_default_security_group: { d: { vpc_id: ref("aws_vpc.v") } } }),
+  },
+  "shared-account-log-resource-policy": {
+    fail: {
+      ...tf({ aws_cloudwatch_log_resource_policy: { p: { policy_name: "TrustEventsToStoreLogEvents", policy_document: "${data.aws_iam_policy_document.d.json}" } } }),
+      data: {
+        aws_iam_policy_document: {
+          d: { statement: [{ actions: ["logs:PutLogEvents"], principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }], resources: ["arn:aws:logs:eu-central-1:802732539686:log-group:/aws/events/*:*"] }] },
+        },
+      },
+    },
+    pass: {
+      ...tf({
+        aws_cloudwatch_log_group: { g: { name: "/aws/events/tracker-staging/ecs-task-failures" } },
+        aws_cloudwatch_log_resource_policy: { p: { policy_name: "tracker-staging-ecs-task-failures-events", policy_document: "${data.aws_iam_policy_document.d.json}" } },
+      }),
+      data: {
+        aws_iam_policy_document: {
+          d: { statement: [{ actions: ["logs:PutLogEvents"], principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }], resources: ["${aws_cloudwatch_log_group.g.arn}:*"] }] },
+        },
+      },
+    },
+  },
   "cloudflare-deep-records-dns-only": {
     fail: tf({ cloudflare_dns_record: { r: { name: "api.tracker.staging.glimpse.technology", type: "CNAME", proxied: true, ttl: 1 } } }),
     pass: tf({ cloudflare_dns_record: { r: { name: "api.tracker.staging.glimpse.technology", type: "CNAME", proxied: false, ttl: 1 } } }),

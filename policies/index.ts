@@ -76,6 +76,10 @@ import { rule as s3Versioning } from "./rules/s3-versioning";
 import { rule as secretsmanagerCustomerManagedKey } from "./rules/secretsmanager-customer-managed-key";
 import { rule as secretsmanagerNoLiteralValue } from "./rules/secretsmanager-no-literal-value";
 import { rule as secretsmanagerRotation } from "./rules/secretsmanager-rotation";
+import { rule as sharedAccountIamSelectors } from "./rules/shared-account-iam-selectors";
+import { rule as sharedAccountLogResourcePolicy } from "./rules/shared-account-log-resource-policy";
+import { rule as sharedAccountNoAccountSettings } from "./rules/shared-account-no-account-settings";
+import { rule as sharedAccountSelectors } from "./rules/shared-account-selectors";
 import { rule as sgNoPublicIngress } from "./rules/sg-no-public-ingress";
 import { rule as sgNoSsh } from "./rules/sg-no-ssh";
 import { rule as sgNoUnrestrictedEgress } from "./rules/sg-no-unrestricted-egress";
@@ -160,6 +164,10 @@ export const RULES: readonly Rule[] = [
   secretsmanagerCustomerManagedKey,
   secretsmanagerNoLiteralValue,
   secretsmanagerRotation,
+  sharedAccountIamSelectors,
+  sharedAccountLogResourcePolicy,
+  sharedAccountNoAccountSettings,
+  sharedAccountSelectors,
   sgNoPublicIngress,
   sgNoSsh,
   sgNoUnrestrictedEgress,

@@ -80,3 +80,18 @@ export function imageTagVariableName(service: ServiceName): string {
 export function defaultTags(env: EnvironmentName): Record<string, string> {
   return { Project: PROJECT, Environment: env, ManagedBy: "cdktf" };
 }
+
+/**
+ * The folders of an environment's log groups: each log group is named `<folder>/tracker-<env>...`
+ * (`/ecs/tracker-<env>/<service>`, `/ecs/tracker-<env>-cluster/exec`,
+ * `/aws/events/tracker-<env>/...`, `/vpc/tracker-<env>-flow-logs`).
+ */
+export const LOG_GROUP_FOLDERS = ["/ecs", "/aws/events", "/vpc"] as const;
+
+/**
+ * ARN patterns (`ArnLike`) matching every log group of an environment and no other project's (SHR-1):
+ * what the environment key lets CloudWatch Logs encrypt.
+ */
+export function logGroupArnPatterns(env: EnvironmentName, region: string, accountId: string): string[] {
+  return LOG_GROUP_FOLDERS.map((folder) => `arn:aws:logs:${region}:${accountId}:log-group:${folder}/${PROJECT}-${env}*`);
+}

@@ -6,7 +6,11 @@
  * - DB-1: private data subnet, IMDSv2 only, encrypted gp3 root, no key pair, SSM Session Manager.
  * - DB-2: a separate encrypted gp3 data volume (`prevent_destroy`, final snapshot) that the
  *   instance attaches itself at boot, so a replaced instance finds its data again.
- * - DB-3: a daily DLM snapshot policy on the volume's tag, with retention from configuration.
+ * - DB-3: a daily DLM snapshot policy with retention from configuration. It selects the data volume
+ *   by one tag that only that volume carries (`tracker:snapshot-policy = tracker-<env>-db-snapshots`):
+ *   DLM ORs target tags, so a generic tag (`Environment=staging`) would snapshot every other
+ *   project's volumes in the shared staging account (SHR-1). Its role may use the environment key,
+ *   which encrypts the volume, through EC2 only (the AWS managed DLM policy grants no KMS use).
  * - DB-4..DB-7: cloud-init user data (gzip'd) with no secret in it; passwords come from Secrets
  *   Manager through the instance role, which is granted exactly the ARNs it reads.
  * - DB-8: EC2 recover action on StatusCheckFailed_System; the host's probe publishes liveness and
@@ -29,7 +33,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
-import { parameterName, resourceName } from "../config/naming";
+import { PROJECT, parameterName, resourceName } from "../config/naming";
 import type { DatabaseHostDefinition, EnvironmentDefinition } from "../config/types";
 import {
   DATABASE_HOST_METRICS,
@@ -43,10 +47,19 @@ export { DATABASE_HOST_METRICS, DATABASE_HOST_OS } from "./database-host/user-da
 /** Short name of the Parameter Store parameter holding the host CA's certificate (PEM). */
 export const DATABASE_HOST_CA_PARAMETER = "database-ca-certificate";
 
-/** The tag that marks the data volume for the snapshot policy, and the instance for AttachVolume. */
-export const DATABASE_HOST_ROLE_TAG = "TrackerRole";
-export const DATA_VOLUME_ROLE = "database-host-data";
-export const INSTANCE_ROLE = "database-host";
+/**
+ * The tag the snapshot policy selects the data volume by (SHR-1). Its key is in the project's tag
+ * namespace and its value is the snapshot policy's own name (`tracker-<env>-db-snapshots`): no
+ * other project's volume carries it, and no other volume of ours does either.
+ */
+export const SNAPSHOT_TARGET_TAG = `${PROJECT}:snapshot-policy`;
+/** The component name of the snapshot policy and its role; the target tag's value is its resource name. */
+export const SNAPSHOT_POLICY_COMPONENT = "db-snapshots";
+/**
+ * The tag that marks the instance the host's role may attach the data volume to (value
+ * `tracker-<env>-db-host`): a tag-selected IAM grant must name something only this project uses.
+ */
+export const HOST_ROLE_TAG = `${PROJECT}:role`;
 
 /** The value of the CA parameter until the host's first boot publishes the real certificate. */
 export const CA_PARAMETER_PLACEHOLDER = "pending: published by the database host at its first boot";
@@ -145,7 +158,8 @@ export class DatabaseHost extends Construct {
       encrypted: true,
       kmsKeyId: props.kmsKeyArn,
       finalSnapshot: true,
-      tags: { Name: name("db-data"), [DATABASE_HOST_ROLE_TAG]: DATA_VOLUME_ROLE },
+      // The snapshot policy's target tag: only this volume carries it (not a default tag, SHR-1).
+      tags: { Name: name("db-data"), [SNAPSHOT_TARGET_TAG]: name(SNAPSHOT_POLICY_COMPONENT) },
       lifecycle: { preventDestroy: true },
     });
     this.dataVolumeId = this.dataVolume.id;
@@ -215,7 +229,7 @@ export class DatabaseHost extends Construct {
           actions: ["ec2:AttachVolume"],
           resources: [`arn:aws:ec2:${region}:${env.accountId}:instance/*`],
           condition: [
-            { test: "StringEquals", variable: `aws:ResourceTag/${DATABASE_HOST_ROLE_TAG}`, values: [INSTANCE_ROLE] },
+            { test: "StringEquals", variable: `aws:ResourceTag/${HOST_ROLE_TAG}`, values: [name("db-host")] },
             { test: "StringEquals", variable: "aws:ResourceTag/Environment", values: [env.name] },
           ],
         },
@@ -280,7 +294,7 @@ export class DatabaseHost extends Construct {
       // A changed user data is applied in place (stop, modify, start); the host's bootstrap
       // re-applies the files of the current user data at every boot (sync-user-data-files.py).
       userDataReplaceOnChange: false,
-      tags: { Name: name("db-host"), [DATABASE_HOST_ROLE_TAG]: INSTANCE_ROLE },
+      tags: { Name: name("db-host"), [HOST_ROLE_TAG]: name("db-host") },
       // New Ubuntu images must not replace the instance (DB-2, DB-4: re-attaching is safe, but
       // replacing a database for an image update is not a plan anyone wants to read).
       lifecycle: { ignoreChanges: ["ami"] },
@@ -294,14 +308,57 @@ export class DatabaseHost extends Construct {
       ],
     });
     const dlmRole = new IamRole(this, "dlm-role", {
-      name: name("db-snapshots"),
+      name: name(SNAPSHOT_POLICY_COMPONENT),
       description: `Data Lifecycle Manager: daily snapshots of the ${env.name} database volume`,
       assumeRolePolicy: dlmTrust.json,
     });
+    // AWS's policy for DLM snapshot policies. Its EC2 snapshot actions are on "*", but only DLM can
+    // assume this role and DLM acts only on what this role's lifecycle policy selects (the target
+    // tag below); docs/DESIGN.md "Shared staging account" says why it is kept.
     new IamRolePolicyAttachment(this, "dlm-policy", {
       role: dlmRole.name,
       policyArn: "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
     });
+    // The managed policy grants no KMS use, and the volume is encrypted with the environment's
+    // customer-managed key: DLM's role needs the key users' permissions on it ("Permissions for
+    // encryption", Amazon EBS user guide, "Control access to Amazon Data Lifecycle Manager using
+    // IAM"), here on that one key and only through EC2. The key policy delegates to IAM.
+    // kms:ReEncrypt* and kms:GenerateDataKey* of the AWS documentation, spelled out.
+    const dlmKeyUse = new DataAwsIamPolicyDocument(this, "dlm-key-use", {
+      statement: [
+        {
+          sid: "SnapshotTheEncryptedDataVolume",
+          effect: "Allow",
+          actions: [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            "kms:DescribeKey",
+          ],
+          resources: [props.kmsKeyArn],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] }],
+        },
+        {
+          sid: "GrantForTheSnapshotOnly",
+          effect: "Allow",
+          actions: ["kms:CreateGrant"],
+          resources: [props.kmsKeyArn],
+          condition: [
+            { test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] },
+            { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] },
+          ],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "dlm-key-policy", {
+      name: name(`${SNAPSHOT_POLICY_COMPONENT}-key`),
+      role: dlmRole.id,
+      policy: dlmKeyUse.json,
+    });
+    const snapshotPolicyName = name(SNAPSHOT_POLICY_COMPONENT);
     this.snapshotPolicy = new DlmLifecyclePolicy(this, "snapshots", {
       // DLM accepts only letters, digits, spaces, "_" and "-" here.
       description: `${name("db-data")} daily snapshots - ${definition.snapshotRetentionDays} kept`,
@@ -310,18 +367,19 @@ export class DatabaseHost extends Construct {
       policyDetails: {
         policyType: "EBS_SNAPSHOT_MANAGEMENT",
         resourceTypes: ["VOLUME"],
-        targetTags: { [DATABASE_HOST_ROLE_TAG]: DATA_VOLUME_ROLE, Environment: env.name },
+        // DLM selects a volume that carries ANY of these tags: one tag, that only the data volume has.
+        targetTags: { [SNAPSHOT_TARGET_TAG]: snapshotPolicyName },
         schedule: [
           {
             name: "daily",
             createRule: { interval: 24, intervalUnit: "HOURS", times: [props.snapshotTime ?? "03:00"] },
             retainRule: { count: definition.snapshotRetentionDays },
             copyTags: true,
-            tagsToAdd: { SnapshotPolicy: name("db-snapshots") },
+            tagsToAdd: { SnapshotPolicy: snapshotPolicyName },
           },
         ],
       },
-      tags: { Name: name("db-snapshots") },
+      tags: { Name: snapshotPolicyName },
     });
 
     // --- DB-8: recover from hardware faults -----------------------------------------------------

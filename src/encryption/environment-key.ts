@@ -2,13 +2,13 @@
  * The environment's customer-managed KMS key. It encrypts the secrets, the log groups, the SNS
  * alarm topic and the ECR repositories (ARCHITECTURE.md principle 6: Checkov CKV_AWS_149/158/26/136).
  * The key policy delegates to IAM in the account and lets the AWS services that encrypt on our
- * behalf use it, each limited to this account.
+ * behalf use it, each limited to this account (CloudWatch Logs to this environment's log groups).
  */
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { resourceName } from "../config/naming";
+import { logGroupArnPatterns, resourceName } from "../config/naming";
 import type { EnvironmentDefinition } from "../config/types";
 
 export interface EnvironmentKeyProps {
@@ -37,7 +37,9 @@ export class EnvironmentKey extends Construct {
     const component = props.component ?? "key";
     const logsAndAlarms = [
       {
-        sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+        // Only this environment's log groups (naming.ts LOG_GROUP_FOLDERS), not every log group of a
+        // shared account: another project cannot make its logs depend on this key (SHR-1).
+        sid: "CloudWatchLogsEncryptsThisEnvironmentsLogGroups",
         principals: [{ type: "Service", identifiers: [`logs.${env.region}.amazonaws.com`] }],
         actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         resources: ["*"],
@@ -45,7 +47,7 @@ export class EnvironmentKey extends Construct {
           {
             test: "ArnLike",
             variable: "kms:EncryptionContext:aws:logs:arn",
-            values: [`arn:aws:logs:${env.region}:${account}:log-group:*`],
+            values: logGroupArnPatterns(env.name, env.region, account),
           },
         ],
       },
