@@ -22,7 +22,8 @@ export function instanceTypeProblem(value: string): string | undefined {
   const sizes = SIZES[family];
   if (sizes) return `"${value}" does not exist: ${family} comes in ${sizes.join(", ")} (not ${size})`;
   const families = Object.keys(GRAVITON_INSTANCE_SIZES).join(", ");
-  if (/^[a-z]+\d+g[a-z]*$/.test(family)) {
+  // Graviton families left out of the list on purpose: a1 (first generation) and the specialised ones.
+  if (family === "a1" || /^[a-z]+\d+g[a-z]*$/.test(family)) {
     return `"${value}": ${family} is not a Graviton family for a database host; use one of ${families}`;
   }
   return `"${value}" is an x86 instance type; the database host boots an ARM64 (Graviton) image, so use a Graviton type such as t4g.large or m7g.large (families ${families})`;
