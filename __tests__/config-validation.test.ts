@@ -525,3 +525,14 @@ describe("CFG-5: values AWS would reject at apply are refused at synth", () => {
     expect(problems.map((p) => p.split(":")[0])).toEqual(["staging.accountId", "staging.logRetentionDays", "staging.dataPlane.instanceType"]);
   });
 });
+
+describe("CFG-5 / EDGE-5: the admin allow-list fits the ALB's listener rules", () => {
+  it("CFG-5 / EDGE-5: 27 CIDRs fit, 28 are refused at synth instead of failing inside the load balancer construct", () => {
+    const cidrs = (n: number) => Array.from({ length: n }, (_, i) => `203.0.${i}.0/24`);
+    // The admin name must be two levels below the zone, or Cloudflare's proxy hides the client (EDGE-5).
+    expect(stagingWith((e) => (e.loadBalancer.adminAllowedCidrs = cidrs(27)))).toEqual([]);
+    expect(stagingWith((e) => (e.loadBalancer.adminAllowedCidrs = cidrs(28)))).toEqual([
+      "staging.loadBalancer.adminAllowedCidrs: has 28 CIDRs; at most 27 fit the admin host's listener rules (ALB rules take five condition values each); merge them into wider CIDRs",
+    ]);
+  });
+});

@@ -4,6 +4,7 @@
  * rules that `validate.ts` already held (CIDRs, Fargate sizes, retention, ...) stay there; this file
  * adds the ones that need a list of what AWS really offers or a documented AWS limit.
  */
+import { MAX_ADMIN_ALLOWED_CIDRS } from "../edge/load-balancer";
 import { AWS_COMMERCIAL_REGIONS } from "./aws-regions";
 import { GRAVITON_INSTANCE_SIZES, GRAVITON_INSTANCE_TYPES } from "./graviton-instance-types";
 import type { EnvironmentDefinition } from "./types";
@@ -52,6 +53,12 @@ export function awsLimitProblems(env: EnvironmentDefinition): string[] {
   const certificateName = env.dns.hostnames.frontend;
   if (certificateName.length > ACM_DOMAIN_NAME_MAX) {
     at("dns.hostnames.frontend", `"${certificateName}" is ${certificateName.length} characters; it is the certificate's domain name, which ACM limits to ${ACM_DOMAIN_NAME_MAX}`);
+  }
+
+  // EDGE-5: the allow-list becomes ALB listener rules of a few source-IP values each.
+  const allowed = env.loadBalancer.adminAllowedCidrs.length;
+  if (allowed > MAX_ADMIN_ALLOWED_CIDRS) {
+    at("loadBalancer.adminAllowedCidrs", `has ${allowed} CIDRs; at most ${MAX_ADMIN_ALLOWED_CIDRS} fit the admin host's listener rules (ALB rules take five condition values each); merge them into wider CIDRs`);
   }
 
   // ECS-7: Application Auto Scaling takes whole task counts.
