@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../stacks/app";
 import { parseCidr, cidrsOverlap, cidrContains } from "../src/config/cidr";
-import { ENVIRONMENTS, PRODUCTION, STAGING } from "../src/config/environments";
+import { ENVIRONMENTS, PRODUCTION, PROJECT_DEFINITION, STAGING } from "../src/config/environments";
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
-import type { EnvironmentDefinition, ServiceDefinition } from "../src/config/types";
+import type { EnvironmentDefinition, ProjectDefinition, ServiceDefinition } from "../src/config/types";
+import { GRAVITON_INSTANCE_SIZES } from "../src/config/graviton-instance-types";
 import { ConfigValidationError, fargateMemoryOptions, validateEnvironments } from "../src/config/validate";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
@@ -23,9 +24,13 @@ function variant(base: EnvironmentDefinition, edit: (env: Mutable<EnvironmentDef
 }
 
 /** The message of the error validation throws for these environments. */
-function refusal(envs: readonly EnvironmentDefinition[], catalog: readonly ServiceDefinition[] = SERVICE_CATALOG): string {
+function refusal(
+  envs: readonly EnvironmentDefinition[],
+  catalog: readonly ServiceDefinition[] = SERVICE_CATALOG,
+  project: ProjectDefinition = PROJECT_DEFINITION,
+): string {
   try {
-    validateEnvironments(envs, catalog);
+    validateEnvironments(envs, catalog, project);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigValidationError);
     return (error as Error).message;
@@ -180,7 +185,7 @@ describe("CFG-4: environment definitions are validated", () => {
 
   it("DB-1: a database host that is not Graviton is refused", () => {
     expect(withStaging((e) => e.dataPlane.mode === "host" && (e.dataPlane.instanceType = "t3.large"))).toMatch(
-      /staging\.dataPlane\.instanceType: "t3\.large" is not a Graviton \(ARM64\) instance type/,
+      /staging\.dataPlane\.instanceType: "t3\.large" is an x86 instance type; the database host boots an ARM64 \(Graviton\) image/,
     );
   });
 
@@ -271,6 +276,264 @@ describe("CIDR arithmetic", () => {
     expect(cidrContains(vpc, parseCidr("10.43.0.0/24")!)).toBe(false);
     expect(cidrsOverlap(parseCidr("10.0.0.0/8")!, vpc)).toBe(true);
     expect(cidrsOverlap(parseCidr("10.43.0.0/16")!, vpc)).toBe(false);
+  });
+});
+
+/** The problems validation reports for this project (with the shipped environments). */
+function projectRefusal(edit: Partial<Mutable<ProjectDefinition>>): readonly string[] {
+  try {
+    validateEnvironments(ENVIRONMENTS, SERVICE_CATALOG, { ...PROJECT_DEFINITION, ...edit } as ProjectDefinition);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as ConfigValidationError).problems;
+  }
+  throw new Error("validation accepted the project");
+}
+
+/** The problems validation reports for these environments. */
+function problemsOf(envs: readonly EnvironmentDefinition[]): readonly string[] {
+  try {
+    validateEnvironments(envs);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as ConfigValidationError).problems;
+  }
+  return [];
+}
+
+const stagingWith = (edit: (env: Mutable<EnvironmentDefinition>) => void) => problemsOf([variant(STAGING, edit), PRODUCTION]);
+const stagingHost = (instanceType: string) =>
+  stagingWith((e) => {
+    if (e.dataPlane.mode === "host") e.dataPlane.instanceType = instanceType;
+  });
+
+describe("CFG-5: the project's GitHub settings are validated", () => {
+  it.each(["glimpse-technology/*", "glimpse-technology/tracker-*", "*/tracker-infrastructure", "glimpse-technology/tracker-infra?tructure"])(
+    "CFG-5: a wildcard repository (%s) in the CI roles' trust is refused, naming project.githubRepository",
+    (repository) => {
+      const problems = projectRefusal({ githubRepository: repository });
+      // One problem for the one bad value, not a second "is not owner/name" for the same mistake.
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^project\\.githubRepository: "${repository.replace(/[*?]/g, "\\$&")}" contains a wildcard; name exactly one repository as owner/name`));
+      expect(problems[0]).toMatch(/production's deploy role/);
+    },
+  );
+
+  it("CFG-5: a wildcard repository never reaches a trust policy: buildApp refuses it and writes nothing", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "tracker-wildcard-"));
+    expect(() => buildApp({ project: { ...PROJECT_DEFINITION, githubRepository: "glimpse-technology/*" }, outdir })).toThrow(
+      /project\.githubRepository: "glimpse-technology\/\*" contains a wildcard/,
+    );
+    expect(readdirSync(outdir)).toEqual([]);
+  });
+
+  it.each([
+    "https://github.com/glimpse-technology/tracker-infrastructure",
+    "https://github.com/glimpse-technology/tracker-infrastructure.git",
+    "git@github.com:glimpse-technology/tracker-infrastructure.git",
+    "github.com/glimpse-technology/tracker-infrastructure",
+  ])("CFG-5: a repository written as a URL (%s) is refused with the owner/name to write instead", (repository) => {
+    const problems = projectRefusal({ githubRepository: repository });
+    expect(problems).toEqual([
+      `project.githubRepository: "${repository}" is a URL; write the repository as owner/name, here "glimpse-technology/tracker-infrastructure" (the CI roles' trust compares GitHub's "repo:owner/name" claim)`,
+    ]);
+  });
+
+  it("CFG-5: a repository with a .git suffix is refused", () => {
+    expect(projectRefusal({ githubRepository: "glimpse-technology/tracker-infrastructure.git" })).toEqual([
+      'project.githubRepository: "glimpse-technology/tracker-infrastructure.git" ends in ".git"; write the repository as owner/name without it ("glimpse-technology/tracker-infrastructure")',
+    ]);
+  });
+
+  it.each(["tracker-infrastructure", "glimpse-technology/tracker/infrastructure", ""])("CFG-5: %j is not owner/name and is refused", (repository) => {
+    expect(projectRefusal({ githubRepository: repository })).toEqual([
+      `project.githubRepository: "${repository}" is not owner/name (exactly one "/" between the GitHub account and the repository)`,
+    ]);
+  });
+
+  it.each(["-glimpse/tracker", "glimpse-/tracker", "glimpse--technology/tracker", `${"a".repeat(40)}/tracker`, "glimpse_technology/tracker"])(
+    "CFG-5: GitHub's account name rules: %s is refused",
+    (repository) => {
+      const problems = projectRefusal({ githubRepository: repository });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^project\.githubRepository: .* is not a GitHub account name \(letters, digits and single hyphens, no hyphen at the start or end, at most 39 characters\)$/);
+    },
+  );
+
+  it.each(["glimpse-technology/.", "glimpse-technology/..", "glimpse-technology/tracker infra", `glimpse-technology/${"r".repeat(101)}`])(
+    "CFG-5: GitHub's repository name rules: %s is refused",
+    (repository) => {
+      const problems = projectRefusal({ githubRepository: repository });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^project\.githubRepository: .* is not a GitHub repository name/);
+    },
+  );
+
+  it("CFG-5: names at GitHub's limits are accepted", () => {
+    for (const repository of [`${"a".repeat(39)}/${"r".repeat(100)}`, "g1-t2/tracker.web_v2-x", "A/B"]) {
+      expect(() => validateEnvironments(ENVIRONMENTS, SERVICE_CATALOG, { ...PROJECT_DEFINITION, githubRepository: repository }), repository).not.toThrow();
+    }
+  });
+
+  it("CFG-5: application repositories are each checked, and listed once (GitHub names ignore case)", () => {
+    expect(projectRefusal({ applicationRepositories: ["glimpse-technology/tracker", "Glimpse-Technology/Tracker", "glimpse-technology/*"] })).toEqual([
+      'project.applicationRepositories[1]: "Glimpse-Technology/Tracker" is already applicationRepositories[0]; list each repository once',
+      expect.stringMatching(/^project\.applicationRepositories\[2\]: "glimpse-technology\/\*" contains a wildcard/),
+    ]);
+    expect(projectRefusal({ applicationRepositories: [] })).toEqual([
+      "project.applicationRepositories: is empty; list the owner/name of every repository that builds the images, or no workflow can push one",
+    ]);
+  });
+
+  it.each([
+    ["", /is empty/],
+    ["prod*", /"prod\*" contains a wildcard/],
+    ["repo:x", /contains a colon or a control character/],
+    [" production", /has leading or trailing spaces/],
+    ["p".repeat(256), /is 256 characters long; GitHub allows at most 255/],
+    ["prod", /"prod" differs from the production environment's name "production", which the production deploy role's trust names \(repo:glimpse-technology\/tracker-infrastructure:environment:production\); use "production"/],
+  ])("CFG-5: the GitHub production environment %j is refused", (environment, message) => {
+    const problems = projectRefusal({ githubProductionEnvironment: environment });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^project\.githubProductionEnvironment: /);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it("CFG-5: the project name is the fixed naming prefix", () => {
+    expect(projectRefusal({ name: "tracker2" as "tracker" })).toEqual([
+      'project.name: "tracker2" must be "tracker": every name and the Project tag use that prefix (src/config/naming.ts)',
+    ]);
+  });
+});
+
+describe("CFG-5: values AWS would reject at apply are refused at synth", () => {
+  it("CFG-5 / DB-1: the committed Graviton list has EC2's real sizes", () => {
+    // From the EC2 Instance Types Guide: T4g nano..2xlarge; M7g medium..16xlarge plus metal;
+    // Graviton4 (m8g, r8g) adds 24xlarge, 48xlarge and two metal sizes.
+    expect(GRAVITON_INSTANCE_SIZES.t4g).toEqual(["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"]);
+    expect(GRAVITON_INSTANCE_SIZES.m7g).toEqual(["medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "metal"]);
+    expect(GRAVITON_INSTANCE_SIZES.r8g).toEqual([
+      "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge", "metal-24xl", "metal-48xl",
+    ]);
+    for (const type of ["t4g.nano", "m7g.metal", "r8g.metal-48xl", "c6gd.16xlarge", "x2gd.medium", "m8g.48xlarge"]) {
+      expect(stagingHost(type), type).toEqual([]);
+    }
+  });
+
+  it.each([
+    ["t4g.4xlarge", "t4g comes in nano, micro, small, medium, large, xlarge, 2xlarge (not 4xlarge)"],
+    ["m7g.24xlarge", "m7g comes in medium, large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, metal (not 24xlarge)"],
+    ["r8g.metal", "r8g comes in medium, large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, 24xlarge, 48xlarge, metal-24xl, metal-48xl (not metal)"],
+    ["t4g.nano2", "t4g comes in nano, micro, small, medium, large, xlarge, 2xlarge (not nano2)"],
+  ])("CFG-5 / DB-1: the instance type %s does not exist and is refused with the family's real sizes", (type, sizes) => {
+    expect(stagingHost(type)).toEqual([`staging.dataPlane.instanceType: "${type}" does not exist: ${sizes}`]);
+  });
+
+  it.each(["t3.large", "m7i.xlarge", "c7a.large", "m5.large", "r6i.2xlarge"])("CFG-5 / DB-1: the x86 type %s gets its own message", (type) => {
+    const problems = stagingHost(type);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^staging\\.dataPlane\\.instanceType: "${type.replace(".", "\\.")}" is an x86 instance type; the database host boots an ARM64 \\(Graviton\\) image, so use a Graviton type such as t4g\\.large`));
+  });
+
+  it.each(["c7gn.large", "a1.large", "g5g.xlarge", "hpc7g.4xlarge", "im4gn.large"])("CFG-5 / DB-1: the Graviton type %s of a family unfit for the database host is refused", (type) => {
+    const problems = stagingHost(type);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/is not a Graviton family for a database host; use one of t4g, m6g, /);
+  });
+
+  it.each(["T4G.LARGE", "t4g-large", "large", ""])("CFG-5 / DB-1: %j is not an instance type at all", (type) => {
+    expect(stagingHost(type)).toEqual([`staging.dataPlane.instanceType: "${type}" is not an EC2 instance type (family.size, lower case, e.g. t4g.large)`]);
+  });
+
+  it("CFG-5: a region AWS does not have, or of another partition, is refused", () => {
+    const problems = stagingWith((e) => {
+      e.region = "eu-centrall-1";
+      e.availabilityZones = ["eu-centrall-1a", "eu-centrall-1b"];
+    });
+    expect(problems).toContain(
+      'staging.region: "eu-centrall-1" is not a region of the commercial AWS partition (the ARNs here are arn:aws:...); e.g. eu-central-1',
+    );
+    const china = stagingWith((e) => {
+      e.region = "cn-north-1";
+      e.availabilityZones = ["cn-north-1a", "cn-north-1b"];
+    });
+    expect(china).toContain('staging.region: "cn-north-1" is not a region of the commercial AWS partition (the ARNs here are arn:aws:...); e.g. eu-central-1');
+  });
+
+  it("CFG-5 / EDGE-2: a certificate domain name longer than ACM's 64 characters is refused", () => {
+    const at = (length: number) =>
+      stagingWith((e) => (e.dns.hostnames.frontend = `${"a".repeat(length - ".staging.glimpse.technology".length)}.staging.glimpse.technology`));
+    expect(at(64)).toEqual([]);
+    const name = `${"a".repeat(65 - ".staging.glimpse.technology".length)}.staging.glimpse.technology`;
+    expect(at(65)).toEqual([
+      `staging.dns.hostnames.frontend: "${name}" is 65 characters; it is the certificate's domain name, which ACM limits to 64`,
+    ]);
+  });
+
+  it("CFG-5 / CFG-2: token settings the API cannot use are refused", () => {
+    expect(
+      stagingWith((e) => {
+        e.authTokens = { accessTokenExpireMinutes: 0, refreshTokenExpireDays: 1.5, algorithm: "RS256" as "HS256" };
+      }),
+    ).toEqual([
+      "staging.authTokens.accessTokenExpireMinutes: must be a whole number of minutes >= 1, got 0",
+      "staging.authTokens.refreshTokenExpireDays: must be a whole number of days >= 1, got 1.5",
+      'staging.authTokens.algorithm: "RS256" is not an HMAC algorithm the secret key can sign with; use HS256, HS384 or HS512',
+    ]);
+    expect(stagingWith((e) => (e.authTokens = { accessTokenExpireMinutes: 10080, refreshTokenExpireDays: 7, algorithm: "HS256" }))).toEqual([
+      "staging.authTokens.accessTokenExpireMinutes: 10080 minutes outlives the refresh token (7 days)",
+    ]);
+  });
+
+  it("CFG-5 / ACC-4: CI trust settings IAM or GitHub cannot honour are refused", () => {
+    expect(stagingWith((e) => (e.ci.deployFrom = []))).toEqual([
+      'staging.ci.deployFrom: is empty: the deploy role would trust no workflow; use "main-branch" and/or "github-environment"',
+    ]);
+    expect(
+      stagingWith((e) => {
+        e.ci.deployFrom = ["main-branch", "main-branch", "tag" as "main-branch"];
+        e.ci.githubOidcProvider = "maybe" as "create";
+      }),
+    ).toEqual([
+      'staging.ci.githubOidcProvider: "maybe" is neither "create" nor "existing"',
+      'staging.ci.deployFrom[1]: "main-branch" is listed twice',
+      'staging.ci.deployFrom[2]: "tag" is neither "main-branch" nor "github-environment"',
+    ]);
+  });
+
+  it("CFG-5 / PRD-2: an external database name that is not a PostgreSQL identifier is refused", () => {
+    const problems = problemsOf([
+      STAGING,
+      variant(PRODUCTION, (e) => {
+        if (e.dataPlane.mode === "external") e.dataPlane.postgres.databaseName = "tracker-db";
+      }),
+    ]);
+    expect(problems).toEqual(['production.dataPlane.postgres.databaseName: "tracker-db" is not a plain PostgreSQL identifier']);
+  });
+
+  it("CFG-5 / ECS-7: fractional autoscaling bounds are refused", () => {
+    const problems = problemsOf([STAGING, variant(PRODUCTION, (e) => (e.services.api.autoscaling = { minCount: 1.5, maxCount: 8, cpuTargetPercent: 60 }))]);
+    expect(problems).toEqual(["production.services.api.autoscaling: minCount and maxCount must be whole numbers of tasks, got 1.5..8"]);
+  });
+
+  it("CFG-5: one bad value is one problem, and every bad value is reported in one pass", () => {
+    const problems = stagingWith((e) => {
+      if (e.dataPlane.mode === "host") e.dataPlane.instanceType = "t3.large";
+      e.logRetentionDays = 45;
+      e.accountId = "12345";
+    });
+    expect(problems.map((p) => p.split(":")[0])).toEqual(["staging.accountId", "staging.logRetentionDays", "staging.dataPlane.instanceType"]);
+  });
+});
+
+describe("CFG-5 / EDGE-5: the admin allow-list fits the ALB's listener rules", () => {
+  it("CFG-5 / EDGE-5: 27 CIDRs fit, 28 are refused at synth instead of failing inside the load balancer construct", () => {
+    const cidrs = (n: number) => Array.from({ length: n }, (_, i) => `203.0.${i}.0/24`);
+    // The admin name must be two levels below the zone, or Cloudflare's proxy hides the client (EDGE-5).
+    expect(stagingWith((e) => (e.loadBalancer.adminAllowedCidrs = cidrs(27)))).toEqual([]);
+    expect(stagingWith((e) => (e.loadBalancer.adminAllowedCidrs = cidrs(28)))).toEqual([
+      "staging.loadBalancer.adminAllowedCidrs: has 28 CIDRs; at most 27 fit the admin host's listener rules (ALB rules take five condition values each); merge them into wider CIDRs",
+    ]);
   });
 });
 

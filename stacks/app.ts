@@ -28,12 +28,13 @@ export interface BuildAppOptions {
 export function buildApp(options: BuildAppOptions = {}): App {
   const environments = options.environments ?? ENVIRONMENTS;
   const catalog = options.catalog ?? SERVICE_CATALOG;
-  validateEnvironments(environments, catalog);
+  const project = options.project ?? PROJECT_DEFINITION;
+  validateEnvironments(environments, catalog, project);
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   for (const environment of environments) {
     new BootstrapStack(app, {
       environment,
-      project: options.project ?? PROJECT_DEFINITION,
+      project,
       localState: options.bootstrapLocalState ?? false,
       catalog,
     });

@@ -4,10 +4,14 @@
  * `ConfigValidationError` whose message names every `environment.field` that is wrong and how.
  */
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
+import { PROJECT_DEFINITION } from "./environments";
 import { SERVICE_CATALOG } from "./service-catalog";
+import { awsLimitProblems } from "./validate-aws-limits";
 import { imageContractProblems } from "./validate-image-contracts";
+import { projectProblems } from "./validate-project";
 import type {
   EnvironmentDefinition,
+  ProjectDefinition,
   ExistingLookup,
   ServiceDefinition,
   ServiceSizing,
@@ -53,8 +57,6 @@ export function fargateMemoryOptions(cpu: number): readonly number[] {
 const TIERS = ["public", "application", "data"] as const satisfies readonly (keyof SubnetTiers<unknown>)[];
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
-/** Graviton families: a `g` after the generation digit (t4g, m7g, r8g, c7gn, ...). */
-const GRAVITON_INSTANCE = /^[a-z]+\d+g[a-z]*\.[a-z0-9]+$/;
 
 /** Validates one environment; returns its problems, each prefixed `<env>.<field>`. */
 export function environmentProblems(env: EnvironmentDefinition): string[] {
@@ -247,9 +249,7 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
   // Data plane (DB-*, PRD-2)
   const data = env.dataPlane;
   if (data.mode === "host") {
-    if (!GRAVITON_INSTANCE.test(data.instanceType)) {
-      at("dataPlane.instanceType", `"${data.instanceType}" is not a Graviton (ARM64) instance type such as t4g.large`);
-    }
+    // The instance type is checked against the types EC2 really has (validate-aws-limits.ts).
     if (!Number.isInteger(data.dataVolumeGiB) || data.dataVolumeGiB < 10 || data.dataVolumeGiB > 16384) {
       at("dataPlane.dataVolumeGiB", `must be a whole number of GiB from 10 to 16384, got ${data.dataVolumeGiB}`);
     }
@@ -344,16 +344,19 @@ export function crossEnvironmentProblems(envs: readonly EnvironmentDefinition[])
   return problems;
 }
 
-/** Validates the catalog and every environment; throws one error listing every problem. */
+/** Validates the catalog, every environment and the project; throws one error listing every problem. */
 export function validateEnvironments(
   envs: readonly EnvironmentDefinition[],
   catalog: readonly ServiceDefinition[] = SERVICE_CATALOG,
+  project: ProjectDefinition = PROJECT_DEFINITION,
 ): void {
   const problems = [
     ...catalogProblems(catalog),
     ...imageContractProblems(catalog),
     ...envs.flatMap((env) => environmentProblems(env)),
+    ...envs.flatMap((env) => awsLimitProblems(env)),
     ...crossEnvironmentProblems(envs),
+    ...projectProblems(project, envs),
   ];
   if (problems.length > 0) throw new ConfigValidationError(problems);
 }

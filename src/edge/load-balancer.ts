@@ -31,6 +31,9 @@ export const PRIORITY_BLOCK = 10;
 /** ALB limit: five condition values per rule, three per condition (one goes to the host). */
 const SOURCE_IPS_PER_RULE = 3;
 
+/** How many `adminAllowedCidrs` fit one service's block of listener rules (validation refuses more). */
+export const MAX_ADMIN_ALLOWED_CIDRS = (PRIORITY_BLOCK - 1) * SOURCE_IPS_PER_RULE;
+
 export interface LoadBalancerProps {
   /** Name, account, hostnames (`dns.hostnames`) and `loadBalancer` settings of the environment. */
   readonly environment: EnvironmentDefinition;
@@ -216,7 +219,7 @@ export class LoadBalancer extends Construct {
       const chunks = chunk(allowed, SOURCE_IPS_PER_RULE);
       if (chunks.length >= PRIORITY_BLOCK) {
         throw new Error(
-          `edge: ${env.name}.loadBalancer.adminAllowedCidrs has ${allowed.length} CIDRs; at most ${(PRIORITY_BLOCK - 1) * SOURCE_IPS_PER_RULE} fit the listener rules`,
+          `edge: ${env.name}.loadBalancer.adminAllowedCidrs has ${allowed.length} CIDRs; at most ${MAX_ADMIN_ALLOWED_CIDRS} fit the listener rules`,
         );
       }
       chunks.forEach((cidrs, i) => {
