@@ -29,7 +29,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
-import { parameterName, resourceName } from "../config/naming";
+import { parameterName, resourceName, workloadBoundaryArn } from "../config/naming";
 import type { DatabaseHostDefinition, EnvironmentDefinition } from "../config/types";
 import {
   DATABASE_HOST_METRICS,
@@ -160,6 +160,8 @@ export class DatabaseHost extends Construct {
       name: name("db-host"),
       description: `Instance role of the ${env.name} database host`,
       assumeRolePolicy: trust.json,
+      // IAM-2: capped by the account's workload boundary (bootstrap stack).
+      permissionsBoundary: workloadBoundaryArn(env.accountId, env.name),
     });
     new IamRolePolicyAttachment(this, "ssm-core", {
       role: this.role.name,
@@ -297,6 +299,7 @@ export class DatabaseHost extends Construct {
       name: name("db-snapshots"),
       description: `Data Lifecycle Manager: daily snapshots of the ${env.name} database volume`,
       assumeRolePolicy: dlmTrust.json,
+      permissionsBoundary: workloadBoundaryArn(env.accountId, env.name),
     });
     new IamRolePolicyAttachment(this, "dlm-policy", {
       role: dlmRole.name,
