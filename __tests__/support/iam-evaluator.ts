@@ -248,10 +248,25 @@ export interface Request {
 }
 
 /**
+ * Where the published data is incomplete, the request is evaluated by the engine's `authorize`
+ * (below) with every key given. Only these two known gaps, nothing else:
+ * - `kms:EncryptionContext:<key>` is documented for kms:Decrypt, but the data lists it only as a
+ *   pattern the validator does not match, so `runSimulation` would drop it;
+ * - AWS's public parameters have no account in their ARN (`arn:aws:ssm:<region>::parameter/aws/...`),
+ *   which the validator's resource patterns refuse.
+ */
+const SIMULATOR_GAPS = {
+  ignoredKey: /^kms:encryptioncontext:/i,
+  publicParameter: /^arn:aws:ssm:[a-z0-9-]+::parameter\/aws\//,
+};
+
+/**
  * The decision AWS would take on a request the role makes in its own account (identity
- * policies, permissions boundary, an optional resource policy such as a KMS key policy).
+ * policies, permissions boundary, an optional resource policy such as a KMS key policy, which
+ * KMS requires).
  */
 export async function evaluate(role: EvaluatedRole, accountId: string, request: Request, resourcePolicy?: PolicyJson): Promise<Decision> {
+  if (SIMULATOR_GAPS.publicParameter.test(request.resource)) return evaluateWithEngine(role, accountId, request, resourcePolicy);
   const result = await runSimulation(
     {
       request: {
@@ -274,9 +289,26 @@ export async function evaluate(role: EvaluatedRole, accountId: string, request: 
   const single = result.resultType === "single" ? result.result : undefined;
   const ignored = single?.ignoredContextKeys ?? [];
   if (ignored.length > 0) {
+    if (ignored.every((k) => SIMULATOR_GAPS.ignoredKey.test(k))) return evaluateWithEngine(role, accountId, request, resourcePolicy);
     throw new Error(`${role.name} ${request.action}: context keys not applicable to this action were ignored: ${ignored.join(", ")}`);
   }
   return result.overallResult as Decision;
+}
+
+function evaluateWithEngine(role: EvaluatedRole, accountId: string, request: Request, resourcePolicy?: PolicyJson): Decision {
+  const analysis = authorize({
+    request: new AwsRequestImpl(role.arn, { resource: request.resource, accountId }, request.action, new RequestContextImpl(request.context ?? {})),
+    sessionPolicy: undefined,
+    identityPolicies: role.policies.map((p) => loadPolicy(p.policy, { name: p.name })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: resourcePolicy ? loadPolicy(resourcePolicy, { name: "resource-policy" }) : undefined,
+    permissionBoundaries: role.boundary ? [loadPolicy(role.boundary, { name: "boundary" })] : undefined,
+    vpcEndpointPolicies: undefined,
+    simulationParameters: { simulationMode: "Strict", discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+    serviceSettings: { s3: {} },
+  });
+  return analysis.result as Decision;
 }
 
 // The engine's own `authorize` and request types (its lower-level API; the package's `exports`
