@@ -261,4 +261,204 @@ describe.each(worlds)("$env.name", (w) => {
       expect(await decide(w, role(w.ci, `tracker-${E}-ci-image-push`), { action, resource })).toBe(expected);
     });
   });
+
+  describe("IAM-1: the environment's own roles", () => {
+    const workload = (suffix: string) => role(w.workload, `tracker-${E}-${suffix}`);
+    const secret = (name: string) => arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
+    const parameter = (name: string) => arn("ssm", `parameter/tracker/${E}/${name}`);
+
+    it("IAM-2: every role of the environment stack carries the workload boundary", () => {
+      expect([...w.workload.values()].filter((r) => r.boundary === undefined).map((r) => r.name)).toEqual([]);
+      expect(w.workload.size).toBeGreaterThanOrEqual(16);
+    });
+
+    it("IAM-2: the boundary caps, it does not cut: every grant of every role passes it", async () => {
+      const refused: string[] = [];
+      for (const r of w.workload.values()) {
+        for (const { policy } of r.policies) {
+          for (const st of policy.Statement.filter((x) => x.Effect === "Allow")) {
+            // The conditions of a grant are the caller's business; the boundary must allow the action on the resource.
+            const actions = [st.Action].flat() as string[];
+            const targets = ([st.Resource].flat() as string[]).map((x) => x.replace(/(log-group:[^:]+):\*$/, "$1:log-stream:example").replace(/\*$/, "example"));
+            for (const action of actions.filter((a) => !a.includes("*"))) {
+              let evaluated = 0;
+              for (const resource of targets) {
+                const capped = { ...r, policies: [{ name: "all", policy: { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] } }] };
+                // A grant may list resource types an action does not act on (a log group's ARN
+                // with and without ":*"): the simulator refuses those pairs, the others are checked.
+                // An action AWS authorizes only on "*" is checked on "*".
+                const keyPolicy = resource.includes(":key/") ? w.keyPolicy : undefined;
+                const decision = await evaluate(capped, A, { action, resource: resource === "example" ? "*" : resource }, keyPolicy).catch((e: Error) => {
+                  if (e.message.includes("no.resource.types")) return undefined;
+                  if (e.message.includes("must.use.wildcard")) return evaluate(capped, A, { action, resource: "*" });
+                  throw e;
+                });
+                if (decision === undefined) continue;
+                evaluated += 1;
+                if (decision !== "Allowed") refused.push(`${r.name} ${action} ${resource}`);
+              }
+              if (evaluated === 0) refused.push(`${r.name} ${action}: no resource of the grant could be evaluated`);
+            }
+          }
+        }
+      }
+      expect(refused).toEqual([]);
+    });
+
+    // [role, action, resource, context, expected, why]
+    const rows: [string, string, string, Record<string, string>, Expect, string][] = [
+      ["api-execution", "secretsmanager:GetSecretValue", secret("secret-key"), {}, ALLOW, "the API's container gets its signing key at start"],
+      ["api-execution", "ssm:GetParameters", parameter("postgres-host"), {}, ALLOW, "and its parameters"],
+      ["api-execution", "ecr:BatchGetImage", arn("ecr", `repository/tracker-${E}/api`), {}, ALLOW, "pulls its own image"],
+      ["api-execution", "ecr:BatchGetImage", arn("ecr", "repository/billing/api"), {}, DENY, "never another project's image"],
+      ["frontend-execution", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, DENY, "the frontend gets no database password"],
+      ["frontend-execution", "secretsmanager:GetSecretValue", secret("secret-key"), {}, DENY, "nor the API's signing key"],
+      ["anisette-execution", "secretsmanager:GetSecretValue", secret("redis-password"), {}, DENY, "anisette uses no secret"],
+      ["api-execution", "secretsmanager:GetSecretValue", otherProjectsSecret, {}, DENY, "another project's secret"],
+      ["api-execution", "secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${R}:${other.accountId}:secret:tracker/${other.name}/secret-key-AbCdEf`, {}, DENY, "the other environment's secret"],
+      ["api-task", "iam:PassRole", iam(`role/tracker-${E}-ci-deploy`), { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, DENY, "IAM-2: a task role can do nothing with IAM"],
+      ["api-task", "s3:GetObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, {}, DENY, "the state is not the application's"],
+      ["anisette-task", "elasticfilesystem:ClientWrite", arn("elasticfilesystem", "file-system/fs-01234567"), {}, DENY, "EFS only through its own file system (the stack's ARN, not any)"],
+      ["flow-logs", "logs:PutLogEvents", arn("logs", `log-group:/vpc/tracker-${E}-flow-logs:log-stream:eni-1`), {}, ALLOW, "flow logs write their log group"],
+      ["flow-logs", "logs:PutLogEvents", arn("logs", "log-group:/aws/lambda/billing:log-stream:x"), {}, DENY, "and no other"],
+      ["flow-logs", "secretsmanager:GetSecretValue", secret("secret-key"), {}, DENY, "flow logs read no secret"],
+    ];
+    if (env.dataPlane.mode !== "external") {
+      rows.push(
+        ["db-host", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, ALLOW, "the host sets PostgreSQL's password"],
+        ["db-host", "secretsmanager:GetSecretValue", secret("secret-key"), {}, DENY, "but never the API's signing key"],
+        ["db-host", "ssm:GetParameter", arn("ssm", "parameter/billing/prod/api-key"), {}, DENY, "IAM-2: the boundary cuts AmazonSSMManagedInstanceCore's account-wide parameter reads"],
+        ["db-host", "ssm:UpdateInstanceInformation", "*", {}, ALLOW, "Session Manager registers the host"],
+        ["db-host", "iam:CreateRole", iam(`role/tracker-${E}-x`), {}, DENY, "the host cannot create roles"],
+        // DLM: minimal rows (its KMS grants may change with SHR work).
+        ["db-snapshots", "ec2:CreateSnapshot", arn("ec2", "volume/vol-0123456789abcdef0"), {}, ALLOW, "DLM snapshots the data volume"],
+        ["db-snapshots", "ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0"), {}, DENY, "and does nothing else to instances"],
+        ["db-snapshots", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, DENY, "nor reads secrets"],
+      );
+    }
+    it.each(rows)(`IAM-1: %s %s on %s -> %s`, async (name, action, resource, context, expected) => {
+      expect(await decide(w, workload(name), { action, resource, context })).toBe(expected);
+    });
+
+    // [role, service principal, expected, why]
+    const trust: [string, string, string, Expect, string][] = [
+      ["api-execution", "ecs-tasks.amazonaws.com", A, ALLOW, "ECS starts the API's tasks"],
+      ["api-execution", "ecs-tasks.amazonaws.com", "111122223333", DENY, "confused deputy: ECS acting for another account"],
+      ["api-task", "ec2.amazonaws.com", A, DENY, "a task role is for ECS tasks only"],
+      ["flow-logs", "vpc-flow-logs.amazonaws.com", A, ALLOW, "VPC flow logs deliver with it"],
+      ["flow-logs", "vpc-flow-logs.amazonaws.com", "111122223333", DENY, "for this account only"],
+      ...(env.dataPlane.mode !== "external"
+        ? ([
+            ["db-host", "ec2.amazonaws.com", A, ALLOW, "the host's instance profile"],
+            ["db-snapshots", "dlm.amazonaws.com", A, ALLOW, "Data Lifecycle Manager takes the snapshots"],
+            ["db-snapshots", "ecs-tasks.amazonaws.com", A, DENY, "nothing else assumes the snapshot role"],
+          ] as [string, string, string, Expect, string][])
+        : []),
+    ];
+    it.each(trust)("IAM-1: %s assumed by %s for %s -> %s", (name, principal, sourceAccount, expected) => {
+      const decision = assume(workload(name), A, principal, "sts:AssumeRole", { "aws:SourceAccount": sourceAccount });
+      expect(decision === "Allowed" ? ALLOW : DENY).toBe(expected);
+    });
+  });
+
+  describe("IAM-1: the deploy role creates every resource type of the stacks it deploys", () => {
+    const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
+    const cluster = `tracker-${E}-cluster`;
+    const alb = `app/tracker-${E}-alb/0123456789abcdef`;
+    // Resource type -> the API call that creates it (AWS API reference), on a resource named as the stacks name it.
+    const creates: Record<string, Request> = {
+      aws_vpc: { action: "ec2:CreateVpc", resource: arn("ec2", "vpc/*") },
+      aws_subnet: { action: "ec2:CreateSubnet", resource: arn("ec2", "subnet/*") },
+      aws_internet_gateway: { action: "ec2:CreateInternetGateway", resource: arn("ec2", "internet-gateway/*") },
+      aws_eip: { action: "ec2:AllocateAddress", resource: arn("ec2", "elastic-ip/*") },
+      aws_nat_gateway: { action: "ec2:CreateNatGateway", resource: arn("ec2", "natgateway/*") },
+      aws_route_table: { action: "ec2:CreateRouteTable", resource: arn("ec2", "route-table/*") },
+      aws_route: { action: "ec2:CreateRoute", resource: arn("ec2", "route-table/rtb-0123456789abcdef0") },
+      aws_route_table_association: { action: "ec2:AssociateRouteTable", resource: arn("ec2", "route-table/rtb-0123456789abcdef0") },
+      aws_security_group: { action: "ec2:CreateSecurityGroup", resource: arn("ec2", "security-group/*") },
+      aws_default_security_group: { action: "ec2:RevokeSecurityGroupEgress", resource: arn("ec2", "security-group/sg-0123456789abcdef0") },
+      aws_vpc_security_group_ingress_rule: { action: "ec2:AuthorizeSecurityGroupIngress", resource: arn("ec2", "security-group/sg-0123456789abcdef0") },
+      aws_vpc_security_group_egress_rule: { action: "ec2:AuthorizeSecurityGroupEgress", resource: arn("ec2", "security-group/sg-0123456789abcdef0") },
+      aws_vpc_endpoint: { action: "ec2:CreateVpcEndpoint", resource: arn("ec2", "vpc-endpoint/*") },
+      aws_vpc_peering_connection: { action: "ec2:CreateVpcPeeringConnection", resource: arn("ec2", "vpc-peering-connection/*") },
+      aws_route53_zone_association: { action: "route53:AssociateVPCWithHostedZone", resource: "arn:aws:route53:::hostedzone/Z0123456789ABC" },
+      aws_flow_log: { action: "ec2:CreateFlowLogs", resource: arn("ec2", "vpc-flow-log/*") },
+      aws_network_interface: { action: "ec2:CreateNetworkInterface", resource: arn("ec2", "network-interface/*") },
+      aws_ebs_volume: { action: "ec2:CreateVolume", resource: arn("ec2", "volume/*") },
+      aws_instance: { action: "ec2:RunInstances", resource: arn("ec2", "instance/*") },
+      aws_iam_instance_profile: { action: "iam:CreateInstanceProfile", resource: iam(`instance-profile/tracker-${E}-db-host`) },
+      aws_iam_role: { action: "iam:CreateRole", resource: iam(`role/tracker-${E}-api-task`), context: boundary },
+      aws_iam_role_policy: { action: "iam:PutRolePolicy", resource: iam(`role/tracker-${E}-api-task`), context: boundary },
+      aws_iam_role_policy_attachment: { action: "iam:AttachRolePolicy", resource: iam(`role/tracker-${E}-db-host`), context: boundary },
+      aws_lb: { action: "elasticloadbalancing:CreateLoadBalancer", resource: arn("elasticloadbalancing", `loadbalancer/${alb}`) },
+      aws_lb_listener: { action: "elasticloadbalancing:CreateListener", resource: arn("elasticloadbalancing", `loadbalancer/${alb}`) },
+      aws_lb_listener_rule: { action: "elasticloadbalancing:CreateRule", resource: arn("elasticloadbalancing", `listener/${alb}/0123456789abcdef`) },
+      aws_lb_target_group: { action: "elasticloadbalancing:CreateTargetGroup", resource: arn("elasticloadbalancing", `targetgroup/tracker-${E}-api-0a1b2c/0123456789abcdef`) },
+      aws_ecs_cluster: { action: "ecs:CreateCluster", resource: arn("ecs", `cluster/${cluster}`) },
+      aws_ecs_cluster_capacity_providers: { action: "ecs:PutClusterCapacityProviders", resource: arn("ecs", `cluster/${cluster}`) },
+      aws_ecs_service: { action: "ecs:CreateService", resource: arn("ecs", `service/${cluster}/tracker-${E}-api`) },
+      aws_ecs_task_definition: { action: "ecs:RegisterTaskDefinition", resource: arn("ecs", `task-definition/tracker-${E}-api:1`) },
+      aws_cloudwatch_log_group: { action: "logs:CreateLogGroup", resource: arn("logs", `log-group:/ecs/tracker-${E}/api`) },
+      aws_cloudwatch_log_metric_filter: { action: "logs:PutMetricFilter", resource: arn("logs", `log-group:/aws/events/tracker-${E}-ecs-task-failures`) },
+      aws_cloudwatch_log_resource_policy: { action: "logs:PutResourcePolicy", resource: "*" },
+      aws_cloudwatch_metric_alarm: { action: "cloudwatch:PutMetricAlarm", resource: arn("cloudwatch", `alarm:tracker-${E}-api-cpu`) },
+      aws_cloudwatch_event_rule: { action: "events:PutRule", resource: arn("events", `rule/tracker-${E}-ecs-task-failures`) },
+      aws_cloudwatch_event_target: { action: "events:PutTargets", resource: arn("events", `rule/tracker-${E}-ecs-task-failures`) },
+      aws_sns_topic: { action: "sns:CreateTopic", resource: arn("sns", `tracker-${E}-alarms`) },
+      aws_sns_topic_policy: { action: "sns:SetTopicAttributes", resource: arn("sns", `tracker-${E}-alarms`) },
+      aws_sns_topic_subscription: { action: "sns:Subscribe", resource: arn("sns", `tracker-${E}-alarms`) },
+      aws_kms_key: { action: "kms:CreateKey", resource: "*", context: { "aws:RequestTag/Project": "tracker" } },
+      aws_kms_alias: { action: "kms:CreateAlias", resource: arn("kms", `alias/tracker-${E}-key`) },
+      aws_secretsmanager_secret: { action: "secretsmanager:CreateSecret", resource: secretArn("postgres-password") },
+      aws_secretsmanager_secret_version: { action: "secretsmanager:PutSecretValue", resource: secretArn("postgres-password") },
+      aws_ssm_parameter: { action: "ssm:PutParameter", resource: arn("ssm", `parameter/tracker/${E}/api-url`) },
+      aws_efs_file_system: { action: "elasticfilesystem:CreateFileSystem", resource: "*" },
+      aws_efs_mount_target: { action: "elasticfilesystem:CreateMountTarget", resource: arn("elasticfilesystem", "file-system/fs-01234567") },
+      aws_efs_access_point: { action: "elasticfilesystem:CreateAccessPoint", resource: arn("elasticfilesystem", "file-system/fs-01234567") },
+      aws_efs_backup_policy: { action: "elasticfilesystem:PutBackupPolicy", resource: arn("elasticfilesystem", "file-system/fs-01234567") },
+      aws_efs_file_system_policy: { action: "elasticfilesystem:PutFileSystemPolicy", resource: arn("elasticfilesystem", "file-system/fs-01234567") },
+      aws_acm_certificate: { action: "acm:RequestCertificate", resource: "*" },
+      aws_acm_certificate_validation: { action: "acm:DescribeCertificate", resource: arn("acm", "certificate/01234567-89ab-cdef-0123-456789abcdef") },
+      aws_service_discovery_private_dns_namespace: { action: "servicediscovery:CreatePrivateDnsNamespace", resource: "*" },
+      aws_service_discovery_service: { action: "servicediscovery:CreateService", resource: arn("servicediscovery", "namespace/ns-0123456789abcdef") },
+      aws_service_discovery_instance: { action: "servicediscovery:RegisterInstance", resource: arn("servicediscovery", "service/srv-0123456789abcdef") },
+      aws_dlm_lifecycle_policy: { action: "dlm:CreateLifecyclePolicy", resource: "*" },
+      aws_appautoscaling_target: { action: "application-autoscaling:RegisterScalableTarget", resource: arn("application-autoscaling", "scalable-target/*") },
+      aws_appautoscaling_policy: { action: "application-autoscaling:PutScalingPolicy", resource: arn("application-autoscaling", "scalable-target/*") },
+      aws_s3_bucket: { action: "s3:CreateBucket", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_lifecycle_configuration: { action: "s3:PutLifecycleConfiguration", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_ownership_controls: { action: "s3:PutBucketOwnershipControls", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_policy: { action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_public_access_block: { action: "s3:PutBucketPublicAccessBlock", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_server_side_encryption_configuration: { action: "s3:PutEncryptionConfiguration", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_versioning: { action: "s3:PutBucketVersioning", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_ecr_repository: { action: "ecr:CreateRepository", resource: arn("ecr", `repository/tracker-${E}/api`) },
+      aws_ecr_lifecycle_policy: { action: "ecr:PutLifecyclePolicy", resource: arn("ecr", `repository/tracker-${E}/api`) },
+    };
+    function secretArn(name: string) {
+      return arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
+    }
+    // Deliberately not the deploy role's (IAM-2): the bootstrap stack's CI roles, their OIDC provider and
+    // the boundary are applied by an administrator (README "First bootstrap"); Cloudflare records use the
+    // Cloudflare token, not AWS.
+    const notByDeploy = new Set(["aws_iam_openid_connect_provider", "aws_iam_policy", "cloudflare_dns_record"]);
+
+    const types = new Set(
+      [synthTracker(env), synthBootstrap(env)].flatMap((stack) => Object.keys(stack.resource ?? {})),
+    );
+    it("IAM-1: every resource type of the environment and bootstrap stacks has a create request here", () => {
+      expect([...types].filter((t) => !creates[t] && !notByDeploy.has(t))).toEqual([]);
+    });
+    it.each([...types].filter((t) => creates[t]))("IAM-1: the deploy role can create %s", async (type) => {
+      expect(await decide(w, role(w.ci, `tracker-${E}-ci-deploy`), creates[type]!)).toBe(ALLOW);
+    });
+    it("IAM-2: ...but not the bootstrap stack's CI roles, the OIDC provider or the boundary", async () => {
+      const deploy = role(w.ci, `tracker-${E}-ci-deploy`);
+      for (const name of w.ci.keys()) {
+        expect(await decide(w, deploy, { action: "iam:CreateRole", resource: iam(`role/${name}`), context: boundary }), name).toBe(DENY);
+      }
+      expect(await decide(w, deploy, { action: "iam:CreateOpenIDConnectProvider", resource: iam(`oidc-provider/${ISSUER}`) })).toBe(DENY);
+      expect(await decide(w, deploy, { action: "iam:CreatePolicy", resource: w.boundaryArn })).toBe(DENY);
+    });
+  });
 });
