@@ -16,7 +16,6 @@ import {
   evaluate,
   renderPolicy,
   rolesOf,
-  type Decision,
   type EvaluatedRole,
   type PolicyJson,
   type Request,
@@ -25,7 +24,7 @@ import { only, synthBootstrap, synthTracker } from "./support/synth";
 
 const REPO = "glimpse-technology/tracker-infrastructure";
 const ISSUER = "token.actions.githubusercontent.com";
-const ALLOW: Decision = "Allowed";
+const ALLOW = "Allowed" as const;
 const DENY = "denied" as const;
 type Expect = typeof ALLOW | typeof DENY;
 
