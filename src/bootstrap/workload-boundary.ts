@@ -74,7 +74,8 @@ export class WorkloadBoundary extends Construct {
           sid: "SessionManager",
           actions: [
             "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
-            "ssmmessages:OpenDataChannel", "ec2messages:*", "ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations",
+            "ssmmessages:OpenDataChannel", "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
+            "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply", "ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations",
             "ssm:ListAssociations", "ssm:DescribeAssociation", "ssm:GetDocument", "ssm:DescribeDocument",
             "ssm:UpdateInstanceAssociationStatus", "ssm:UpdateAssociationStatus", "ssm:PutInventory",
             "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:GetManifest", "ssm:GetDeployablePatchSnapshotForInstance",
