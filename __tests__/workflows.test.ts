@@ -155,11 +155,45 @@ describe("workflows: offline checks", () => {
     );
     expect(leaks).toEqual([]);
     // The Cloudflare token reaches cdktf only through the step environment.
-    for (const f of ["plan.yml", "deploy.yml"]) {
+    for (const f of ["plan.yml", "deploy.yml", "drift.yml"]) {
       const cdktf = steps(workflow(f)).filter((s) => /npx cdktf (plan|deploy)/.test(s.run ?? ""));
       expect(cdktf.length, f).toBeGreaterThan(0);
-      for (const s of cdktf) expect(s.env?.CLOUDFLARE_API_TOKEN).toBe("${{ secrets.CLOUDFLARE_API_TOKEN }}");
+      for (const s of cdktf) expect(s.env?.CLOUDFLARE_API_TOKEN).toMatch(/^\$\{\{ secrets\.CLOUDFLARE_API_TOKEN(_READ)? \}\}$/);
     }
+  });
+
+  it("IAM-3: plans use the DNS-read-only Cloudflare token; the edit token only in deploy jobs with a GitHub environment", () => {
+    const edit = "${{ secrets.CLOUDFLARE_API_TOKEN }}";
+    const read = "${{ secrets.CLOUDFLARE_API_TOKEN_READ }}";
+    for (const f of files) {
+      for (const [id, job] of Object.entries(workflow(f).jobs)) {
+        for (const s of job.steps ?? []) {
+          const uses = Object.values(s.env ?? {}).includes(edit);
+          if (!uses) continue;
+          // A secret of the GitHub environment: only a job that names its environment sees it.
+          expect(job.environment, `${f} ${id}`).toBeDefined();
+          expect(s.run, `${f} ${id}`).toMatch(/^npx cdktf deploy /);
+        }
+      }
+    }
+    for (const f of ["plan.yml", "drift.yml"]) {
+      expect(source(f), f).not.toContain(edit);
+      const cdktf = steps(workflow(f)).filter((s) => /npx cdktf plan/.test(s.run ?? ""));
+      for (const s of cdktf) expect(s.env?.CLOUDFLARE_API_TOKEN, f).toBe(read);
+    }
+    const deploy = workflow("deploy.yml");
+    for (const env of ENVIRONMENTS) expect(deploy.jobs[env.name]!.environment, env.name).toBe(env.name);
+  });
+
+  it("IAM-3: pull-request plans neither refresh nor lock; the refreshing plan runs on main with the main-branch plan role", () => {
+    expect(workflow("plan.yml").jobs.plan!.env?.TF_CLI_ARGS_plan).toBe("-lock=false -refresh=false");
+    const drift = workflow("drift.yml");
+    expect(Object.keys(drift.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(drift.jobs.drift!.if).toBe("github.ref == 'refs/heads/main'");
+    expect(drift.jobs.drift!.env?.TF_CLI_ARGS_plan).toBe("-lock=false");
+    expect(drift.jobs.drift!.strategy?.matrix?.environment).toEqual(ENVIRONMENTS.map((e) => e.name));
+    expect(runText(drift.jobs.drift!)).toContain(".mainPlanRoleArn");
+    expect(runText(drift.jobs.drift!)).not.toContain("deployRoleArn");
   });
 
   it("CD-1/CD-2/CD-5: permissions are minimal; id-token: write only in jobs that assume an AWS role", () => {
@@ -184,6 +218,7 @@ describe("workflows: offline checks", () => {
       `arn:aws:iam::${STAGING.accountId}:role/${resourceName("staging", "ci-plan")}`,
     );
     expect(facts.environments.production!.deployRoleArn).toBe("arn:aws:iam::951665295205:role/tracker-production-ci-deploy");
+    expect(facts.environments.production!.mainPlanRoleArn).toBe("arn:aws:iam::951665295205:role/tracker-production-ci-main-plan");
     expect(facts.order).toEqual(ENVIRONMENTS.map((e) => e.name));
   });
 });
@@ -215,8 +250,8 @@ describe("plan workflow (CD-1)", () => {
     expect(creds?.with?.["role-to-assume"]).toBe("${{ steps.target.outputs.role }}");
     expect(runText(plan)).toMatch(/npx cdktf plan "\$STACK"/);
     expect(runText(plan)).toMatch(/terraform -chdir="\$workdir" show -json plan/);
-    // The read-only role cannot write the state lock.
-    expect(plan.env?.TF_CLI_ARGS_plan).toBe("-lock=false");
+    // The pull-request role cannot write the state lock, nor read the secret versions a refresh reads.
+    expect(plan.env?.TF_CLI_ARGS_plan).toBe("-lock=false -refresh=false");
     // Running image tags are read so the plan shows no spurious image changes.
     expect(runText(plan)).toMatch(/npm run --silent image-tags -- --env "\$ENVIRONMENT" --placeholder [a-z-]+ >> "\$GITHUB_ENV"/);
   });
@@ -266,8 +301,8 @@ describe("deploy workflow (CD-2)", () => {
     expect(production.environment).toBe(PROJECT_DEFINITION.githubProductionEnvironment);
     expect(production.environment).toBe("production");
     expect(production.needs).toBe("staging");
-    // Staging deploys from main: no `environment`, so its OIDC subject is the main branch.
-    expect(wf.jobs.staging!.environment).toBeUndefined();
+    // IAM-3: staging deploys in its own GitHub environment (no reviewers), which holds its Cloudflare edit token.
+    expect(wf.jobs.staging!.environment).toBe("staging");
     // Same commit: the default checkout of this run, never another ref.
     for (const s of stepsUsing(production, "actions/checkout")) expect(s.with?.ref).toBeUndefined();
   });

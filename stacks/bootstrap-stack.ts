@@ -6,6 +6,7 @@
 import type { Construct } from "constructs";
 import { GithubCiRoles } from "../src/bootstrap/github-ci-roles";
 import { StateBucket } from "../src/bootstrap/state-bucket";
+import { WorkloadBoundary } from "../src/bootstrap/workload-boundary";
 import { LocalBackend, TerraformOutput, TerraformStack } from "../src/cdktf";
 import { bootstrapStackName } from "../src/config/naming";
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
@@ -26,6 +27,8 @@ export interface BootstrapStackProps {
 export class BootstrapStack extends TerraformStack {
   readonly stateBucket: StateBucket;
   readonly ci: GithubCiRoles;
+  /** IAM-2: the permissions boundary of every role the environment stack creates. */
+  readonly boundary: WorkloadBoundary;
   readonly repositories: ImageRepositories;
 
   constructor(scope: Construct, props: BootstrapStackProps, id: string = bootstrapStackName(props.environment.name)) {
@@ -36,10 +39,12 @@ export class BootstrapStack extends TerraformStack {
     else stateBackend(this, env, id);
 
     this.stateBucket = new StateBucket(this, "state", { accountId: env.accountId });
+    this.boundary = new WorkloadBoundary(this, "workload-boundary", { environment: env });
     this.ci = new GithubCiRoles(this, "github-ci", {
       environment: env,
       project: props.project,
       stateBucketArn: this.stateBucket.bucket.arn,
+      boundaryArn: this.boundary.arn,
     });
     // ECR-1: the environment's image repositories live here, not in the environment stack: the
     // application repositories push images before the environment's first deploy can start a service.
@@ -56,6 +61,8 @@ export class BootstrapStack extends TerraformStack {
     });
     new TerraformOutput(this, "state-bucket", { value: this.stateBucket.bucket.bucket });
     new TerraformOutput(this, "plan-role-arn", { value: this.ci.planRole.arn });
+    new TerraformOutput(this, "main-plan-role-arn", { value: this.ci.mainPlanRole.arn });
+    new TerraformOutput(this, "workload-boundary-arn", { value: this.boundary.arn });
     new TerraformOutput(this, "deploy-role-arn", { value: this.ci.deployRole.arn });
     new TerraformOutput(this, "image-push-role-arn", { value: this.ci.imagePushRole.arn });
   }

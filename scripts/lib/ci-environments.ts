@@ -1,8 +1,8 @@
 /**
  * What the GitHub workflows need to know about each environment, derived from the configuration:
- * account, region, stack, cluster and the two CI roles the bootstrap stack creates
- * (`tracker-<env>-ci-plan`: read-only, any branch or pull request; `tracker-<env>-ci-deploy`: main
- * branch / GitHub environment). Workflows cannot import TypeScript before `npm ci`, so this is
+ * account, region, stack, cluster and the CI roles the bootstrap stack creates
+ * (`tracker-<env>-ci-plan`: pull requests, no secret value; `tracker-<env>-ci-main-plan`: refreshing
+ * plans of main; `tracker-<env>-ci-deploy`: main branch / GitHub environment). Workflows cannot import TypeScript before `npm ci`, so this is
  * written to `.github/ci-environments.json` (`npx tsx scripts/ci-environments.ts --write`), and a
  * test fails when the committed file differs from the configuration.
  */
@@ -13,7 +13,7 @@ import type { EnvironmentDefinition, EnvironmentName } from "../../src/config/ty
 
 export const CI_ENVIRONMENTS_FILE = ".github/ci-environments.json";
 
-export function ciRoleArn(env: EnvironmentDefinition, role: "ci-plan" | "ci-deploy"): string {
+export function ciRoleArn(env: EnvironmentDefinition, role: "ci-plan" | "ci-main-plan" | "ci-deploy"): string {
   return `arn:aws:iam::${env.accountId}:role/${resourceName(env.name, role)}`;
 }
 
@@ -23,7 +23,10 @@ export interface CiEnvironment {
   readonly region: string;
   readonly stack: string;
   readonly cluster: string;
+  /** IAM-3: pull-request plans (no secret value; plans run with -refresh=false). */
   readonly planRoleArn: string;
+  /** Refreshing (drift) plans of the main branch. */
+  readonly mainPlanRoleArn: string;
   readonly deployRoleArn: string;
   readonly ecrRegistry: string;
   /** Service -> full ECR repository name in this environment's account. */
@@ -55,6 +58,7 @@ export function ciEnvironments(): CiEnvironments {
       stack: environmentStackName(env.name),
       cluster: clusterName(env.name),
       planRoleArn: ciRoleArn(env, "ci-plan"),
+      mainPlanRoleArn: ciRoleArn(env, "ci-main-plan"),
       deployRoleArn: ciRoleArn(env, "ci-deploy"),
       ecrRegistry: `${env.accountId}.dkr.ecr.${env.region}.amazonaws.com`,
       repositories: Object.fromEntries(SERVICE_CATALOG.map((s) => [s.name, repositoryName(env.name, s.repository)])),

@@ -1,30 +1,54 @@
 /**
- * GitHub Actions' access to one account (ACC-4, CD-1, CD-2): the OIDC provider and two roles.
- * - `tracker-<env>-ci-plan`: read-only, for `cdktf plan` on pull requests of this repository.
+ * GitHub Actions' access to one account (ACC-4, CD-1, CD-2, IAM-1..IAM-3): the OIDC provider and
+ * four roles, each trusted from exactly one kind of GitHub token:
+ * - `tracker-<env>-ci-plan`: plans of pull requests (`repo:<repo>:pull_request`). A pull request
+ *   runs its own copy of the workflow, so this role reads configuration and state but never a
+ *   secret value (explicit deny) and writes nothing; its plans run with `-refresh=false`.
+ * - `tracker-<env>-ci-main-plan`: refreshing plans of the main branch (drift), which read this
+ *   environment's secret versions as a refresh must.
  * - `tracker-<env>-ci-deploy`: applies changes; trusted only from `main` and/or the environment's
- *   GitHub environment (production: the environment, behind a manual approval).
+ *   GitHub environment (production: the environment, behind a manual approval). Scoped to this
+ *   project's resources, unable to change any CI role, and every role it creates carries the
+ *   workload boundary (IAM-2).
+ * - `tracker-<env>-ci-image-push`: the application repositories push images (CD-5).
  */
 import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { PROJECT, resourceName } from "../config/naming";
+import { type CiRole, PROJECT, resourceName } from "../config/naming";
 import type { EnvironmentDefinition, ProjectDefinition } from "../config/types";
+import { configurationReads, deployGuards, deployManagement, noSecretValues, secretRefresh, stateAccess } from "./ci-policies";
 
 const GITHUB_ISSUER = "token.actions.githubusercontent.com";
 
 export interface GithubCiRolesProps {
   readonly environment: EnvironmentDefinition;
   readonly project: ProjectDefinition;
-  /** The state bucket's ARN: both roles read state and take the lock file. */
+  /** The state bucket's ARN: every CI role reads state; the deploy role writes it and the lock. */
   readonly stateBucketArn: string;
+  /** IAM-2: the workload boundary's ARN; the deploy role creates roles only with it. */
+  readonly boundaryArn: string;
+}
+
+/** The OIDC subjects a role trusts, from `repo:<owner>/<name>:...` (IAM-3: never a wildcard). */
+export function ciSubjects(env: EnvironmentDefinition, repo: string): Readonly<Record<Exclude<CiRole, "ci-image-push">, readonly string[]>> {
+  return {
+    "ci-plan": [`repo:${repo}:pull_request`],
+    "ci-main-plan": [`repo:${repo}:ref:refs/heads/main`],
+    "ci-deploy": env.ci.deployFrom.map((source) =>
+      source === "main-branch" ? `repo:${repo}:ref:refs/heads/main` : `repo:${repo}:environment:${env.name}`,
+    ),
+  };
 }
 
 export class GithubCiRoles extends Construct {
+  /** Pull-request plans (IAM-3: no secret value). */
   readonly planRole: IamRole;
+  /** Refreshing plans of the main branch. */
+  readonly mainPlanRole: IamRole;
   readonly deployRole: IamRole;
   /** CD-5: pushes images to this environment's ECR from the application repositories. */
   readonly imagePushRole: IamRole;
@@ -45,7 +69,8 @@ export class GithubCiRoles extends Construct {
           }).arn
         : new DataAwsIamOpenidConnectProvider(this, "github-oidc", { url: `https://${GITHUB_ISSUER}` }).arn;
 
-    const trust = (name: string, subjects: string[]) =>
+    // Exact subjects (StringEquals): a wildcard would let any ref, or any repository, in.
+    const trust = (name: string, subjects: readonly string[]) =>
       new DataAwsIamPolicyDocument(this, `${name}-trust`, {
         statement: [
           {
@@ -53,90 +78,59 @@ export class GithubCiRoles extends Construct {
             principals: [{ type: "Federated", identifiers: [this.oidcProviderArn] }],
             condition: [
               { test: "StringEquals", variable: `${GITHUB_ISSUER}:aud`, values: ["sts.amazonaws.com"] },
-              { test: "StringLike", variable: `${GITHUB_ISSUER}:sub`, values: subjects },
+              { test: "StringEquals", variable: `${GITHUB_ISSUER}:sub`, values: [...subjects] },
             ],
           },
         ],
       });
+    const policy = (role: IamRole, name: string, statement: DataAwsIamPolicyDocumentStatement[]) =>
+      new IamRolePolicy(this, `${name}-policy`, {
+        name,
+        role: role.id,
+        policy: new DataAwsIamPolicyDocument(this, name, { statement }).json,
+      });
+    const subjects = ciSubjects(env, repo);
 
-    // Plan: any pull request or branch of this repository, read-only.
+    // Pull requests: configuration and state reads; no secret value, no write (IAM-3).
     this.planRole = new IamRole(this, "plan-role", {
       name: resourceName(env.name, "ci-plan"),
-      description: `cdktf plan of ${repo} against ${env.name} (read-only)`,
-      assumeRolePolicy: trust("plan", [`repo:${repo}:*`]).json,
+      description: `cdktf plan of ${repo} pull requests against ${env.name} (read-only, no secret values)`,
+      assumeRolePolicy: trust("plan", subjects["ci-plan"]).json,
       maxSessionDuration: 3600,
     });
-    new IamRolePolicyAttachment(this, "plan-read-only", {
-      role: this.planRole.name,
-      policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
-    });
+    policy(this.planRole, "pull-request-plan", [
+      ...configurationReads(env),
+      ...stateAccess(props.stateBucketArn, false),
+      ...noSecretValues(),
+    ]);
 
-    // Deploy: main and/or the GitHub environment only.
-    const subjects = env.ci.deployFrom.map((source) =>
-      source === "main-branch" ? `repo:${repo}:ref:refs/heads/main` : `repo:${repo}:environment:${env.name}`,
-    );
+    // Main branch: a refreshing plan (drift), which reads the secret versions' values.
+    this.mainPlanRole = new IamRole(this, "main-plan-role", {
+      name: resourceName(env.name, "ci-main-plan"),
+      description: `Refreshing cdktf plan of ${repo} main against ${env.name} (read-only)`,
+      assumeRolePolicy: trust("main-plan", subjects["ci-main-plan"]).json,
+      maxSessionDuration: 3600,
+    });
+    policy(this.mainPlanRole, "main-plan", [
+      ...configurationReads(env),
+      ...stateAccess(props.stateBucketArn, false),
+      ...secretRefresh(env),
+    ]);
+
+    // Deploy: main and/or the GitHub environment only; this project's resources only (IAM-2).
     this.deployRole = new IamRole(this, "deploy-role", {
       name: resourceName(env.name, "ci-deploy"),
       description: `cdktf deploy of ${repo} to ${env.name}`,
-      assumeRolePolicy: trust("deploy", subjects).json,
+      assumeRolePolicy: trust("deploy", subjects["ci-deploy"]).json,
       maxSessionDuration: 3600,
     });
-    // Everything but IAM and Organizations; IAM is granted below, limited to this project's names.
-    new IamRolePolicyAttachment(this, "deploy-power-user", {
-      role: this.deployRole.name,
-      policyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
-    });
-    const iam = (resource: string) => `arn:aws:iam::${env.accountId}:${resource}`;
-    const deployIam = new DataAwsIamPolicyDocument(this, "deploy-iam", {
-      statement: [
-        {
-          sid: "ManageThisProjectsRolesAndPolicies",
-          actions: [
-            "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
-            "iam:TagRole", "iam:UntagRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-            "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
-            "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListInstanceProfilesForRole",
-            "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile",
-            "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile",
-            "iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion",
-            "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:TagPolicy", "iam:UntagPolicy",
-          ],
-          resources: [
-            iam(`role/${PROJECT}-${env.name}-*`),
-            iam(`instance-profile/${PROJECT}-${env.name}-*`),
-            iam(`policy/${PROJECT}-${env.name}-*`),
-          ],
-        },
-        {
-          sid: "PassThisProjectsRolesToAwsServices",
-          actions: ["iam:PassRole"],
-          resources: [iam(`role/${PROJECT}-${env.name}-*`)],
-          condition: [
-            {
-              test: "StringEquals",
-              variable: "iam:PassedToService",
-              values: ["ecs-tasks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "dlm.amazonaws.com"],
-            },
-          ],
-        },
-        {
-          sid: "CreateServiceLinkedRolesOfTheServicesUsed",
-          actions: ["iam:CreateServiceLinkedRole"],
-          resources: [iam("role/aws-service-role/*")],
-          condition: [
-            {
-              test: "StringEquals",
-              variable: "iam:AWSServiceName",
-              values: [
-                "ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "application-autoscaling.amazonaws.com",
-                "ecs.application-autoscaling.amazonaws.com", "elasticfilesystem.amazonaws.com", "servicediscovery.amazonaws.com",
-              ],
-            },
-          ],
-        },
-      ],
-    });
-    new IamRolePolicy(this, "deploy-iam-policy", { name: "manage-project-iam", role: this.deployRole.id, policy: deployIam.json });
+    policy(this.deployRole, "deploy-read", [
+      ...configurationReads(env),
+      ...stateAccess(props.stateBucketArn, true),
+      ...secretRefresh(env),
+    ]);
+    policy(this.deployRole, "deploy-manage", deployManagement(env, props.boundaryArn));
+    policy(this.deployRole, "deploy-guards", deployGuards(env, props.boundaryArn));
 
     // CD-5: application repositories push images through this repository's reusable workflow.
     // A reusable workflow's token names the *calling* repository, so this role trusts the app
@@ -179,46 +173,5 @@ export class GithubCiRoles extends Construct {
       ],
     });
     new IamRolePolicy(this, "image-push-policy", { name: "push-images", role: this.imagePushRole.id, policy: push.json });
-
-    // Both roles use the state bucket and take the S3 lock file (use_lockfile).
-    const statePrefix = `${props.stateBucketArn}/${PROJECT}-*`;
-    const stateAccess = (readOnly: boolean) =>
-      new DataAwsIamPolicyDocument(this, `${readOnly ? "plan" : "deploy"}-state`, {
-        statement: [
-          { sid: "ListStateBucket", actions: ["s3:ListBucket"], resources: [props.stateBucketArn] },
-          { sid: "ReadState", actions: ["s3:GetObject"], resources: [statePrefix] },
-          {
-            sid: readOnly ? "TakeTheLockFile" : "WriteStateAndLock",
-            actions: ["s3:PutObject", "s3:DeleteObject"],
-            resources: [readOnly ? `${statePrefix}.tflock` : statePrefix],
-          },
-          {
-            // The plan refreshes secret versions, which needs their values.
-            sid: "ReadThisEnvironmentsSecretsForRefresh",
-            actions: ["secretsmanager:GetSecretValue"],
-            resources: [arn("secretsmanager", `secret:${PROJECT}/${env.name}/*`)],
-          },
-          {
-            // The secrets are encrypted with the environment's key; reading them (refresh) needs it,
-            // through Secrets Manager only.
-            sid: "DecryptSecretsForRefresh",
-            actions: ["kms:Decrypt"],
-            resources: [arn("kms", "key/*")],
-            condition: [
-              { test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${env.region}.amazonaws.com`] },
-              { test: "StringLike", variable: "kms:EncryptionContext:SecretARN", values: [arn("secretsmanager", `secret:${PROJECT}/${env.name}/*`)] },
-            ],
-          },
-          {
-            // Every plan opens the ephemeral random passwords of the secrets (src/runtime-config/secrets.ts).
-            // GetRandomPassword has no resource type, so AWS accepts only "*" here; it reads nothing.
-            sid: "GenerateEphemeralPasswords",
-            actions: ["secretsmanager:GetRandomPassword"],
-            resources: ["*"],
-          },
-        ],
-      });
-    new IamRolePolicy(this, "plan-state-policy", { name: "terraform-state", role: this.planRole.id, policy: stateAccess(true).json });
-    new IamRolePolicy(this, "deploy-state-policy", { name: "terraform-state", role: this.deployRole.id, policy: stateAccess(false).json });
   }
 }

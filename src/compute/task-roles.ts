@@ -8,6 +8,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import { workloadBoundaryArn } from "../config/naming";
 import type { EnvironmentDefinition } from "../config/types";
 
 /** An IAM condition, as `aws_iam_policy_document` writes it. */
@@ -105,6 +106,8 @@ export class EcsTaskRole extends Construct {
       description: props.description,
       assumeRolePolicy: trust.json,
       maxSessionDuration: 3600,
+      // IAM-2: what the deploy role creates is capped by the account's workload boundary.
+      permissionsBoundary: workloadBoundaryArn(env.accountId, env.name),
     });
     this.arn = this.role.arn;
     this.name = this.role.name;

@@ -22,6 +22,23 @@ export function bootstrapStackName(env: EnvironmentName): string {
   return `${PROJECT}-bootstrap-${env}`;
 }
 
+/**
+ * IAM-2: the permissions boundary every role of an environment carries, created by the bootstrap
+ * stack of the environment's account (`tracker-<env>-workload-boundary`).
+ */
+export function workloadBoundaryName(env: EnvironmentName): string {
+  return resourceName(env, "workload-boundary");
+}
+
+/** IAM-2: the boundary's ARN, e.g. `arn:aws:iam::123456789012:policy/tracker-staging-workload-boundary`. */
+export function workloadBoundaryArn(accountId: string, env: EnvironmentName): string {
+  return `arn:aws:iam::${accountId}:policy/${workloadBoundaryName(env)}`;
+}
+
+/** The names of the CI roles (IAM-2: all start `tracker-<env>-ci-`, which the deploy role may not touch). */
+export const CI_ROLES = ["ci-plan", "ci-main-plan", "ci-deploy", "ci-image-push"] as const;
+export type CiRole = (typeof CI_ROLES)[number];
+
 /** The state bucket of an account: named after the account (ACC-2). */
 export function stateBucketName(accountId: string): string {
   return `${PROJECT}-terraform-state-${accountId}`;

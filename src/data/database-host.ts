@@ -33,7 +33,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
-import { PROJECT, parameterName, resourceName } from "../config/naming";
+import { PROJECT, parameterName, resourceName, workloadBoundaryArn } from "../config/naming";
 import type { DatabaseHostDefinition, EnvironmentDefinition } from "../config/types";
 import {
   DATABASE_HOST_METRICS,
@@ -174,6 +174,8 @@ export class DatabaseHost extends Construct {
       name: name("db-host"),
       description: `Instance role of the ${env.name} database host`,
       assumeRolePolicy: trust.json,
+      // IAM-2: capped by the account's workload boundary (bootstrap stack).
+      permissionsBoundary: workloadBoundaryArn(env.accountId, env.name),
     });
     new IamRolePolicyAttachment(this, "ssm-core", {
       role: this.role.name,
@@ -311,6 +313,7 @@ export class DatabaseHost extends Construct {
       name: name(SNAPSHOT_POLICY_COMPONENT),
       description: `Data Lifecycle Manager: daily snapshots of the ${env.name} database volume`,
       assumeRolePolicy: dlmTrust.json,
+      permissionsBoundary: workloadBoundaryArn(env.accountId, env.name),
     });
     // AWS's policy for DLM snapshot policies. Its EC2 snapshot actions are on "*", but only DLM can
     // assume this role and DLM acts only on what this role's lifecycle policy selects (the target

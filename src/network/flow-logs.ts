@@ -5,7 +5,7 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { resourceName } from "../config/naming";
+import { resourceName, workloadBoundaryArn } from "../config/naming";
 import type { EnvironmentName } from "../config/types";
 
 export interface FlowLogsProps {
@@ -39,6 +39,8 @@ export class FlowLogs extends Construct {
     const role = new IamRole(this, "role", {
       name: resourceName(props.environment, "flow-logs"),
       assumeRolePolicy: trust.json,
+      // IAM-2: capped by the account's workload boundary (bootstrap stack).
+      permissionsBoundary: workloadBoundaryArn(props.accountId, props.environment),
     });
     const write = new DataAwsIamPolicyDocument(this, "write", {
       statement: [

@@ -1,0 +1,463 @@
+/**
+ * IAM-1..IAM-3: the access matrix. Every role of the synthesized stacks (CI roles of the bootstrap
+ * stacks, task/execution/host/flow-log/snapshot roles of the environment stacks) is evaluated by an
+ * IAM policy evaluator (`@cloud-copilot/iam-simulate`) over its real policies, trust policy and
+ * permissions boundary: requests it must be allowed (what it needs to work) and requests it must be
+ * denied (escalation, other projects' data, secrets it has no business with). Each row says why.
+ */
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { describe, expect, it } from "vitest";
+import { PROJECT_DEFINITION, PRODUCTION, STAGING } from "../src/config/environments";
+import type { EnvironmentDefinition } from "../src/config/types";
+import {
+  assume,
+  boundariesOf,
+  documentNameOf,
+  evaluate,
+  renderPolicy,
+  rolesOf,
+  type EvaluatedRole,
+  type PolicyJson,
+  type Request,
+} from "./support/iam-evaluator";
+import { only, synthBootstrap, synthTracker } from "./support/synth";
+
+const REPO = "glimpse-technology/tracker-infrastructure";
+const ISSUER = "token.actions.githubusercontent.com";
+const ALLOW = "Allowed" as const;
+const DENY = "denied" as const;
+type Expect = typeof ALLOW | typeof DENY;
+
+interface World {
+  readonly env: EnvironmentDefinition;
+  readonly other: EnvironmentDefinition;
+  readonly ci: Map<string, EvaluatedRole>;
+  readonly workload: Map<string, EvaluatedRole>;
+  readonly boundary: PolicyJson;
+  readonly boundaryArn: string;
+  /** The environment key's key policy: KMS requires the key policy to allow, too. */
+  readonly keyPolicy: PolicyJson;
+}
+
+function world(env: EnvironmentDefinition, other: EnvironmentDefinition): World {
+  const bootstrap = synthBootstrap(env);
+  const boundaries = boundariesOf(bootstrap, env);
+  const tracker = synthTracker(env);
+  const [, key] = only(tracker, "aws_kms_key");
+  const boundaryArn = `arn:aws:iam::${env.accountId}:policy/tracker-${env.name}-workload-boundary`;
+  return {
+    env,
+    other,
+    ci: rolesOf(bootstrap, env, boundaries),
+    workload: rolesOf(tracker, env, boundaries),
+    keyPolicy: renderPolicy(tracker, env, documentNameOf(key.policy)),
+    boundary: boundaries.get(boundaryArn)!,
+    boundaryArn,
+  };
+}
+
+const worlds = [world(STAGING, PRODUCTION), world(PRODUCTION, STAGING)];
+
+function role(roles: Map<string, EvaluatedRole>, name: string): EvaluatedRole {
+  const found = roles.get(name);
+  if (!found) throw new Error(`no role ${name}; roles: ${[...roles.keys()].join(", ")}`);
+  return found;
+}
+
+async function decide(w: World, r: EvaluatedRole, request: Request): Promise<Expect> {
+  // A request on a key is evaluated with the key policy as well, as KMS does.
+  const onKey = request.action.startsWith("kms:") && request.resource.includes(":key/");
+  const decision = await evaluate(r, w.env.accountId, request, onKey ? w.keyPolicy : undefined);
+  return decision === "Allowed" ? ALLOW : DENY;
+}
+
+/** A GitHub OIDC token's claims. */
+const token = (sub: string) => ({ [`${ISSUER}:sub`]: sub, [`${ISSUER}:aud`]: "sts.amazonaws.com" });
+
+describe.each(worlds)("$env.name", (w) => {
+  const { env, other } = w;
+  const A = env.accountId;
+  const R = env.region;
+  const E = env.name;
+  const oidc = `arn:aws:iam::${A}:oidc-provider/${ISSUER}`;
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${R}:${A}:${resource}`;
+  const iam = (resource: string) => `arn:aws:iam::${A}:${resource}`;
+  const stateBucket = `arn:aws:s3:::tracker-terraform-state-${A}`;
+  const ownSecret = arn("secretsmanager", `secret:tracker/${E}/postgres-password-AbCdEf`);
+  const otherProjectsSecret = arn("secretsmanager", "secret:billing/prod/db-password-XyZ123");
+  const viaSecretsManager = { "kms:ViaService": `secretsmanager.${R}.amazonaws.com`, "kms:EncryptionContext:SecretARN": ownSecret };
+  const key = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+
+  describe("IAM-3: who can assume the CI roles", () => {
+    const deployFromMain = env.ci.deployFrom.includes("main-branch");
+    // [role, subject, expected, why]
+    const rows: [string, string, Expect, string][] = [
+      ["ci-plan", `repo:${REPO}:pull_request`, ALLOW, "pull-request plans use the PR plan role"],
+      ["ci-main-plan", `repo:${REPO}:pull_request`, DENY, "a pull request never gets the role that reads secrets"],
+      ["ci-deploy", `repo:${REPO}:pull_request`, DENY, "a pull request never deploys"],
+      ["ci-plan", `repo:${REPO}:ref:refs/heads/main`, DENY, "main-branch work uses its own roles"],
+      ["ci-main-plan", `repo:${REPO}:ref:refs/heads/main`, ALLOW, "refreshing (drift) plans of main"],
+      ["ci-main-plan", `repo:${REPO}:ref:refs/heads/feature`, DENY, "any other branch is a pull request's code"],
+      ["ci-deploy", `repo:${REPO}:ref:refs/heads/main`, deployFromMain ? ALLOW : DENY, "staging deploys from main; production only from its environment"],
+      ["ci-deploy", `repo:${REPO}:environment:${E}`, env.ci.deployFrom.includes("github-environment") ? ALLOW : DENY, "the approved GitHub environment"],
+      ["ci-deploy", `repo:${REPO}:environment:${other.name}`, other.name === E ? ALLOW : DENY, "the other environment's approval does not count here"],
+      ["ci-deploy", `repo:${REPO}:ref:refs/heads/feature`, DENY, "a feature branch never deploys"],
+      ["ci-plan", "repo:someone-else/tracker-infrastructure:pull_request", DENY, "another repository gets nothing"],
+      ["ci-deploy", "repo:glimpse-technology/other-repo:ref:refs/heads/main", DENY, "another repository of the organization gets nothing"],
+      ["ci-deploy", `repo:${REPO}:*`, DENY, "a wildcard subject is only a string, never a pattern"],
+      ["ci-image-push", `repo:${PROJECT_DEFINITION.applicationRepositories[0]}:ref:refs/heads/main`, ALLOW, "application repositories push images from main"],
+      ["ci-image-push", `repo:${PROJECT_DEFINITION.applicationRepositories[0]}:pull_request`, DENY, "never from an application pull request"],
+      ["ci-image-push", `repo:${REPO}:pull_request`, DENY, "this repository's pull requests push nothing"],
+    ];
+    it.each(rows)(`IAM-3: %s from %s -> %s (%s)`, (name, sub, expected) => {
+      const decision = assume(role(w.ci, `tracker-${E}-${name}`), A, oidc, "sts:AssumeRoleWithWebIdentity", token(sub));
+      expect(decision === "Allowed" ? ALLOW : DENY).toBe(expected);
+    });
+
+    it("IAM-3: a token for another audience is refused even with the right subject", () => {
+      const claims = { ...token(`repo:${REPO}:pull_request`), [`${ISSUER}:aud`]: "https://example.com" };
+      expect(assume(role(w.ci, `tracker-${E}-ci-plan`), A, oidc, "sts:AssumeRoleWithWebIdentity", claims)).not.toBe("Allowed");
+    });
+
+    it("IAM-1: the OIDC claims really reach the trust evaluation (the public simulator drops them)", async () => {
+      const plan = role(w.ci, `tracker-${E}-ci-plan`);
+      // The harness: the right subject is allowed and a wrong one denied, so the claim is compared.
+      expect(assume(plan, A, oidc, "sts:AssumeRoleWithWebIdentity", token(`repo:${REPO}:pull_request`))).toBe("Allowed");
+      expect(assume(plan, A, oidc, "sts:AssumeRoleWithWebIdentity", token(`repo:${REPO}:ref:refs/heads/main`))).toBe("ImplicitlyDenied");
+      expect(assume(plan, A, oidc, "sts:AssumeRoleWithWebIdentity", {})).toBe("ImplicitlyDenied");
+      // Why the harness does not use runSimulation for trust: it ignores GitHub's claims.
+      const dropped = await runSimulation(
+        {
+          request: { principal: oidc, action: "sts:AssumeRoleWithWebIdentity", resource: { resource: plan.arn, accountId: A }, contextVariables: token(`repo:${REPO}:pull_request`) },
+          identityPolicies: [],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          resourcePolicy: plan.trust,
+        },
+        {},
+      );
+      expect(dropped.resultType === "single" && dropped.result.ignoredContextKeys).toEqual([`${ISSUER}:sub`, `${ISSUER}:aud`]);
+    });
+  });
+
+  describe("IAM-1/IAM-3: the pull-request plan role", () => {
+    // [action, resource, context, expected, why]
+    const rows: [string, string, Record<string, string>, Expect, string][] = [
+      ["s3:GetObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, {}, ALLOW, "the plan reads the environment's state"],
+      ["s3:GetObject", `${stateBucket}/tracker-${E}/terraform.tfstate.tflock`, {}, ALLOW, "and can see the lock"],
+      ["s3:ListBucket", stateBucket, {}, ALLOW, "the backend lists the state bucket"],
+      ["s3:PutObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, {}, DENY, "a plan never writes state"],
+      ["s3:PutObject", `${stateBucket}/tracker-${E}/terraform.tfstate.tflock`, {}, DENY, "PR plans run -lock=false: no lock write either"],
+      ["s3:DeleteObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, {}, DENY, "nor deletes it"],
+      ["s3:GetObject", `arn:aws:s3:::tracker-terraform-state-${other.accountId}/tracker-${other.name}/terraform.tfstate`, {}, DENY, "the other environment's state"],
+      ["s3:GetObject", "arn:aws:s3:::billing-exports/2024/invoices.csv", {}, DENY, "another project's object in the shared account"],
+      ["secretsmanager:GetSecretValue", ownSecret, {}, DENY, "IAM-3: not even this environment's secrets"],
+      ["secretsmanager:GetSecretValue", otherProjectsSecret, {}, DENY, "nor another project's"],
+      ["kms:Decrypt", key, viaSecretsManager, DENY, "IAM-3: no decryption of a secret through Secrets Manager"],
+      ["kms:Decrypt", key, { "kms:ViaService": `ssm.${R}.amazonaws.com` }, DENY, "nor of a SecureString parameter"],
+      ["secretsmanager:DescribeSecret", ownSecret, {}, ALLOW, "refresh of aws_secretsmanager_secret (metadata only)"],
+      ["secretsmanager:GetRandomPassword", "*", {}, ALLOW, "the ephemeral passwords are opened at every plan"],
+      ["ssm:GetParameter", arn("ssm", `parameter/tracker/${E}/api-url`), {}, ALLOW, "refresh of this environment's parameters"],
+      ["ssm:GetParameter", arn("ssm", "parameter/billing/prod/api-key"), {}, DENY, "another project's parameter"],
+      ["ssm:GetParameter", `arn:aws:ssm:${R}::parameter/aws/service/debian/release/12/latest/arm64`, {}, ALLOW, "the AMI data source reads AWS's public parameter"],
+      ["ec2:DescribeVpcs", "*", {}, ALLOW, "configuration reads for refresh"],
+      ["ecs:DescribeServices", arn("ecs", `service/tracker-${E}-cluster/tracker-${E}-api`), {}, ALLOW, "the running image tags are read from ECS"],
+      ["iam:GetRole", iam(`role/tracker-${E}-api-task`), {}, ALLOW, "refresh of the project's roles"],
+      ["dynamodb:GetItem", arn("dynamodb", "table/billing-customers"), {}, DENY, "no data reads of other services"],
+      ["dynamodb:Scan", arn("dynamodb", "table/billing-customers"), {}, DENY, "no data reads of other services"],
+      ["logs:GetLogEvents", arn("logs", "log-group:/aws/lambda/billing:log-stream:x"), {}, DENY, "log contents are data"],
+      ["ec2:RunInstances", arn("ec2", "instance/*"), {}, DENY, "a plan changes nothing"],
+      ["iam:PutRolePolicy", iam(`role/tracker-${E}-ci-plan`), {}, DENY, "a plan cannot grant itself anything"],
+    ];
+    it.each(rows)(`IAM-3: %s on %s -> %s`, async (action, resource, context, expected) => {
+      expect(await decide(w, role(w.ci, `tracker-${E}-ci-plan`), { action, resource, context })).toBe(expected);
+    });
+  });
+
+  describe("IAM-1: the main-branch (refreshing) plan role", () => {
+    const rows: [string, string, Record<string, string>, Expect, string][] = [
+      ["s3:GetObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, {}, ALLOW, "reads the state"],
+      ["s3:PutObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, {}, DENY, "a plan never writes state"],
+      ["secretsmanager:GetSecretValue", ownSecret, {}, ALLOW, "refresh of the secret versions reads their values"],
+      ["kms:Decrypt", key, viaSecretsManager, ALLOW, "through Secrets Manager, for this environment's secrets"],
+      ["kms:Decrypt", key, {}, DENY, "never directly"],
+      ["secretsmanager:GetSecretValue", otherProjectsSecret, {}, DENY, "never another project's secret"],
+      ["secretsmanager:PutSecretValue", ownSecret, {}, DENY, "a plan writes nothing"],
+    ];
+    it.each(rows)(`IAM-1: %s on %s -> %s`, async (action, resource, context, expected) => {
+      expect(await decide(w, role(w.ci, `tracker-${E}-ci-main-plan`), { action, resource, context })).toBe(expected);
+    });
+  });
+
+  describe("IAM-1/IAM-2: the deploy role", () => {
+    const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
+    const rows: [string, string, Record<string, string>, Expect, string][] = [
+      ["s3:PutObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, {}, ALLOW, "writes the state"],
+      ["s3:PutObject", `${stateBucket}/tracker-${E}/terraform.tfstate.tflock`, {}, ALLOW, "and takes the lock"],
+      ["s3:GetObject", `arn:aws:s3:::tracker-terraform-state-${other.accountId}/tracker-${other.name}/terraform.tfstate`, {}, DENY, "never the other environment's state"],
+      ["secretsmanager:GetSecretValue", ownSecret, {}, ALLOW, "refresh of the secret versions"],
+      ["secretsmanager:GetSecretValue", otherProjectsSecret, {}, DENY, "another project's secret in the shared account"],
+      ["secretsmanager:DeleteSecret", otherProjectsSecret, {}, DENY, "nor deletes it"],
+      ["s3:GetObject", "arn:aws:s3:::billing-exports/2024/invoices.csv", {}, DENY, "another project's object"],
+      ["s3:DeleteBucket", "arn:aws:s3:::billing-exports", {}, DENY, "another project's bucket"],
+      // IAM-2: escalation.
+      ["iam:PutRolePolicy", iam(`role/tracker-${E}-ci-deploy`), boundary, DENY, "IAM-2: never its own policies, even naming the boundary"],
+      ["iam:AttachRolePolicy", iam(`role/tracker-${E}-ci-deploy`), { ...boundary, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" }, DENY, "IAM-2: no administrator for itself"],
+      ["iam:UpdateAssumeRolePolicy", iam(`role/tracker-${E}-ci-plan`), {}, DENY, "IAM-2: never another CI role's trust"],
+      ["iam:PutRolePolicy", iam(`role/tracker-${E}-ci-main-plan`), boundary, DENY, "IAM-2: never the main plan role's policies"],
+      ["iam:DeleteRolePolicy", iam(`role/tracker-${E}-ci-image-push`), boundary, DENY, "IAM-2: never the image push role"],
+      ["iam:DeleteRole", iam(`role/tracker-${E}-ci-plan`), {}, DENY, "IAM-2: never deletes a CI role"],
+      ["iam:TagRole", iam(`role/tracker-${E}-ci-deploy`), {}, DENY, "IAM-2: nor retags one"],
+      ["iam:CreateRole", iam(`role/tracker-${E}-escalate`), {}, DENY, "IAM-2: no role without the boundary"],
+      ["iam:CreateRole", iam(`role/tracker-${E}-escalate`), { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" }, DENY, "IAM-2: nor with another boundary"],
+      ["iam:PutRolePolicy", iam(`role/tracker-${E}-api-task`), {}, DENY, "IAM-2: a role's policy only while it has the boundary"],
+      ["iam:DeleteRolePermissionsBoundary", iam(`role/tracker-${E}-api-task`), {}, DENY, "IAM-2: never removes the boundary"],
+      ["iam:CreatePolicyVersion", w.boundaryArn, {}, DENY, "IAM-2: never rewrites the boundary"],
+      ["iam:DeletePolicy", w.boundaryArn, {}, DENY, "IAM-2: nor deletes it"],
+      ["iam:CreatePolicy", iam(`policy/tracker-${E}-anything`), {}, DENY, "no customer-managed policies at all"],
+      ["iam:CreateUser", iam("user/backdoor"), {}, DENY, "no users"],
+      ["iam:CreateAccessKey", iam("user/admin"), {}, DENY, "no keys"],
+      ["iam:PassRole", iam(`role/tracker-${E}-api-task`), { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, ALLOW, "task roles to ECS"],
+      ["iam:PassRole", iam(`role/tracker-${E}-api-task`), { "iam:PassedToService": "lambda.amazonaws.com" }, DENY, "not to a service the project does not use"],
+      ["iam:PassRole", iam(`role/tracker-${E}-ci-deploy`), { "iam:PassedToService": "ec2.amazonaws.com" }, DENY, "IAM-2: never a CI role, to anyone"],
+      ["iam:PassRole", iam("role/billing-admin"), { "iam:PassedToService": "ec2.amazonaws.com" }, DENY, "never another project's role"],
+      ["iam:PutRolePolicy", iam("role/billing-admin"), boundary, DENY, "never another project's role"],
+      // SHR-1: other projects' resources in the shared account.
+      ["ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0"), { "aws:ResourceTag/Project": "billing" }, DENY, "an instance tagged for another project"],
+      ["ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0"), { "aws:ResourceTag/Project": "tracker" }, ALLOW, "this project's host"],
+      ["ec2:DeleteVolume", arn("ec2", "volume/vol-0123456789abcdef0"), { "aws:ResourceTag/Project": "billing" }, DENY, "another project's volume"],
+      ["ec2:DeleteSecurityGroup", arn("ec2", "security-group/sg-0123456789abcdef0"), { "aws:ResourceTag/Project": "billing" }, DENY, "another project's security group"],
+      ["kms:ScheduleKeyDeletion", key, { "aws:ResourceTag/Project": "billing" }, DENY, "another project's key"],
+      ["kms:ScheduleKeyDeletion", key, { "aws:ResourceTag/Project": "tracker" }, ALLOW, "this project's key"],
+      ["kms:CreateKey", "*", { "aws:RequestTag/Project": "billing" }, DENY, "keys are created for this project only"],
+      ["elasticfilesystem:DeleteFileSystem", arn("elasticfilesystem", "file-system/fs-01234567"), { "aws:ResourceTag/Project": "billing" }, DENY, "another project's file system"],
+      ["ecs:DeleteService", arn("ecs", "service/billing-cluster/billing-api"), {}, DENY, "another project's ECS service"],
+      ["ecs:UpdateService", arn("ecs", `service/tracker-${E}-cluster/tracker-${E}-api`), {}, ALLOW, "rollback updates this environment's services"],
+      ["logs:DeleteLogGroup", arn("logs", "log-group:/aws/lambda/billing"), {}, DENY, "another project's log group"],
+      ["sns:DeleteTopic", arn("sns", "billing-alerts"), {}, DENY, "another project's topic"],
+      ["ssm:DeleteParameter", arn("ssm", "parameter/billing/prod/api-url"), {}, DENY, "another project's parameter"],
+      ["ecr:DeleteRepository", arn("ecr", "repository/billing/api"), {}, DENY, "another project's repository"],
+      ["cloudwatch:DeleteAlarms", arn("cloudwatch", "alarm:billing-5xx"), {}, DENY, "another project's alarm"],
+      ["events:DeleteRule", arn("events", "rule/billing-nightly"), {}, DENY, "another project's rule"],
+      ["elasticloadbalancing:DeleteLoadBalancer", arn("elasticloadbalancing", "loadbalancer/app/billing-alb/0123456789abcdef"), {}, DENY, "another project's load balancer"],
+      ["organizations:LeaveOrganization", "*", {}, DENY, "nothing outside the stacks' services"],
+    ];
+    it.each(rows)(`IAM-2: %s on %s -> %s`, async (action, resource, context, expected) => {
+      expect(await decide(w, role(w.ci, `tracker-${E}-ci-deploy`), { action, resource, context })).toBe(expected);
+    });
+  });
+
+  describe("CD-5: the image push role", () => {
+    const rows: [string, string, Expect, string][] = [
+      ["ecr:PutImage", arn("ecr", `repository/tracker-${E}/api`), ALLOW, "pushes this environment's images"],
+      ["ecr:GetAuthorizationToken", "*", ALLOW, "logs in to ECR"],
+      ["ecr:PutImage", arn("ecr", "repository/billing/api"), DENY, "never another project's repository"],
+      ["ecr:DeleteRepository", arn("ecr", `repository/tracker-${E}/api`), DENY, "pushes, nothing else"],
+      ["secretsmanager:GetSecretValue", ownSecret, DENY, "no secrets"],
+      ["s3:GetObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, DENY, "no state"],
+    ];
+    it.each(rows)(`IAM-1: %s on %s -> %s`, async (action, resource, expected) => {
+      expect(await decide(w, role(w.ci, `tracker-${E}-ci-image-push`), { action, resource })).toBe(expected);
+    });
+  });
+
+  describe("IAM-1: the environment's own roles", () => {
+    const workload = (suffix: string) => role(w.workload, `tracker-${E}-${suffix}`);
+    const secret = (name: string) => arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
+    const parameter = (name: string) => arn("ssm", `parameter/tracker/${E}/${name}`);
+
+    it("IAM-2: every role of the environment stack carries the workload boundary", () => {
+      expect([...w.workload.values()].filter((r) => r.boundary === undefined).map((r) => r.name)).toEqual([]);
+      expect(w.workload.size).toBeGreaterThanOrEqual(16);
+    });
+
+    it("IAM-2: the boundary caps, it does not cut: every grant of every role passes it", async () => {
+      const refused: string[] = [];
+      for (const r of w.workload.values()) {
+        for (const { policy } of r.policies) {
+          for (const st of policy.Statement.filter((x) => x.Effect === "Allow")) {
+            // The conditions of a grant are the caller's business; the boundary must allow the action on the resource.
+            const actions = [st.Action].flat() as string[];
+            const targets = ([st.Resource].flat() as string[]).map((x) => x.replace(/(log-group:[^:]+):\*$/, "$1:log-stream:example").replace(/\*$/, "example"));
+            for (const action of actions.filter((a) => !a.includes("*"))) {
+              let evaluated = 0;
+              for (const resource of targets) {
+                const capped = { ...r, policies: [{ name: "all", policy: { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] } }] };
+                // A grant may list resource types an action does not act on (a log group's ARN
+                // with and without ":*"): the simulator refuses those pairs, the others are checked.
+                // An action AWS authorizes only on "*" is checked on "*".
+                const keyPolicy = resource.includes(":key/") ? w.keyPolicy : undefined;
+                const decision = await evaluate(capped, A, { action, resource: resource === "example" ? "*" : resource }, keyPolicy).catch((e: Error) => {
+                  if (e.message.includes("no.resource.types")) return undefined;
+                  if (e.message.includes("must.use.wildcard")) return evaluate(capped, A, { action, resource: "*" });
+                  throw e;
+                });
+                if (decision === undefined) continue;
+                evaluated += 1;
+                if (decision !== "Allowed") refused.push(`${r.name} ${action} ${resource}`);
+              }
+              if (evaluated === 0) refused.push(`${r.name} ${action}: no resource of the grant could be evaluated`);
+            }
+          }
+        }
+      }
+      expect(refused).toEqual([]);
+    });
+
+    // [role, action, resource, context, expected, why]
+    const rows: [string, string, string, Record<string, string>, Expect, string][] = [
+      ["api-execution", "secretsmanager:GetSecretValue", secret("secret-key"), {}, ALLOW, "the API's container gets its signing key at start"],
+      ["api-execution", "ssm:GetParameters", parameter("postgres-host"), {}, ALLOW, "and its parameters"],
+      ["api-execution", "ecr:BatchGetImage", arn("ecr", `repository/tracker-${E}/api`), {}, ALLOW, "pulls its own image"],
+      ["api-execution", "ecr:BatchGetImage", arn("ecr", "repository/billing/api"), {}, DENY, "never another project's image"],
+      ["frontend-execution", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, DENY, "the frontend gets no database password"],
+      ["frontend-execution", "secretsmanager:GetSecretValue", secret("secret-key"), {}, DENY, "nor the API's signing key"],
+      ["anisette-execution", "secretsmanager:GetSecretValue", secret("redis-password"), {}, DENY, "anisette uses no secret"],
+      ["api-execution", "secretsmanager:GetSecretValue", otherProjectsSecret, {}, DENY, "another project's secret"],
+      ["api-execution", "secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${R}:${other.accountId}:secret:tracker/${other.name}/secret-key-AbCdEf`, {}, DENY, "the other environment's secret"],
+      ["api-task", "iam:PassRole", iam(`role/tracker-${E}-ci-deploy`), { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, DENY, "IAM-2: a task role can do nothing with IAM"],
+      ["api-task", "s3:GetObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, {}, DENY, "the state is not the application's"],
+      ["anisette-task", "elasticfilesystem:ClientWrite", arn("elasticfilesystem", "file-system/fs-01234567"), {}, DENY, "EFS only through its own file system (the stack's ARN, not any)"],
+      ["flow-logs", "logs:PutLogEvents", arn("logs", `log-group:/vpc/tracker-${E}-flow-logs:log-stream:eni-1`), {}, ALLOW, "flow logs write their log group"],
+      ["flow-logs", "logs:PutLogEvents", arn("logs", "log-group:/aws/lambda/billing:log-stream:x"), {}, DENY, "and no other"],
+      ["flow-logs", "secretsmanager:GetSecretValue", secret("secret-key"), {}, DENY, "flow logs read no secret"],
+    ];
+    if (env.dataPlane.mode !== "external") {
+      rows.push(
+        ["db-host", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, ALLOW, "the host sets PostgreSQL's password"],
+        ["db-host", "secretsmanager:GetSecretValue", secret("secret-key"), {}, DENY, "but never the API's signing key"],
+        ["db-host", "ssm:GetParameter", arn("ssm", "parameter/billing/prod/api-key"), {}, DENY, "IAM-2: the boundary cuts AmazonSSMManagedInstanceCore's account-wide parameter reads"],
+        ["db-host", "ssm:UpdateInstanceInformation", "*", {}, ALLOW, "Session Manager registers the host"],
+        ["db-host", "iam:CreateRole", iam(`role/tracker-${E}-x`), {}, DENY, "the host cannot create roles"],
+        // DLM: minimal rows (its KMS grants may change with SHR work).
+        ["db-snapshots", "ec2:CreateSnapshot", arn("ec2", "volume/vol-0123456789abcdef0"), {}, ALLOW, "DLM snapshots the data volume"],
+        ["db-snapshots", "ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0"), {}, DENY, "and does nothing else to instances"],
+        ["db-snapshots", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, DENY, "nor reads secrets"],
+      );
+    }
+    it.each(rows)(`IAM-1: %s %s on %s -> %s`, async (name, action, resource, context, expected) => {
+      expect(await decide(w, workload(name), { action, resource, context })).toBe(expected);
+    });
+
+    // [role, service principal, expected, why]
+    const trust: [string, string, string, Expect, string][] = [
+      ["api-execution", "ecs-tasks.amazonaws.com", A, ALLOW, "ECS starts the API's tasks"],
+      ["api-execution", "ecs-tasks.amazonaws.com", "111122223333", DENY, "confused deputy: ECS acting for another account"],
+      ["api-task", "ec2.amazonaws.com", A, DENY, "a task role is for ECS tasks only"],
+      ["flow-logs", "vpc-flow-logs.amazonaws.com", A, ALLOW, "VPC flow logs deliver with it"],
+      ["flow-logs", "vpc-flow-logs.amazonaws.com", "111122223333", DENY, "for this account only"],
+      ...(env.dataPlane.mode !== "external"
+        ? ([
+            ["db-host", "ec2.amazonaws.com", A, ALLOW, "the host's instance profile"],
+            ["db-snapshots", "dlm.amazonaws.com", A, ALLOW, "Data Lifecycle Manager takes the snapshots"],
+            ["db-snapshots", "ecs-tasks.amazonaws.com", A, DENY, "nothing else assumes the snapshot role"],
+          ] as [string, string, string, Expect, string][])
+        : []),
+    ];
+    it.each(trust)("IAM-1: %s assumed by %s for %s -> %s", (name, principal, sourceAccount, expected) => {
+      const decision = assume(workload(name), A, principal, "sts:AssumeRole", { "aws:SourceAccount": sourceAccount });
+      expect(decision === "Allowed" ? ALLOW : DENY).toBe(expected);
+    });
+  });
+
+  describe("IAM-1: the deploy role creates every resource type of the stacks it deploys", () => {
+    const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
+    const cluster = `tracker-${E}-cluster`;
+    const alb = `app/tracker-${E}-alb/0123456789abcdef`;
+    // Resource type -> the API call that creates it (AWS API reference), on a resource named as the stacks name it.
+    const creates: Record<string, Request> = {
+      aws_vpc: { action: "ec2:CreateVpc", resource: arn("ec2", "vpc/*") },
+      aws_subnet: { action: "ec2:CreateSubnet", resource: arn("ec2", "subnet/*") },
+      aws_internet_gateway: { action: "ec2:CreateInternetGateway", resource: arn("ec2", "internet-gateway/*") },
+      aws_eip: { action: "ec2:AllocateAddress", resource: arn("ec2", "elastic-ip/*") },
+      aws_nat_gateway: { action: "ec2:CreateNatGateway", resource: arn("ec2", "natgateway/*") },
+      aws_route_table: { action: "ec2:CreateRouteTable", resource: arn("ec2", "route-table/*") },
+      aws_route: { action: "ec2:CreateRoute", resource: arn("ec2", "route-table/rtb-0123456789abcdef0") },
+      aws_route_table_association: { action: "ec2:AssociateRouteTable", resource: arn("ec2", "route-table/rtb-0123456789abcdef0") },
+      aws_security_group: { action: "ec2:CreateSecurityGroup", resource: arn("ec2", "security-group/*") },
+      aws_default_security_group: { action: "ec2:RevokeSecurityGroupEgress", resource: arn("ec2", "security-group/sg-0123456789abcdef0") },
+      aws_vpc_security_group_ingress_rule: { action: "ec2:AuthorizeSecurityGroupIngress", resource: arn("ec2", "security-group/sg-0123456789abcdef0") },
+      aws_vpc_security_group_egress_rule: { action: "ec2:AuthorizeSecurityGroupEgress", resource: arn("ec2", "security-group/sg-0123456789abcdef0") },
+      aws_vpc_endpoint: { action: "ec2:CreateVpcEndpoint", resource: arn("ec2", "vpc-endpoint/*") },
+      aws_vpc_peering_connection: { action: "ec2:CreateVpcPeeringConnection", resource: arn("ec2", "vpc-peering-connection/*") },
+      aws_route53_zone_association: { action: "route53:AssociateVPCWithHostedZone", resource: "arn:aws:route53:::hostedzone/Z0123456789ABC" },
+      aws_flow_log: { action: "ec2:CreateFlowLogs", resource: arn("ec2", "vpc-flow-log/*") },
+      aws_network_interface: { action: "ec2:CreateNetworkInterface", resource: arn("ec2", "network-interface/*") },
+      aws_ebs_volume: { action: "ec2:CreateVolume", resource: arn("ec2", "volume/*") },
+      aws_instance: { action: "ec2:RunInstances", resource: arn("ec2", "instance/*") },
+      aws_iam_instance_profile: { action: "iam:CreateInstanceProfile", resource: iam(`instance-profile/tracker-${E}-db-host`) },
+      aws_iam_role: { action: "iam:CreateRole", resource: iam(`role/tracker-${E}-api-task`), context: boundary },
+      aws_iam_role_policy: { action: "iam:PutRolePolicy", resource: iam(`role/tracker-${E}-api-task`), context: boundary },
+      aws_iam_role_policy_attachment: { action: "iam:AttachRolePolicy", resource: iam(`role/tracker-${E}-db-host`), context: boundary },
+      aws_lb: { action: "elasticloadbalancing:CreateLoadBalancer", resource: arn("elasticloadbalancing", `loadbalancer/${alb}`) },
+      aws_lb_listener: { action: "elasticloadbalancing:CreateListener", resource: arn("elasticloadbalancing", `loadbalancer/${alb}`) },
+      aws_lb_listener_rule: { action: "elasticloadbalancing:CreateRule", resource: arn("elasticloadbalancing", `listener/${alb}/0123456789abcdef`) },
+      aws_lb_target_group: { action: "elasticloadbalancing:CreateTargetGroup", resource: arn("elasticloadbalancing", `targetgroup/tracker-${E}-api-0a1b2c/0123456789abcdef`) },
+      aws_ecs_cluster: { action: "ecs:CreateCluster", resource: arn("ecs", `cluster/${cluster}`) },
+      aws_ecs_cluster_capacity_providers: { action: "ecs:PutClusterCapacityProviders", resource: arn("ecs", `cluster/${cluster}`) },
+      aws_ecs_service: { action: "ecs:CreateService", resource: arn("ecs", `service/${cluster}/tracker-${E}-api`) },
+      aws_ecs_task_definition: { action: "ecs:RegisterTaskDefinition", resource: arn("ecs", `task-definition/tracker-${E}-api:1`) },
+      aws_cloudwatch_log_group: { action: "logs:CreateLogGroup", resource: arn("logs", `log-group:/ecs/tracker-${E}/api`) },
+      aws_cloudwatch_log_metric_filter: { action: "logs:PutMetricFilter", resource: arn("logs", `log-group:/aws/events/tracker-${E}-ecs-task-failures`) },
+      aws_cloudwatch_log_resource_policy: { action: "logs:PutResourcePolicy", resource: "*" },
+      aws_cloudwatch_metric_alarm: { action: "cloudwatch:PutMetricAlarm", resource: arn("cloudwatch", `alarm:tracker-${E}-api-cpu`) },
+      aws_cloudwatch_event_rule: { action: "events:PutRule", resource: arn("events", `rule/tracker-${E}-ecs-task-failures`) },
+      aws_cloudwatch_event_target: { action: "events:PutTargets", resource: arn("events", `rule/tracker-${E}-ecs-task-failures`) },
+      aws_sns_topic: { action: "sns:CreateTopic", resource: arn("sns", `tracker-${E}-alarms`) },
+      aws_sns_topic_policy: { action: "sns:SetTopicAttributes", resource: arn("sns", `tracker-${E}-alarms`) },
+      aws_sns_topic_subscription: { action: "sns:Subscribe", resource: arn("sns", `tracker-${E}-alarms`) },
+      aws_kms_key: { action: "kms:CreateKey", resource: "*", context: { "aws:RequestTag/Project": "tracker" } },
+      aws_kms_alias: { action: "kms:CreateAlias", resource: arn("kms", `alias/tracker-${E}-key`) },
+      aws_secretsmanager_secret: { action: "secretsmanager:CreateSecret", resource: secretArn("postgres-password") },
+      aws_secretsmanager_secret_version: { action: "secretsmanager:PutSecretValue", resource: secretArn("postgres-password") },
+      aws_ssm_parameter: { action: "ssm:PutParameter", resource: arn("ssm", `parameter/tracker/${E}/api-url`) },
+      aws_efs_file_system: { action: "elasticfilesystem:CreateFileSystem", resource: "*" },
+      aws_efs_mount_target: { action: "elasticfilesystem:CreateMountTarget", resource: arn("elasticfilesystem", "file-system/fs-01234567") },
+      aws_efs_access_point: { action: "elasticfilesystem:CreateAccessPoint", resource: arn("elasticfilesystem", "file-system/fs-01234567") },
+      aws_efs_backup_policy: { action: "elasticfilesystem:PutBackupPolicy", resource: arn("elasticfilesystem", "file-system/fs-01234567") },
+      aws_efs_file_system_policy: { action: "elasticfilesystem:PutFileSystemPolicy", resource: arn("elasticfilesystem", "file-system/fs-01234567") },
+      aws_acm_certificate: { action: "acm:RequestCertificate", resource: "*" },
+      aws_acm_certificate_validation: { action: "acm:DescribeCertificate", resource: arn("acm", "certificate/01234567-89ab-cdef-0123-456789abcdef") },
+      aws_service_discovery_private_dns_namespace: { action: "servicediscovery:CreatePrivateDnsNamespace", resource: "*" },
+      aws_service_discovery_service: { action: "servicediscovery:CreateService", resource: arn("servicediscovery", "namespace/ns-0123456789abcdef") },
+      aws_service_discovery_instance: { action: "servicediscovery:RegisterInstance", resource: arn("servicediscovery", "service/srv-0123456789abcdef") },
+      aws_dlm_lifecycle_policy: { action: "dlm:CreateLifecyclePolicy", resource: "*" },
+      aws_appautoscaling_target: { action: "application-autoscaling:RegisterScalableTarget", resource: arn("application-autoscaling", "scalable-target/*") },
+      aws_appautoscaling_policy: { action: "application-autoscaling:PutScalingPolicy", resource: arn("application-autoscaling", "scalable-target/*") },
+      aws_s3_bucket: { action: "s3:CreateBucket", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_lifecycle_configuration: { action: "s3:PutLifecycleConfiguration", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_ownership_controls: { action: "s3:PutBucketOwnershipControls", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_policy: { action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_public_access_block: { action: "s3:PutBucketPublicAccessBlock", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_server_side_encryption_configuration: { action: "s3:PutEncryptionConfiguration", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_s3_bucket_versioning: { action: "s3:PutBucketVersioning", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
+      aws_ecr_repository: { action: "ecr:CreateRepository", resource: arn("ecr", `repository/tracker-${E}/api`) },
+      aws_ecr_lifecycle_policy: { action: "ecr:PutLifecyclePolicy", resource: arn("ecr", `repository/tracker-${E}/api`) },
+    };
+    function secretArn(name: string) {
+      return arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
+    }
+    // Deliberately not the deploy role's (IAM-2): the bootstrap stack's CI roles, their OIDC provider and
+    // the boundary are applied by an administrator (README "First bootstrap"); Cloudflare records use the
+    // Cloudflare token, not AWS.
+    const notByDeploy = new Set(["aws_iam_openid_connect_provider", "aws_iam_policy", "cloudflare_dns_record"]);
+
+    const types = new Set(
+      [synthTracker(env), synthBootstrap(env)].flatMap((stack) => Object.keys(stack.resource ?? {})),
+    );
+    it("IAM-1: every resource type of the environment and bootstrap stacks has a create request here", () => {
+      expect([...types].filter((t) => !creates[t] && !notByDeploy.has(t))).toEqual([]);
+    });
+    it.each([...types].filter((t) => creates[t]))("IAM-1: the deploy role can create %s", async (type) => {
+      expect(await decide(w, role(w.ci, `tracker-${E}-ci-deploy`), creates[type]!)).toBe(ALLOW);
+    });
+    it("IAM-2: ...but not the bootstrap stack's CI roles, the OIDC provider or the boundary", async () => {
+      const deploy = role(w.ci, `tracker-${E}-ci-deploy`);
+      for (const name of w.ci.keys()) {
+        expect(await decide(w, deploy, { action: "iam:CreateRole", resource: iam(`role/${name}`), context: boundary }), name).toBe(DENY);
+      }
+      expect(await decide(w, deploy, { action: "iam:CreateOpenIDConnectProvider", resource: iam(`oidc-provider/${ISSUER}`) })).toBe(DENY);
+      expect(await decide(w, deploy, { action: "iam:CreatePolicy", resource: w.boundaryArn })).toBe(DENY);
+    });
+  });
+});
