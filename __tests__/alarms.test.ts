@@ -151,7 +151,7 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
     expect(budgets.resources).toEqual([topicArn]);
     expect(budgets.condition).toEqual([
       { test: "StringEquals", variable: "aws:SourceAccount", values: [env.accountId] },
-      { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${env.accountId}:*`] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${env.accountId}:budget/tracker-${env.name}-*`] },
     ]);
   });
 

@@ -433,6 +433,7 @@ describe.each(worlds)("$env.name", (w) => {
       aws_s3_bucket_versioning: { action: "s3:PutBucketVersioning", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
       aws_ecr_repository: { action: "ecr:CreateRepository", resource: arn("ecr", `repository/tracker-${E}/api`) },
       aws_ecr_lifecycle_policy: { action: "ecr:PutLifecyclePolicy", resource: arn("ecr", `repository/tracker-${E}/api`) },
+      aws_budgets_budget: { action: "budgets:ModifyBudget", resource: `arn:aws:budgets::${A}:budget/tracker-${E}-monthly-cost` },
     };
     function secretArn(name: string) {
       return arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);

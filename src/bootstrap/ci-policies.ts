@@ -20,6 +20,11 @@ import type { EnvironmentDefinition } from "../config/types";
 type Statement = DataAwsIamPolicyDocumentStatement;
 
 /** ARN builders for one environment's account and region. */
+/** The environment's budgets: `arn:aws:budgets::<account>:budget/tracker-<env>-*` (Budgets is global). */
+function budgetArn(env: EnvironmentDefinition): string {
+  return `arn:aws:budgets::${env.accountId}:budget/${PROJECT}-${env.name}-*`;
+}
+
 function arns(env: EnvironmentDefinition) {
   return {
     regional: (service: string, resource: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${resource}`,
@@ -63,8 +68,16 @@ export function configurationReads(env: EnvironmentDefinition): Statement[] {
         "dlm:GetLifecyclePolicy", "dlm:GetLifecyclePolicies", "dlm:ListTagsForResource",
         "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies", "application-autoscaling:ListTagsForResource",
         "iam:ListOpenIDConnectProviders",
+        // COST-3: the plan's cost estimate reads list prices (public data, no resource type).
+        "pricing:GetProducts",
       ],
       resources: ["*"],
+    },
+    {
+      // COST-4: refresh of this environment's budget.
+      sid: "ReadThisEnvironmentsBudget",
+      actions: ["budgets:ViewBudget", "budgets:ListTagsForResource"],
+      resources: [budgetArn(env)],
     },
     {
       // The roles, instance profiles and policies of this project, and the OIDC provider.
@@ -277,6 +290,12 @@ export function deployManagement(env: EnvironmentDefinition, boundaryArn: string
       sid: "TopicSubscriptions",
       actions: ["sns:Unsubscribe", "sns:SetSubscriptionAttributes"],
       resources: [regional("sns", `${prefix}:*`)],
+    },
+    {
+      // COST-4: the environment's cost budget (Budgets creates, updates and deletes with ModifyBudget).
+      sid: "ThisEnvironmentsBudget",
+      actions: ["budgets:ModifyBudget", "budgets:ViewBudget", "budgets:TagResource", "budgets:UntagResource", "budgets:ListTagsForResource"],
+      resources: [budgetArn(env)],
     },
     {
       sid: "SecretsAndParameters",

@@ -11,6 +11,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import type { EnvironmentName } from "../config/types";
+import { resourceName } from "../config/naming";
 import { alarmTopicName } from "./names";
 
 export interface AlarmTopicProps {
@@ -56,7 +57,7 @@ export class AlarmTopic extends Construct {
           resources: [this.topic.arn],
           condition: [
             { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${props.accountId}:*`] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${props.accountId}:budget/${resourceName(props.environment, "*")}`] },
           ],
         },
       ],
