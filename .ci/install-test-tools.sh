@@ -2,7 +2,9 @@
 # Installs the Debian packages the offline database-host checks need
 # (__tests__/database-host-files.test.ts): cloud-init's schema validator, shellcheck, PostgreSQL 15
 # with PostGIS, redis-server/redis-cli (Valkey's configuration language is Redis 7's), OpenSSL,
-# e2fsprogs (mkfs.ext4, debugfs), fdisk (sfdisk) and util-linux (blkid, runuser).
+# e2fsprogs (mkfs.ext4, debugfs), fdisk (sfdisk), util-linux (blkid, runuser), iproute2 (ss: which
+# sockets the servers listen on) and python3-redis (redis-py's RedisCluster: the cluster-aware client
+# that proves DB-9 against the live server).
 #
 # Non-interactive, no recommended extras, and no service left running: the packaged "main"
 # PostgreSQL cluster is never created and no daemon is started by the package scripts (the tests
@@ -20,8 +22,10 @@ PACKAGES=(
   e2fsprogs
   fdisk
   util-linux
+  iproute2
   python3
   python3-yaml
+  python3-redis
 )
 
 SUDO=()
@@ -64,8 +68,9 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2
   "${SUDO[@]}" systemctl stop redis-server || true
 fi
 
-for tool in cloud-init shellcheck openssl mkfs.ext4 debugfs sfdisk blkid runuser redis-server redis-cli \
+for tool in cloud-init shellcheck openssl mkfs.ext4 debugfs sfdisk blkid runuser ss redis-server redis-cli \
   /usr/lib/postgresql/15/bin/initdb /usr/lib/postgresql/15/bin/pg_ctl; do
   command -v "$tool" >/dev/null || { echo "install-test-tools: $tool is still missing" >&2; exit 1; }
 done
+/usr/bin/python3 -c "import redis.cluster" || { echo "install-test-tools: python3-redis (redis.cluster) is still missing" >&2; exit 1; }
 echo "install-test-tools: $(cloud-init --version 2>&1 | head -1); $(shellcheck --version | sed -n 's/^version: /shellcheck /p'); $(/usr/lib/postgresql/15/bin/postgres --version); $(redis-server --version | cut -d' ' -f1-3)"
