@@ -146,7 +146,7 @@ cluster_init() {
     reply=$(valkey_cli CLUSTER ADDSLOTSRANGE $ranges)
     [[ "$reply" == "OK" ]] || die "CLUSTER ADDSLOTSRANGE $ranges failed: $reply"
   fi
-  retry 30 2 cluster_ok || die "Valkey on $PRIVATE_IP:$VALKEY_PORT does not report cluster_state:ok"
+  retry 60 1 cluster_ok || die "Valkey on $PRIVATE_IP:$VALKEY_PORT does not report cluster_state:ok"
 }
 
 main() {
