@@ -2,8 +2,10 @@
 # Installs the Debian packages the offline database-host checks need
 # (__tests__/database-host-files.test.ts): cloud-init's schema validator, shellcheck, PostgreSQL 15
 # with PostGIS, redis-server/redis-cli (Valkey's configuration language is Redis 7's), OpenSSL,
-# e2fsprogs (mkfs.ext4, debugfs), fdisk (sfdisk) and util-linux (blkid, runuser); iproute2 and
-# iptables for the NAT instance's script, run in a network namespace (__tests__/nat-instance.test.ts).
+# e2fsprogs (mkfs.ext4, debugfs), fdisk (sfdisk), util-linux (blkid, runuser), iproute2 (ss: which
+# sockets the servers listen on; ip for network namespaces), iptables (the NAT instance's script,
+# run in a network namespace: __tests__/nat-instance.test.ts) and python3-redis (redis-py's
+# RedisCluster: the cluster-aware client that proves DB-9 against the live server).
 #
 # Non-interactive, no recommended extras, and no service left running: the packaged "main"
 # PostgreSQL cluster is never created and no daemon is started by the package scripts (the tests
@@ -21,10 +23,12 @@ PACKAGES=(
   e2fsprogs
   fdisk
   util-linux
+  iproute2
   python3
   python3-yaml
   iproute2
   iptables
+  python3-redis
 )
 
 SUDO=()
@@ -67,8 +71,9 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2
   "${SUDO[@]}" systemctl stop redis-server || true
 fi
 
-for tool in ip iptables iptables-save cloud-init shellcheck openssl mkfs.ext4 debugfs sfdisk blkid runuser redis-server redis-cli \
+for tool in ip iptables iptables-save cloud-init shellcheck openssl mkfs.ext4 debugfs sfdisk blkid runuser ss redis-server redis-cli \
   /usr/lib/postgresql/15/bin/initdb /usr/lib/postgresql/15/bin/pg_ctl; do
   command -v "$tool" >/dev/null || { echo "install-test-tools: $tool is still missing" >&2; exit 1; }
 done
+/usr/bin/python3 -c "import redis.cluster" || { echo "install-test-tools: python3-redis (redis.cluster) is still missing" >&2; exit 1; }
 echo "install-test-tools: $(cloud-init --version 2>&1 | head -1); $(shellcheck --version | sed -n 's/^version: /shellcheck /p'); $(/usr/lib/postgresql/15/bin/postgres --version); $(redis-server --version | cut -d' ' -f1-3)"

@@ -45,7 +45,8 @@ const EXPECTED_PARAMETERS: Record<"staging" | "production", Record<ParameterName
     "redis-port": "6379",
     "redis-user": "default",
     "redis-tls": "true",
-    "redis-cluster": "false",
+    // DB-9: the staging host's Valkey runs in cluster mode, like production's MemoryDB.
+    "redis-cluster": "true",
     "access-token-expire-minutes": "30",
     "refresh-token-expire-days": "7",
     algorithm: "HS256",
@@ -137,6 +138,16 @@ describe.each(["staging", "production"] as const)("runtime configuration (%s)", 
     expect(Object.keys(parameters.parameters).sort()).toEqual(Object.keys(EXPECTED_PARAMETERS[envName]).sort());
     expect(parameters.parameters["postgres-host"].name).toBe(`/tracker/${envName}/postgres-host`);
     expect(parameters.parameters["postgres-host"].arn).toMatch(/^\$\{TfToken\[/);
+  });
+});
+
+describe("DB-9: the Redis cluster flag", () => {
+  it("DB-9: staging publishes redis-cluster=true, the same flag as production's MemoryDB", () => {
+    const flag = (envName: "staging" | "production") =>
+      resources(built[envName].json, SsmParameter.tfResourceType).find(([, p]) => p.name === `/tracker/${envName}/redis-cluster`)?.[1]
+        .value;
+    expect(flag("production")).toBe("true");
+    expect(flag("staging")).toBe("true");
   });
 });
 

@@ -12,6 +12,14 @@ import type { EnvironmentDefinition, ParameterName, ServiceDefinition } from "..
 import { internalHostname } from "../compute/service-discovery";
 import { POSTGRES_PORT, VALKEY_PORT } from "../network/security-groups";
 
+/**
+ * DB-9: the Redis cluster flag (`redis-cluster`) of every environment. Production's MemoryDB only
+ * runs in cluster mode; the staging host runs Valkey in cluster mode too (`cluster-enabled yes` in
+ * `src/data/database-host/files/valkey/valkey.conf`, one node owning all 16384 slots), so that the
+ * services use the same cluster client on both. One value, never one per data plane.
+ */
+export const REDIS_CLUSTER_MODE = true;
+
 /** The catalog service whose internal URL is published as `anisette-url`. */
 const ANISETTE = "anisette";
 
@@ -51,8 +59,8 @@ export function parameterValues(
     "redis-user": redis.user,
     // DB-6: Valkey on the staging host and MemoryDB both require TLS.
     "redis-tls": "true",
-    // MemoryDB is a cluster-mode endpoint; the staging host is a single Valkey.
-    "redis-cluster": String(data.mode === "external"),
+    // DB-9: MemoryDB and the staging host's Valkey are both cluster-mode endpoints.
+    "redis-cluster": String(REDIS_CLUSTER_MODE),
     "access-token-expire-minutes": String(env.authTokens.accessTokenExpireMinutes),
     "refresh-token-expire-days": String(env.authTokens.refreshTokenExpireDays),
     algorithm: env.authTokens.algorithm,

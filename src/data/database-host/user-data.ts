@@ -23,6 +23,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Fn, Token } from "../../cdktf";
 import type { DatabaseVersions, EnvironmentName } from "../../config/types";
+import { POSTGRES_PORT, VALKEY_PORT } from "../../network/security-groups";
 
 /** Where the files the host runs live in this repository. */
 export const DATABASE_HOST_FILES_DIR = path.join(__dirname, "files");
@@ -175,6 +176,10 @@ export function hostEnvironment(params: DatabaseHostUserDataParams): ReadonlyArr
     ["VALKEY_MAXMEMORY", params.valkeyMaxMemory ?? "1gb"],
     ["DATA_VOLUME_ID", params.dataVolumeId],
     ["PRIVATE_IP", params.privateIp],
+    // The ports the security groups open (and the runtime parameters publish) are the ones the
+    // servers listen on.
+    ["POSTGRES_PORT", String(POSTGRES_PORT)],
+    ["VALKEY_PORT", String(VALKEY_PORT)],
     ["DB_HOSTNAME", `db.${params.internalNamespace}`],
     ["REDIS_HOSTNAME", `redis.${params.internalNamespace}`],
     ["DATABASE_NAME", params.databaseName],

@@ -21,7 +21,7 @@ memory_mb() {
 
 render() {
   local dir=$1 cidr rules=""
-  require_vars PRIVATE_IP APPLICATION_SUBNET_CIDRS POSTGRES_DATA_DIR
+  require_vars PRIVATE_IP POSTGRES_PORT APPLICATION_SUBNET_CIDRS POSTGRES_DATA_DIR
   if [[ -z "${POSTGRES_SHARED_BUFFERS:-}" ]]; then
     POSTGRES_SHARED_BUFFERS="$(($(memory_mb) / 4))MB"
   fi
@@ -65,7 +65,7 @@ psql_admin() {
 }
 
 ensure_database() {
-  require_vars DATABASE_NAME DATABASE_USER POSTGRES_APP_PASSWORD
+  require_vars POSTGRES_PORT DATABASE_NAME DATABASE_USER POSTGRES_APP_PASSWORD
   local extension sql
   retry 30 2 run_as postgres "$POSTGRES_BIN/pg_isready" -q -h "$POSTGRES_SOCKET_DIR" \
     -p "$POSTGRES_PORT" || die "PostgreSQL does not accept connections"

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# DB-6: Valkey with TLS, a password from Secrets Manager, persistence on the data volume.
+# DB-6, DB-9: Valkey with TLS, a password from Secrets Manager, persistence on the data volume,
+# in cluster mode with this one node owning every slot (as production's MemoryDB is a cluster).
 #
 #   configure-valkey.sh install            install the pinned Valkey release (checksum-verified)
 #   configure-valkey.sh render DIR         write DIR/valkey.conf and DIR/auth.conf; the password
 #                                          comes from VALKEY_PASSWORD
+#   configure-valkey.sh cluster-init       assign every slot this node does not own yet to it
+#                                          (idempotent) and wait for cluster_state:ok; the
+#                                          password comes from VALKEY_PASSWORD
 #   configure-valkey.sh exec-server        run the server in the foreground (systemd ExecStart)
 #   configure-valkey.sh all                everything, as the host does at every boot
 set -euo pipefail
@@ -53,7 +57,7 @@ ensure_user() {
 
 render() {
   local dir=$1
-  require_vars PRIVATE_IP VALKEY_PASSWORD
+  require_vars PRIVATE_IP REDIS_HOSTNAME VALKEY_PORT VALKEY_PASSWORD
   [[ "$VALKEY_PASSWORD" =~ ^[!-~]+$ && "$VALKEY_PASSWORD" != *'"'* && "$VALKEY_PASSWORD" != *\\* ]] ||
     die "the Valkey password must be printable ASCII without spaces, quotes or backslashes"
   VALKEY_CONFIG_DIR=$dir
@@ -82,25 +86,77 @@ all() {
   "$(dirname "$(readlink -f "$0")")/tls.sh" issue "$VALKEY_CONFIG_DIR/tls" "$VALKEY_USER:$VALKEY_USER"
   systemctl restart "$VALKEY_SERVICE"
   # The unit is Type=simple: the restart returns before Valkey serves. Ready means an authenticated
-  # TLS PING on the private address, as clients and the health probe do it.
+  # TLS PING on the private address, as clients and the health probe do it...
   retry 30 2 valkey_ready || die "Valkey does not answer an authenticated TLS PING on $PRIVATE_IP:$VALKEY_PORT"
+  # ...and a cluster whose every slot is served (cluster_state:ok), as cluster clients need it.
+  cluster_init
+}
+
+# valkey_cli ARG...: an authenticated TLS command on the private address, verifying the host CA.
+# The password travels in the environment, not argv; replies lose the \r of CLUSTER INFO.
+valkey_cli() {
+  local reply
+  reply=$(VALKEYCLI_AUTH="$VALKEY_PASSWORD" REDISCLI_AUTH="$VALKEY_PASSWORD" timeout 10 \
+    "$VALKEY_CLI" --tls --cacert "$VALKEY_CONFIG_DIR/tls/ca.crt" \
+    -h "$PRIVATE_IP" -p "$VALKEY_PORT" "$@" 2>/dev/null) || return 1
+  printf '%s\n' "${reply//$'\r'/}"
 }
 
 valkey_ready() {
-  local reply
-  reply=$(VALKEYCLI_AUTH="$VALKEY_PASSWORD" REDISCLI_AUTH="$VALKEY_PASSWORD" timeout 10 \
-    "$VALKEY_PREFIX/bin/valkey-cli" --tls --cacert "$VALKEY_CONFIG_DIR/tls/ca.crt" \
-    -h "$PRIVATE_IP" -p "$VALKEY_PORT" PING 2>/dev/null) || return 1
-  [[ "$reply" == "PONG" ]]
+  [[ "$(valkey_cli PING)" == "PONG" ]]
+}
+
+cluster_ok() {
+  [[ $'\n'"$(valkey_cli CLUSTER INFO)"$'\n' == *$'\n'"cluster_state:ok"$'\n'* ]]
+}
+
+# The slot ranges (start end ...) of 0..16383 that the `myself` line of CLUSTER NODES does not list.
+missing_slot_ranges() {
+  awk '
+    / myself/ {
+      for (i = 9; i <= NF; i++) {
+        if ($i ~ /^\[/) continue                # a slot being imported or migrated
+        n = split($i, r, "-")
+        for (s = r[1]; s <= r[n]; s++) owned[s] = 1
+      }
+    }
+    END {
+      start = -1
+      for (s = 0; s <= 16384; s++) {
+        if (s < 16384 && !(s in owned)) { if (start < 0) start = s; continue }
+        if (start >= 0) { printf "%d %d ", start, s - 1; start = -1 }
+      }
+    }'
+}
+
+# DB-9: one node owning all 16384 slots. At first boot none is assigned; nodes.conf on the data
+# volume keeps the assignment across restarts and instance replacement, so later boots add nothing.
+cluster_init() {
+  require_vars PRIVATE_IP VALKEY_PORT VALKEY_PASSWORD
+  local nodes ranges reply
+  nodes=$(valkey_cli CLUSTER NODES) || die "CLUSTER NODES failed on $PRIVATE_IP:$VALKEY_PORT (is cluster-enabled on?)"
+  [[ "$nodes" == *myself* ]] || die "CLUSTER NODES does not list this node: $nodes"
+  if (($(grep -c . <<<"$nodes") != 1)); then
+    die "the cluster has other nodes than this one; refusing to assign slots: $nodes"
+  fi
+  ranges=$(missing_slot_ranges <<<"$nodes")
+  if [[ -n "$ranges" ]]; then
+    log "assigning slots ${ranges% } to this node"
+    # shellcheck disable=SC2086 # one word per slot number
+    reply=$(valkey_cli CLUSTER ADDSLOTSRANGE $ranges)
+    [[ "$reply" == "OK" ]] || die "CLUSTER ADDSLOTSRANGE $ranges failed: $reply"
+  fi
+  retry 60 1 cluster_ok || die "Valkey on $PRIVATE_IP:$VALKEY_PORT does not report cluster_state:ok"
 }
 
 main() {
   case "${1:-}" in
     install) install_valkey ;;
     render) render "${2:?directory}" ;;
+    cluster-init) cluster_init ;;
     exec-server) exec_server ;;
     all) all ;;
-    *) die "usage: configure-valkey.sh install | render DIR | exec-server | all" ;;
+    *) die "usage: configure-valkey.sh install | render DIR | cluster-init | exec-server | all" ;;
   esac
 }
 

@@ -15,7 +15,6 @@ source "$(dirname "$(readlink -f "$0")")/lib.sh"
 METRIC_NAMESPACE="${METRIC_NAMESPACE:-Tracker/DatabaseHost}"
 POSTGRES_CA_FILE="${POSTGRES_CA_FILE:-$POSTGRES_CONFIG_DIR/tls/ca.crt}"
 VALKEY_CA_FILE="${VALKEY_CA_FILE:-$VALKEY_CONFIG_DIR/tls/ca.crt}"
-VALKEY_CLI="${VALKEY_CLI:-$VALKEY_PREFIX/bin/valkey-cli}"
 VALKEY_PASSWORD_FILE="${VALKEY_PASSWORD_FILE:-$SECRETS_DIR/valkey-password}"
 
 # pg_isready over TLS on the private address, verifying the certificate like a client would.
@@ -24,13 +23,14 @@ postgres_up() {
 sslmode=verify-full sslrootcert=$POSTGRES_CA_FILE connect_timeout=5" && echo 1 || echo 0
 }
 
-# An authenticated PING over TLS; the password is passed in the environment, not argv.
+# An authenticated CLUSTER INFO over TLS (the password in the environment, not argv): up means
+# cluster_state:ok, every slot served, which is what cluster clients need (DB-9).
 valkey_up() {
   local password reply
   password=$(<"$VALKEY_PASSWORD_FILE") || { echo 0; return; }
   reply=$(VALKEYCLI_AUTH="$password" REDISCLI_AUTH="$password" timeout 10 "$VALKEY_CLI" --tls \
-    --cacert "$VALKEY_CA_FILE" -h "$PRIVATE_IP" -p "$VALKEY_PORT" PING 2>/dev/null)
-  [[ "$reply" == "PONG" ]] && echo 1 || echo 0
+    --cacert "$VALKEY_CA_FILE" -h "$PRIVATE_IP" -p "$VALKEY_PORT" CLUSTER INFO 2>/dev/null)
+  [[ $'\n'"${reply//$'\r'/}"$'\n' == *$'\n'"cluster_state:ok"$'\n'* ]] && echo 1 || echo 0
 }
 
 used_percent() {
@@ -43,7 +43,7 @@ metric() {
 }
 
 main() {
-  require_vars TRACKER_ENVIRONMENT PRIVATE_IP
+  require_vars TRACKER_ENVIRONMENT PRIVATE_IP POSTGRES_PORT VALKEY_PORT
   local data=() json
   data+=("$(metric PostgresUp "$(postgres_up)" Count)")
   data+=("$(metric ValkeyUp "$(valkey_up)" Count)")

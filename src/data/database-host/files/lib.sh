@@ -13,6 +13,9 @@ if [[ -r "$TRACKER_DB_ENV_FILE" ]]; then
   source "$TRACKER_DB_ENV_FILE"
 fi
 
+# The ports (POSTGRES_PORT, VALKEY_PORT) come from host.env only: the security groups open the same
+# numbers (src/network/security-groups.ts), so they are never written down here.
+
 # Layout on the host. Overridable for tests only.
 TRACKER_DB_HOME="${TRACKER_DB_HOME:-/opt/tracker-db}"
 TEMPLATE_DIR="${TEMPLATE_DIR:-$TRACKER_DB_HOME/templates}"
@@ -24,12 +27,11 @@ POSTGRES_MAJOR="${POSTGRES_MAJOR:-16}"
 POSTGRES_BIN="${POSTGRES_BIN:-/usr/lib/postgresql/$POSTGRES_MAJOR/bin}"
 POSTGRES_DATA_DIR="${POSTGRES_DATA_DIR:-$DATA_MOUNT/postgresql/$POSTGRES_MAJOR/main}"
 POSTGRES_CONFIG_DIR="${POSTGRES_CONFIG_DIR:-$CONFIG_DIR/postgresql}"
-POSTGRES_PORT="${POSTGRES_PORT:-5432}"
 POSTGRES_SOCKET_DIR="${POSTGRES_SOCKET_DIR:-/var/run/postgresql}"
 VALKEY_DATA_DIR="${VALKEY_DATA_DIR:-$DATA_MOUNT/valkey}"
 VALKEY_CONFIG_DIR="${VALKEY_CONFIG_DIR:-$CONFIG_DIR/valkey}"
-VALKEY_PORT="${VALKEY_PORT:-6379}"
 VALKEY_PREFIX="${VALKEY_PREFIX:-/usr/local}"
+VALKEY_CLI="${VALKEY_CLI:-$VALKEY_PREFIX/bin/valkey-cli}"
 SECRETS_DIR="${SECRETS_DIR:-$CONFIG_DIR/secrets}"
 
 log() {

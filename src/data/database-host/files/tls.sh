@@ -70,10 +70,12 @@ issue() {
   fi
   log "issuing the server certificate in $dir for $sans"
   config=$(mktemp)
+  # clientAuth too: with tls-cluster, a Valkey node presents this certificate to its peers on the
+  # cluster bus, and they verify it as a client certificate (DB-9).
   cat >"$config" <<CONF
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
+extendedKeyUsage = serverAuth, clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = $sans
