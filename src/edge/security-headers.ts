@@ -1,9 +1,9 @@
 /**
  * EDGE-8: the security headers of every HTTPS response, set by the ALB's HTTPS listener
  * (`routing.http.response.*` listener attributes, `aws_lb_listener.routing_http_response_*` in
- * provider 6.x), not by the applications: the ALB adds them to (and overwrites them in) every
- * response it returns, its own fixed 403/404 answers included, and drops the `Server` header.
- * The HTTP listener only redirects to HTTPS, where HSTS takes effect, so it sets none.
+ * provider 6.x), not by the applications: the ALB inserts them into the responses of the HTTPS
+ * listener and drops its `Server` header, so every service gets the same headers without code. The
+ * HTTP listener only redirects to HTTPS (browsers ignore HSTS over plain HTTP), so it sets none.
  */
 import type { LbListenerConfig } from "@cdktf/provider-aws/lib/lb-listener";
 import type { SecurityHeadersDefinition } from "../config/types";
