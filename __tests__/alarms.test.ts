@@ -20,6 +20,7 @@ import { dataSources, only, resources, type SynthesizedStack } from "./support/s
 const HOST_INSTANCE_ID = "i-0123456789abcdef0";
 const LOAD_BALANCER = (env: string) => `app/tracker-${env}-alb/0123456789abcdef`;
 const TARGET_GROUP = (env: string, service: string) => `targetgroup/tracker-${env}-${service}/fedcba9876543210`;
+const WEB_ACL = (env: string) => `tracker-${env}-web-acl`;
 const CLUSTER_ARN = (env: EnvironmentDefinition) =>
   `arn:aws:ecs:${env.region}:${env.accountId}:cluster/tracker-${env.name}-cluster`;
 const PUBLIC = SERVICE_CATALOG.filter((s) => s.kind === "public-web").map((s) => s.name);
@@ -56,6 +57,8 @@ function build(env: EnvironmentDefinition, hostInstanceId?: string): Built {
       targetGroupArnSuffixes: Object.fromEntries(PUBLIC.map((s) => [s, TARGET_GROUP(env.name, s)])),
     },
     databaseHost: hostInstanceId ? { instanceId: hostInstanceId } : undefined,
+    // EDGE-7: the web ACL where the environment's WAF is on (production), as the stack wires it.
+    webAcl: env.loadBalancer.waf.enabled ? { metricName: WEB_ACL(env.name), logGroupName: `aws-waf-logs-tracker-${env.name}` } : undefined,
   });
   return { json: JSON.parse(Testing.synth(stack)) as SynthesizedStack, alarms };
 }
@@ -164,6 +167,30 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
     }
   });
 
+  it("EDGE-7, OBS-2: where the WAF is on, blocked requests of the whole web ACL (Rule=ALL) over the environment's threshold in 5 minutes notify the topic", () => {
+    const name = `tracker-${env.name}-waf-blocked-requests`;
+    if (env.name === "staging") {
+      // Staging's WAF is off by default: no ACL, so no alarm on it.
+      expect(alarmsOf(json).filter((a) => a.alarm_name === name)).toEqual([]);
+      return;
+    }
+    expect(alarmNamed(json, name)).toMatchObject({
+      namespace: "AWS/WAFV2",
+      metric_name: "BlockedRequests",
+      dimensions: { WebACL: "tracker-production-web-acl", Region: "eu-central-1", Rule: "ALL" },
+      statistic: "Sum",
+      period: 300,
+      evaluation_periods: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      threshold: 200,
+      treat_missing_data: "notBreaching",
+      alarm_actions: [topicArn],
+      ok_actions: [topicArn],
+    });
+    expect(alarmNamed(json, name).alarm_description).toContain("aws-waf-logs-tracker-production");
+    expect(alarms.webAcl?.blockedRequests.alarmNameInput).toBe(name);
+  });
+
   it("OBS-2: the exact set of alarms (host alarms only with a database host)", () => {
     const p = `tracker-${env.name}`;
     const expected = [
@@ -175,6 +202,7 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
       ...(env.name === "staging"
         ? [`${p}-db-host-postgres-down`, `${p}-db-host-valkey-down`, `${p}-db-host-data-volume-usage`, `${p}-db-host-status-check-failed`]
         : []),
+      ...(env.name === "production" ? [`${p}-waf-blocked-requests`] : []),
     ];
     expect(alarmsOf(json).map((a) => a.alarm_name).sort()).toEqual([...expected].sort());
     expect(alarms.all.map((a) => a.alarmNameInput).sort()).toEqual([...expected].sort());

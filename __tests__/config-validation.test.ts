@@ -265,6 +265,77 @@ describe("CFG-4: environment definitions are validated", () => {
   });
 });
 
+describe("EDGE-7, EDGE-8: web ACL and security header settings are validated", () => {
+  it("EDGE-7: production without the WAF is refused", () => {
+    expect(withProduction((e) => (e.loadBalancer.waf.enabled = false))).toMatch(
+      /production\.loadBalancer\.waf\.enabled: must be true in production \(EDGE-7/,
+    );
+  });
+
+  it("EDGE-7: staging may switch the WAF on (a release rehearsal) or off", () => {
+    expect(() => validateEnvironments([variant(STAGING, (e) => (e.loadBalancer.waf.enabled = true)), PRODUCTION])).not.toThrow();
+    expect(STAGING.loadBalancer.waf.enabled).toBe(false);
+    expect(PRODUCTION.loadBalancer.waf.enabled).toBe(true);
+  });
+
+  it("EDGE-7: a rate limit outside AWS's 10..2,000,000,000 requests per 5 minutes, or not whole, is refused", () => {
+    const message = /staging\.loadBalancer\.waf\.rateLimitPer5Min: must be a whole number of requests per client IP in 5 minutes from 10 to 2000000000, got /;
+    expect(withStaging((e) => (e.loadBalancer.waf.rateLimitPer5Min = 9))).toMatch(new RegExp(message.source + "9"));
+    expect(withStaging((e) => (e.loadBalancer.waf.rateLimitPer5Min = 2_000_000_001))).toMatch(new RegExp(message.source + "2000000001"));
+    expect(withStaging((e) => (e.loadBalancer.waf.rateLimitPer5Min = 100.5))).toMatch(new RegExp(message.source + "100\\.5"));
+    for (const edge of [10, 2_000_000_000]) {
+      expect(() => validateEnvironments([variant(STAGING, (e) => (e.loadBalancer.waf.rateLimitPer5Min = edge)), PRODUCTION])).not.toThrow();
+    }
+  });
+
+  it("EDGE-7: a count-only override that is not a rule of the core rule set, or listed twice, is refused", () => {
+    expect(withStaging((e) => e.loadBalancer.waf.countOnlyCommonRules.push("SizeRestriction_BODY"))).toMatch(
+      /staging\.loadBalancer\.waf\.countOnlyCommonRules\[1\]: "SizeRestriction_BODY" is not a rule of AWSManagedRulesCommonRuleSet; use one of NoUserAgent_HEADER, /,
+    );
+    expect(withStaging((e) => e.loadBalancer.waf.countOnlyCommonRules.push("SizeRestrictions_BODY"))).toMatch(
+      /staging\.loadBalancer\.waf\.countOnlyCommonRules\[1\]: "SizeRestrictions_BODY" is listed twice/,
+    );
+  });
+
+  it("EDGE-7: a blocked-request alarm threshold below 1 is refused", () => {
+    expect(withProduction((e) => (e.loadBalancer.waf.blockedRequestsAlarmThreshold = 0))).toMatch(
+      /production\.loadBalancer\.waf\.blockedRequestsAlarmThreshold: must be a whole number of blocked requests >= 1, got 0/,
+    );
+  });
+
+  it("EDGE-8: a negative or fractional HSTS max-age is refused", () => {
+    expect(withStaging((e) => (e.loadBalancer.securityHeaders.hstsMaxAgeSeconds = -1))).toMatch(
+      /staging\.loadBalancer\.securityHeaders\.hstsMaxAgeSeconds: must be a whole number of seconds >= 0, got -1/,
+    );
+    expect(withStaging((e) => (e.loadBalancer.securityHeaders.hstsMaxAgeSeconds = 1.5))).toMatch(/hstsMaxAgeSeconds: must be a whole number of seconds >= 0, got 1\.5/);
+    expect(() => validateEnvironments([variant(STAGING, (e) => (e.loadBalancer.securityHeaders.hstsMaxAgeSeconds = 0)), PRODUCTION])).not.toThrow();
+  });
+
+  it("EDGE-8: production with less than one year of HSTS is refused", () => {
+    expect(withProduction((e) => (e.loadBalancer.securityHeaders.hstsMaxAgeSeconds = 31535999))).toMatch(
+      /production\.loadBalancer\.securityHeaders\.hstsMaxAgeSeconds: production needs at least one year \(31536000\) of HSTS, got 31535999/,
+    );
+  });
+
+  it("EDGE-8: preload without includeSubDomains or with under a year of max-age is refused", () => {
+    const message = /staging\.loadBalancer\.securityHeaders\.hstsPreload: the HSTS preload list requires includeSubDomains and a max-age of at least 31536000/;
+    expect(withStaging((e) => (e.loadBalancer.securityHeaders.hstsPreload = true))).toMatch(message); // staging: one day
+    expect(
+      withProduction((e) => {
+        e.loadBalancer.securityHeaders.hstsPreload = true;
+        e.loadBalancer.securityHeaders.hstsIncludeSubdomains = false;
+      }),
+    ).toMatch(/production\.loadBalancer\.securityHeaders\.hstsPreload: the HSTS preload list requires/);
+    expect(() => validateEnvironments([STAGING, variant(PRODUCTION, (e) => (e.loadBalancer.securityHeaders.hstsPreload = true))])).not.toThrow();
+  });
+
+  it("EDGE-8: an X-Frame-Options value other than DENY or SAMEORIGIN is refused", () => {
+    expect(withStaging((e) => ((e.loadBalancer.securityHeaders as { frameOptions: string }).frameOptions = "ALLOW-FROM https://example.com"))).toMatch(
+      /staging\.loadBalancer\.securityHeaders\.frameOptions: "ALLOW-FROM https:\/\/example\.com" is not an X-Frame-Options value; use DENY or SAMEORIGIN/,
+    );
+  });
+});
+
 describe("CIDR arithmetic", () => {
   it("parses, contains and overlaps", () => {
     const vpc = parseCidr("10.42.0.0/16")!;

@@ -25,6 +25,7 @@ import {
 } from "../src/edge/hostnames";
 import { HTTPS_SSL_POLICY, LoadBalancer } from "../src/edge/load-balancer";
 import { PublicDnsRecords } from "../src/edge/public-dns-records";
+import { securityHeaderAttributes, strictTransportSecurity } from "../src/edge/security-headers";
 import { TARGET_GROUP_NAME_MAX, targetGroupName } from "../src/edge/target-group-name";
 import { dataSources, only, referencedAddresses, resources, type SynthesizedStack } from "./support/synth";
 
@@ -312,6 +313,47 @@ describe("EDGE-4: listeners", () => {
         { type: "fixed-response", fixed_response: { content_type: "text/plain", message_body: "not found", status_code: "404" } },
       ]);
     }
+  });
+});
+
+describe("EDGE-8: security headers at the edge", () => {
+  const headerKeys = (listener: Record<string, any>) => Object.keys(listener).filter((k) => k.startsWith("routing_http_response_"));
+
+  it("EDGE-8: production's HTTPS listener sends one year of HSTS with includeSubDomains (no preload), nosniff, DENY, and no Server header", () => {
+    const [, https] = only(production.json, "aws_lb_listener", (l) => l["port"] === 443);
+    expect(https["routing_http_response_strict_transport_security_header_value"]).toBe("max-age=31536000; includeSubDomains");
+    expect(https["routing_http_response_x_content_type_options_header_value"]).toBe("nosniff");
+    expect(https["routing_http_response_x_frame_options_header_value"]).toBe("DENY");
+    expect(https["routing_http_response_server_enabled"]).toBe(false);
+    // Exactly these four: no CORS or CSP header is imposed on every application by the ALB.
+    expect(headerKeys(https).sort()).toEqual([
+      "routing_http_response_server_enabled",
+      "routing_http_response_strict_transport_security_header_value",
+      "routing_http_response_x_content_type_options_header_value",
+      "routing_http_response_x_frame_options_header_value",
+    ]);
+  });
+
+  it("EDGE-8: staging's HTTPS listener sends the same headers with one day of HSTS", () => {
+    const [, https] = only(staging.json, "aws_lb_listener", (l) => l["port"] === 443);
+    expect(https["routing_http_response_strict_transport_security_header_value"]).toBe("max-age=86400; includeSubDomains");
+    expect(https["routing_http_response_x_content_type_options_header_value"]).toBe("nosniff");
+    expect(https["routing_http_response_x_frame_options_header_value"]).toBe("DENY");
+    expect(https["routing_http_response_server_enabled"]).toBe(false);
+  });
+
+  it("EDGE-8: the HTTP listener only redirects and sets no response headers (HSTS over plain HTTP is ignored by browsers)", () => {
+    for (const [, { json }] of each()) {
+      const [, http] = only(json, "aws_lb_listener", (l) => l["port"] === 80);
+      expect(headerKeys(http)).toEqual([]);
+    }
+  });
+
+  it("EDGE-8: HSTS directives follow the definition: preload only when configured, includeSubDomains only when asked", () => {
+    const base = { hstsMaxAgeSeconds: 63072000, hstsIncludeSubdomains: true, hstsPreload: true, frameOptions: "SAMEORIGIN" } as const;
+    expect(strictTransportSecurity(base)).toBe("max-age=63072000; includeSubDomains; preload");
+    expect(strictTransportSecurity({ ...base, hstsPreload: false, hstsIncludeSubdomains: false, hstsMaxAgeSeconds: 0 })).toBe("max-age=0");
+    expect(securityHeaderAttributes(base).routingHttpResponseXFrameOptionsHeaderValue).toBe("SAMEORIGIN");
   });
 });
 

@@ -62,6 +62,34 @@ const goodLb: TfConfig = {
   access_logs: [{ bucket: "${aws_s3_bucket.logs.id}", enabled: true }],
   subnets: ["${aws_subnet.a.id}", "${aws_subnet.b.id}"],
 };
+const goodHttpsListener: TfConfig = {
+  protocol: "HTTPS",
+  port: 443,
+  ssl_policy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  routing_http_response_strict_transport_security_header_value: "max-age=31536000; includeSubDomains",
+  routing_http_response_x_content_type_options_header_value: "nosniff",
+  routing_http_response_x_frame_options_header_value: "DENY",
+  routing_http_response_server_enabled: false,
+};
+const knownBadInputsRule: TfConfig = {
+  name: "known-bad-inputs",
+  priority: 40,
+  override_action: { none: {} },
+  statement: { managed_rule_group_statement: { name: "AWSManagedRulesKnownBadInputsRuleSet", vendor_name: "AWS" } },
+  visibility_config: { cloudwatch_metrics_enabled: true, metric_name: "k", sampled_requests_enabled: true },
+};
+const goodWebAcl: TfConfig = {
+  name: "w",
+  scope: "REGIONAL",
+  default_action: { allow: {} },
+  rule: [knownBadInputsRule],
+  visibility_config: { cloudwatch_metrics_enabled: true, metric_name: "w", sampled_requests_enabled: true },
+};
+const goodWafLogging: TfConfig = {
+  resource_arn: "${aws_wafv2_web_acl.w.arn}",
+  log_destination_configs: ["${aws_cloudwatch_log_group.waf.arn}"],
+  redacted_fields: [{ single_header: { name: "authorization" } }],
+};
 const goodService: TfConfig = {
   launch_type: "FARGATE",
   network_configuration: [{ subnets: ["${aws_subnet.a.id}"], assign_public_ip: false }],
@@ -198,6 +226,58 @@ const CASES: Record<string, Case> = {
   "lb-access-logs": {
     fail: tf({ aws_lb: { l: { ...goodLb, access_logs: [{ bucket: "x", enabled: false }] } } }),
     pass: tf({ aws_lb: { l: goodLb } }),
+  },
+  "lb-waf-associated": {
+    fail: tf({ aws_lb: { l: { ...goodLb, internal: false } } }),
+    pass: tf({
+      aws_lb: { l: { ...goodLb, internal: false }, inner: goodLb },
+      aws_wafv2_web_acl_association: { a: { resource_arn: ref("aws_lb.l", "arn"), web_acl_arn: ref("aws_wafv2_web_acl.w", "arn") } },
+    }),
+  },
+  "lb-https-security-headers": {
+    fail: tf({ aws_lb_listener: { s: { ...goodHttpsListener, routing_http_response_server_enabled: true, routing_http_response_x_frame_options_header_value: "ALLOW-FROM https://x" } } }),
+    pass: tf({ aws_lb_listener: { s: goodHttpsListener, h: { protocol: "HTTP", port: 80 } } }),
+  },
+  "waf-web-acl-has-rules": {
+    fail: tf({ aws_wafv2_web_acl: { w: { ...goodWebAcl, rule: [] } } }),
+    pass: tf({ aws_wafv2_web_acl: { w: goodWebAcl } }),
+  },
+  "waf-web-acl-logging": {
+    fail: tf({
+      aws_wafv2_web_acl: { w: goodWebAcl },
+      aws_wafv2_web_acl_logging_configuration: { l: { ...goodWafLogging, redacted_fields: [{ single_header: { name: "user-agent" } }] } },
+    }),
+    pass: tf({ aws_wafv2_web_acl: { w: goodWebAcl }, aws_wafv2_web_acl_logging_configuration: { l: goodWafLogging } }),
+  },
+  "waf-rule-metrics": {
+    fail: tf({
+      aws_wafv2_web_acl: {
+        w: { ...goodWebAcl, rule: [{ ...knownBadInputsRule, visibility_config: { cloudwatch_metrics_enabled: false, metric_name: "k", sampled_requests_enabled: true } }] },
+      },
+    }),
+    pass: tf({ aws_wafv2_web_acl: { w: goodWebAcl } }),
+  },
+  "waf-known-bad-inputs": {
+    fail: tf({
+      aws_wafv2_web_acl: {
+        w: {
+          ...goodWebAcl,
+          rule: [
+            {
+              ...knownBadInputsRule,
+              statement: {
+                managed_rule_group_statement: {
+                  name: "AWSManagedRulesKnownBadInputsRuleSet",
+                  vendor_name: "AWS",
+                  rule_action_override: [{ name: "Log4JRCE_HEADER", action_to_use: { count: {} } }],
+                },
+              },
+            },
+          ],
+        },
+      },
+    }),
+    pass: tf({ aws_wafv2_web_acl: { w: goodWebAcl } }),
   },
   "lb-not-internet-facing": {
     fail: tf({ aws_lb: { l: { ...goodLb, internal: false } } }),

@@ -74,6 +74,7 @@ describe("the app", () => {
       new RegExp(`^tracker/${env}/`), // secrets
       new RegExp(`^tracker-${env}/`), // ECR repositories
       new RegExp(`^alias/tracker-${env}-`), // KMS aliases
+      new RegExp(`^aws-waf-logs-tracker-${env}$`), // the WAF log group: WAF requires the aws-waf-logs- prefix (EDGE-7)
       /^tracker-terraform-state-\d{12}$/, // the state bucket, named after the account (ACC-2)
     ];
     const unnamed = new Set(["aws_iam_role_policy", "aws_lb_listener_rule", "aws_appautoscaling_policy", "aws_cloudwatch_log_metric_filter", "aws_cloudwatch_log_resource_policy", "aws_service_discovery_private_dns_namespace", "aws_service_discovery_service"]);
@@ -110,7 +111,8 @@ describe("the app", () => {
     const onlyProduction = [...p].filter((x) => !s.has(x));
     // Staging alone has the database host (DB-*) and ECS Exec's session log (ECS-9).
     for (const x of onlyStaging) expect(x, `staging-only resource ${x}`).toMatch(/database|redis|db-|dlm|exec/);
-    for (const x of onlyProduction) expect(x, `production-only resource ${x}`).toMatch(/alb-logs|autoscal|nat/);
+    // Production alone has access logs, autoscaling, NAT per AZ, and the WAF while staging's switch is off (EDGE-7).
+    for (const x of onlyProduction) expect(x, `production-only resource ${x}`).toMatch(/alb-logs|autoscal|nat|web-acl|waf/);
   });
 
   it("the Cloudflare token is never in the synthesized JSON", () => {

@@ -6,6 +6,8 @@
  * An exception that no longer matches a finding is stale and fails the policy suite: delete it.
  * Keep this list short and honest: every entry is a risk someone decided to accept.
  */
+import { ENVIRONMENTS } from "../src/config/environments";
+import { environmentStackName, resourceName } from "../src/config/naming";
 export type ExceptionTarget =
   | { readonly address: string }
   | {
@@ -94,6 +96,19 @@ export const EXCEPTIONS: readonly PolicyException[] = [
       "Staging skips what only production pays for: no ALB access-log bucket in staging " +
       "(STAGING.loadBalancer.accessLogs = false); its requests are test traffic. Production writes access logs (EDGE-6).",
   },
+  // EDGE-7: one entry per environment whose WAF switch is off (staging by default); it disappears, with
+  // the finding it covers, when the environment's `loadBalancer.waf.enabled` is turned on.
+  ...ENVIRONMENTS.filter((env) => !env.loadBalancer.waf.enabled).map(
+    (env): PolicyException => ({
+      ruleId: "lb-waf-associated",
+      stack: environmentStackName(env.name),
+      target: { resourceType: "aws_lb", property: { path: "name", equals: resourceName(env.name, "alb") } },
+      reason:
+        `Staging skips what only production pays for: ${env.name}'s ALB has no WAF web ACL ` +
+        `(${env.name}.loadBalancer.waf.enabled = false) because its traffic is test traffic and the ACL costs a fixed ` +
+        "monthly fee. Switching it on for a release rehearsal removes this exception. Production's ALB has the web ACL (EDGE-7).",
+    }),
+  ),
   {
     ruleId: "s3-kms-encryption",
     stack: "tracker-production",

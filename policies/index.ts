@@ -57,11 +57,13 @@ import { rule as kmsKeyPolicy } from "./rules/kms-key-policy";
 import { rule as kmsKeyRotation } from "./rules/kms-key-rotation";
 import { rule as lbAccessLogs } from "./rules/lb-access-logs";
 import { rule as lbDeletionProtection } from "./rules/lb-deletion-protection";
+import { rule as lbHttpsSecurityHeaders } from "./rules/lb-https-security-headers";
 import { rule as lbListenerRecommendedPolicy } from "./rules/lb-listener-recommended-policy";
 import { rule as lbListenerTls12 } from "./rules/lb-listener-tls12";
 import { rule as lbMultiAz } from "./rules/lb-multi-az";
 import { rule as lbNotInternetFacing } from "./rules/lb-not-internet-facing";
 import { rule as lbTargetGroupEncrypted } from "./rules/lb-target-group-encrypted";
+import { rule as lbWafAssociated } from "./rules/lb-waf-associated";
 import { rule as logsCustomerManagedKey } from "./rules/logs-customer-managed-key";
 import { rule as logsRetentionOneYear } from "./rules/logs-retention-one-year";
 import { rule as logsRetentionSet } from "./rules/logs-retention-set";
@@ -89,6 +91,10 @@ import { rule as ssmSensitiveParametersSecure } from "./rules/ssm-sensitive-para
 import { rule as subnetNoPublicIpOnLaunch } from "./rules/subnet-no-public-ip-on-launch";
 import { rule as vpcDefaultSecurityGroupClosed } from "./rules/vpc-default-security-group-closed";
 import { rule as vpcFlowLogs } from "./rules/vpc-flow-logs";
+import { rule as wafKnownBadInputs } from "./rules/waf-known-bad-inputs";
+import { rule as wafRuleMetrics } from "./rules/waf-rule-metrics";
+import { rule as wafWebAclHasRules } from "./rules/waf-web-acl-has-rules";
+import { rule as wafWebAclLogging } from "./rules/waf-web-acl-logging";
 import { rule as workloadsInPrivateSubnets } from "./rules/workloads-in-private-subnets";
 
 export const RULES: readonly Rule[] = [
@@ -145,11 +151,13 @@ export const RULES: readonly Rule[] = [
   kmsKeyRotation,
   lbAccessLogs,
   lbDeletionProtection,
+  lbHttpsSecurityHeaders,
   lbListenerRecommendedPolicy,
   lbListenerTls12,
   lbMultiAz,
   lbNotInternetFacing,
   lbTargetGroupEncrypted,
+  lbWafAssociated,
   logsCustomerManagedKey,
   logsRetentionOneYear,
   logsRetentionSet,
@@ -177,6 +185,10 @@ export const RULES: readonly Rule[] = [
   subnetNoPublicIpOnLaunch,
   vpcDefaultSecurityGroupClosed,
   vpcFlowLogs,
+  wafKnownBadInputs,
+  wafRuleMetrics,
+  wafWebAclHasRules,
+  wafWebAclLogging,
   workloadsInPrivateSubnets,
 ];
 

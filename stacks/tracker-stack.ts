@@ -17,6 +17,7 @@ import { Certificate } from "../src/edge/certificate";
 import { CloudflareZone } from "../src/edge/cloudflare-zone";
 import { LoadBalancer } from "../src/edge/load-balancer";
 import { PublicDnsRecords } from "../src/edge/public-dns-records";
+import { WebAcl } from "../src/edge/web-acl";
 import { EnvironmentKey } from "../src/encryption/environment-key";
 import { AdoptedNetwork } from "../src/network/adopted-network";
 import { CreatedNetwork } from "../src/network/created-network";
@@ -47,6 +48,8 @@ export class TrackerStack extends TerraformStack {
   readonly repositories: ExistingImageRepositories;
   readonly discovery: ServiceDiscovery;
   readonly loadBalancer: LoadBalancer;
+  /** EDGE-7: the WAF web ACL on the ALB; absent where `loadBalancer.waf.enabled` is false. */
+  readonly webAcl?: WebAcl;
   readonly cluster: EcsCluster;
   readonly services: ReadonlyMap<ServiceName, FargateService>;
   readonly alarms: TrackerAlarms;
@@ -162,6 +165,13 @@ export class TrackerStack extends TerraformStack {
       securityGroupId: this.securityGroups.alb.id,
       certificateArn: certificate.certificateArn,
     });
+    if (env.loadBalancer.waf.enabled) {
+      this.webAcl = new WebAcl(this, "web-acl", {
+        environment: env,
+        loadBalancerArn: this.loadBalancer.loadBalancerArn,
+        kmsKeyArn,
+      });
+    }
     new PublicDnsRecords(this, "public-dns", { environment: env.name, dns: env.dns, zoneId: zone.zoneId, target: this.loadBalancer.dnsName });
 
     // --- cluster and alarms (ECS-1, OBS-2, OBS-3) ------------------------------------------------
@@ -177,6 +187,7 @@ export class TrackerStack extends TerraformStack {
         arnSuffix: this.loadBalancer.loadBalancerArnSuffix,
         targetGroupArnSuffixes: Object.fromEntries(publicServices.map((s) => [s.name, this.loadBalancer.targetGroupArnSuffix(s.name)])),
       },
+      ...(this.webAcl ? { webAcl: { metricName: this.webAcl.metricName, logGroupName: this.webAcl.logGroup.name } } : {}),
       ...(databaseHostInstanceId ? { databaseHost: { instanceId: databaseHostInstanceId } } : {}),
       catalog,
     });

@@ -6,7 +6,13 @@
  * Values marked "confirm" are facts about the AWS accounts that the platform team must check
  * against the consoles before the first deploy; the README's configuration reference lists them.
  */
-import type { AuthTokenSettings, EnvironmentDefinition, ProjectDefinition, ServiceSizing } from "./types";
+import type {
+  AuthTokenSettings,
+  EnvironmentDefinition,
+  ProjectDefinition,
+  SecurityHeadersDefinition,
+  ServiceSizing,
+} from "./types";
 
 export const PROJECT_DEFINITION: ProjectDefinition = {
   name: "tracker",
@@ -29,6 +35,24 @@ const DATABASE_VERSIONS = {
 
 /** The API's token settings; the same in both environments (CFG-2). */
 const AUTH_TOKENS: AuthTokenSettings = { accessTokenExpireMinutes: 30, refreshTokenExpireDays: 7, algorithm: "HS256" };
+
+/**
+ * EDGE-7: the web ACL's rules, the same in both environments. confirm: the rate limit against the
+ * API's busiest legitimate client address (a mobile carrier's NAT puts many users behind one IP).
+ */
+const WAF_SETTINGS = {
+  rateLimitPer5Min: 2000,
+  // The API accepts request bodies over 8 KB; the rule would block them all (docs/DESIGN.md, "Edge: WAF").
+  countOnlyCommonRules: ["SizeRestrictions_BODY"],
+} as const;
+
+/** EDGE-8: one year of HSTS for every public name and what is below it; not preloaded; no framing. */
+const SECURITY_HEADERS: SecurityHeadersDefinition = {
+  hstsMaxAgeSeconds: 31536000,
+  hstsIncludeSubdomains: true,
+  hstsPreload: false,
+  frameOptions: "DENY",
+};
 
 const small: ServiceSizing = { cpu: 256, memory: 512, desiredCount: 1 };
 
@@ -59,7 +83,16 @@ export const STAGING: EnvironmentDefinition = {
       admin: "admin.tracker.staging.glimpse.technology",
     },
   },
-  loadBalancer: { deletionProtection: false, accessLogs: false, adminAllowedCidrs: [] },
+  loadBalancer: {
+    deletionProtection: false,
+    accessLogs: false,
+    adminAllowedCidrs: [],
+    // EDGE-7: off to save its fixed monthly cost on test traffic; switch on for a release rehearsal
+    // (README, "WAF rehearsal in staging"). The settings are production's so a rehearsal is faithful.
+    waf: { ...WAF_SETTINGS, enabled: false, blockedRequestsAlarmThreshold: 50 },
+    // EDGE-8: one day of HSTS, so that a staging name can go back to HTTP-only within a day.
+    securityHeaders: { ...SECURITY_HEADERS, hstsMaxAgeSeconds: 86400 },
+  },
   logRetentionDays: 30,
   ecsExec: true,
   // COST-1: Fargate Spot, and no Container Insights (about $60 a month of custom metrics at this
@@ -120,7 +153,13 @@ export const PRODUCTION: EnvironmentDefinition = {
       admin: "admin.tracker.glimpse.technology",
     },
   },
-  loadBalancer: { deletionProtection: true, accessLogs: true, adminAllowedCidrs: [] },
+  loadBalancer: {
+    deletionProtection: true,
+    accessLogs: true,
+    adminAllowedCidrs: [],
+    waf: { ...WAF_SETTINGS, enabled: true, blockedRequestsAlarmThreshold: 200 },
+    securityHeaders: SECURITY_HEADERS,
+  },
   logRetentionDays: 365,
   ecsExec: false,
   cluster: { containerInsights: "enhanced", fargateCapacity: "on-demand" },

@@ -102,6 +102,52 @@ export interface LoadBalancerDefinition {
   readonly accessLogs: boolean;
   /** EDGE-5: when non-empty, only these source CIDRs reach the admin panel (others get 403). */
   readonly adminAllowedCidrs: readonly string[];
+  /** EDGE-7: the WAFv2 web ACL in front of the ALB. */
+  readonly waf: WebAclDefinition;
+  /** EDGE-8: the security headers the HTTPS listener adds to every response. */
+  readonly securityHeaders: SecurityHeadersDefinition;
+}
+
+/**
+ * EDGE-7: the AWS WAF web ACL associated with the ALB (AWS managed rule groups for common exploits,
+ * known bad inputs and IP reputation, plus a rate limit per client IP), logged to CloudWatch Logs.
+ */
+export interface WebAclDefinition {
+  /** Whether the ALB gets the web ACL (on in production; staging turns it on for a release rehearsal). */
+  readonly enabled: boolean;
+  /**
+   * Requests one client IP may send in any 5-minute window (WAF's rate-based rule, evaluation window
+   * 300 s) before WAF blocks it until its rate falls below the limit. AWS accepts 10..2,000,000,000.
+   */
+  readonly rateLimitPer5Min: number;
+  /**
+   * Rules of `AWSManagedRulesCommonRuleSet` that only count (log and measure) instead of blocking,
+   * e.g. `SizeRestrictions_BODY`, which would block every request body over 8 KB (API uploads).
+   */
+  readonly countOnlyCommonRules: readonly string[];
+  /** Blocked requests in 5 minutes (all rules together) that raise the blocked-request alarm. */
+  readonly blockedRequestsAlarmThreshold: number;
+}
+
+/** `X-Frame-Options` values the ALB accepts without a URI (`ALLOW-FROM` is obsolete in browsers). */
+export type FrameOptions = "DENY" | "SAMEORIGIN";
+
+/**
+ * EDGE-8: response headers the HTTPS listener sets (ALB `routing.http.response.*` attributes), so no
+ * application has to; the ALB overwrites whatever a target sends for these headers.
+ */
+export interface SecurityHeadersDefinition {
+  /** `Strict-Transport-Security: max-age=<seconds>`. Production: at least one year (31536000). */
+  readonly hstsMaxAgeSeconds: number;
+  /** Adds `includeSubDomains`: every name below each public hostname is HTTPS-only too. */
+  readonly hstsIncludeSubdomains: boolean;
+  /**
+   * Adds `preload` (asks browsers' built-in HSTS lists to include the names; hard to undo). Only with
+   * `includeSubDomains` and a max-age of at least one year, as the preload list requires.
+   */
+  readonly hstsPreload: boolean;
+  /** `X-Frame-Options`: `DENY` (no framing at all) or `SAMEORIGIN`. */
+  readonly frameOptions: FrameOptions;
 }
 
 /** Target-tracking autoscaling of one service (ECS-7). */

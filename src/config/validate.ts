@@ -4,6 +4,7 @@
  * `ConfigValidationError` whose message names every `environment.field` that is wrong and how.
  */
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
+import { edgeProtectionProblems } from "./edge-validation";
 import { PROJECT_DEFINITION } from "./environments";
 import { SERVICE_CATALOG } from "./service-catalog";
 import { awsLimitProblems } from "./validate-aws-limits";
@@ -189,6 +190,8 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
     // EDGE-3 proxies names one level below the zone; the ALB would then see Cloudflare's addresses.
     at("loadBalancer.adminAllowedCidrs", `cannot restrict ${admin}: Cloudflare proxies that name, so the ALB never sees the client's address; put the admin panel two or more levels below ${zone}`);
   }
+  // Web ACL and security headers (EDGE-7, EDGE-8)
+  problems.push(...edgeProtectionProblems(env));
 
   // Logs (ECS-4, NET-5)
   if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(env.logRetentionDays)) {

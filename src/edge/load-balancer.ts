@@ -3,7 +3,9 @@
  * HTTP 80 answering only with a 301 to HTTPS, HTTPS 443 with an ELB.17-recommended TLS policy and
  * the validated certificate, a fixed 404 for hosts it does not know, and one host-header rule and
  * `ip` target group per public web service of the catalog. The admin panel is limited to
- * `loadBalancer.adminAllowedCidrs` when that list is not empty (everyone else gets 403).
+ * `loadBalancer.adminAllowedCidrs` when that list is not empty (everyone else gets 403). The HTTPS
+ * listener sets the security headers of `loadBalancer.securityHeaders` (EDGE-8, `security-headers.ts`);
+ * the WAF web ACL (EDGE-7) is its own construct (`web-acl.ts`), associated by the stack.
  */
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
@@ -14,6 +16,7 @@ import { resourceName } from "../config/naming";
 import type { EnvironmentDefinition, ServiceDefinition, ServiceName } from "../config/types";
 import { AccessLogBucket } from "./access-log-bucket";
 import { hostnameOf, proxiedByCloudflare, publicWebServices } from "./hostnames";
+import { securityHeaderAttributes } from "./security-headers";
 import { targetGroupName } from "./target-group-name";
 
 /**
@@ -145,6 +148,8 @@ export class LoadBalancer extends Construct {
       protocol: "HTTPS",
       sslPolicy: HTTPS_SSL_POLICY,
       certificateArn: props.certificateArn,
+      // EDGE-8: HSTS, nosniff, X-Frame-Options and no Server header on every HTTPS response.
+      ...securityHeaderAttributes(lbSettings.securityHeaders),
       defaultAction: [
         { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "not found", statusCode: "404" } },
       ],

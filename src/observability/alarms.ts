@@ -13,9 +13,18 @@ import { LoadBalancerAlarms } from "./load-balancer-alarms";
 import { target5xxAlarmName, taskFailureAlarmName, unhealthyTargetsAlarmName } from "./names";
 import type { ServiceLogGroupSource } from "./service-log-groups";
 import { TaskFailureAlarms } from "./task-failure-alarms";
+import { WebAclAlarms } from "./web-acl-alarms";
 
 /** The database host the alarms watch; its probe's names default to what the host publishes. */
 export type DatabaseHostAlarmTarget = Omit<DatabaseHostAlarmsProps, "environment" | "topicArn">;
+
+/** The WAF web ACL the blocked-request alarm watches (EDGE-7). */
+export interface WebAclAlarmTarget {
+  /** The ACL's metric name (`WebAcl.metricName`). */
+  readonly metricName: string;
+  /** Its log group's name, for the alarm's instructions. */
+  readonly logGroupName: string;
+}
 
 /** The load balancer the alarms watch, by its CloudWatch dimensions. */
 export interface LoadBalancerAlarmTarget {
@@ -36,6 +45,8 @@ export interface TrackerAlarmsProps {
   /** The services' log groups (`ServiceLogGroups`). */
   readonly logGroups: ServiceLogGroupSource;
   readonly loadBalancer: LoadBalancerAlarmTarget;
+  /** The web ACL in front of the ALB. @default - no WAF alarm (the environment's WAF is off) */
+  readonly webAcl?: WebAclAlarmTarget;
   /** The staging database host. @default - no host alarms (production has no database host) */
   readonly databaseHost?: DatabaseHostAlarmTarget;
   /** @default - the service catalog */
@@ -46,6 +57,8 @@ export class TrackerAlarms extends Construct {
   readonly taskFailures: TaskFailureAlarms;
   readonly connectivity: ConnectivityAlarms;
   readonly loadBalancer: LoadBalancerAlarms;
+  /** Absent when no web ACL is given. */
+  readonly webAcl?: WebAclAlarms;
   /** Absent when no database host instance is given. */
   readonly databaseHost?: DatabaseHostAlarms;
   private readonly catalog: readonly ServiceDefinition[];
@@ -82,6 +95,16 @@ export class TrackerAlarms extends Construct {
       targetGroupArnSuffixes: props.loadBalancer.targetGroupArnSuffixes,
       catalog: this.catalog,
     });
+    if (props.webAcl) {
+      this.webAcl = new WebAclAlarms(this, "web-acl", {
+        environment: env.name,
+        region: env.region,
+        topicArn: props.topicArn,
+        webAclMetricName: props.webAcl.metricName,
+        logGroupName: props.webAcl.logGroupName,
+        threshold: env.loadBalancer.waf.blockedRequestsAlarmThreshold,
+      });
+    }
     if (props.databaseHost) {
       this.databaseHost = new DatabaseHostAlarms(this, "database-host", {
         ...props.databaseHost,
@@ -116,6 +139,7 @@ export class TrackerAlarms extends Construct {
       ...this.connectivity.alarms.values(),
       this.loadBalancer.loadBalancer5xx,
       ...[...this.loadBalancer.targetGroups.values()].flatMap((t) => [t.target5xx, t.unhealthyTargets, t.noHealthyTargets]),
+      ...(this.webAcl ? [this.webAcl.blockedRequests] : []),
       ...(this.databaseHost?.all ?? []),
     ];
   }

@@ -63,3 +63,8 @@ export function databaseHostAlarmName(
 ): string {
   return resourceName(env, `db-host-${what}`);
 }
+
+/** EDGE-7: the web ACL's blocked-request alarm, `tracker-<env>-waf-blocked-requests`. */
+export function wafBlockedRequestsAlarmName(env: EnvironmentName): string {
+  return resourceName(env, "waf-blocked-requests");
+}
