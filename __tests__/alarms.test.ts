@@ -244,9 +244,9 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
       expect(target.role_arn).toBeUndefined();
     });
 
-    it("the log resource policy lets EventBridge write to that group, and only to it", () => {
+    it("SHR-2: the stack's one log resource policy lets EventBridge write to that group, and only to it", () => {
       const [policyName, policy] = only(json, "aws_cloudwatch_log_resource_policy");
-      expect(policy.policy_name).toBe(`tracker-${env.name}-ecs-task-failures-events`);
+      expect(policy.policy_name).toBe(`tracker-${env.name}-log-delivery`);
       const doc = policyDocument(json, policy.policy_document);
       expect(doc.statement).toHaveLength(1);
       const [statement] = doc.statement;

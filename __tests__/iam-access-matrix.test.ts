@@ -433,6 +433,9 @@ describe.each(worlds)("$env.name", (w) => {
       aws_s3_bucket_versioning: { action: "s3:PutBucketVersioning", resource: `arn:aws:s3:::tracker-${E}-alb-logs-${A}` },
       aws_ecr_repository: { action: "ecr:CreateRepository", resource: arn("ecr", `repository/tracker-${E}/api`) },
       aws_ecr_lifecycle_policy: { action: "ecr:PutLifecyclePolicy", resource: arn("ecr", `repository/tracker-${E}/api`) },
+      aws_wafv2_web_acl: { action: "wafv2:CreateWebACL", resource: arn("wafv2", `regional/webacl/tracker-${E}-web-acl/0123abcd-0123-4567-89ab-0123456789ab`) },
+      aws_wafv2_web_acl_association: { action: "elasticloadbalancing:SetWebAcl", resource: "*" },
+      aws_wafv2_web_acl_logging_configuration: { action: "wafv2:PutLoggingConfiguration", resource: arn("wafv2", `regional/webacl/tracker-${E}-web-acl/0123abcd-0123-4567-89ab-0123456789ab`) },
       aws_budgets_budget: { action: "budgets:ModifyBudget", resource: `arn:aws:budgets::${A}:budget/tracker-${E}-monthly-cost` },
     };
     function secretArn(name: string) {

@@ -346,7 +346,8 @@ describe("SHR-1: the environment key serves this environment's log groups, and n
       expect(key).toBeDefined();
       const logs = ctx.policyStatements(key.config["policy"])!.find((s) => s.principals.some((p) => p.identifiers.includes(`logs.${env.region}.amazonaws.com`)))!;
       const patterns = logs.conditions.find((c) => c.variable === "kms:EncryptionContext:aws:logs:arn")!.values;
-      expect(patterns.every((p) => p.startsWith(`arn:aws:logs:${env.region}:${env.accountId}:log-group:/`))).toBe(true);
+      // Each pattern is this account's and names this environment of this project (WAF's groups must start aws-waf-logs-).
+      for (const p of patterns) expect(p).toMatch(new RegExp(`^arn:aws:logs:${env.region}:${env.accountId}:log-group:(/[a-z/]+/|aws-waf-logs-)tracker-${env.name}\\*$`));
       const groups = ctx.resources("aws_cloudwatch_log_group").filter((g) => ctx.referenced(g.config["kms_key_id"]).includes(key));
       expect(groups.length).toBeGreaterThanOrEqual(10); // 8 services, ECS events, flow logs (+ ECS Exec in staging)
       for (const g of groups) {
@@ -354,7 +355,7 @@ describe("SHR-1: the environment key serves this environment's log groups, and n
         expect(patterns.some((p) => glob(p).test(arn)), arn).toBe(true);
       }
       // Other projects' log groups in the same account are not covered.
-      for (const other of ["/ecs/billing/api", "/aws/lambda/tracker", "/aws/events/other-app", "/vpc/shared-flow-logs", "/ecs/trackerx-staging/api"]) {
+      for (const other of ["/ecs/billing/api", "/aws/lambda/tracker", "/aws/events/other-app", "/vpc/shared-flow-logs", "/ecs/trackerx-staging/api", "aws-waf-logs-billing"]) {
         const arn = `arn:aws:logs:${env.region}:${env.accountId}:log-group:${other}`;
         expect(patterns.some((p) => glob(p).test(arn)), arn).toBe(false);
       }

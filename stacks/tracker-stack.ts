@@ -25,6 +25,7 @@ import type { Network } from "../src/network/network";
 import { SecurityGroupMatrix } from "../src/network/security-groups";
 import { AlarmTopic } from "../src/observability/alarm-topic";
 import { TrackerAlarms } from "../src/observability/alarms";
+import { LogDeliveryPolicy } from "../src/observability/log-delivery-policy";
 import { CostBudget } from "../src/observability/cost-budget";
 import { ServiceLogGroups } from "../src/observability/service-log-groups";
 import { ExistingImageRepositories } from "../src/registry/existing-image-repositories";
@@ -165,11 +166,14 @@ export class TrackerStack extends TerraformStack {
       securityGroupId: this.securityGroups.alb.id,
       certificateArn: certificate.certificateArn,
     });
+    // The stack's one CloudWatch Logs resource policy (SHR-2), for EventBridge and WAF log delivery.
+    const logDelivery = new LogDeliveryPolicy(this, "log-delivery", { environment: env.name });
     if (env.loadBalancer.waf.enabled) {
       this.webAcl = new WebAcl(this, "web-acl", {
         environment: env,
         loadBalancerArn: this.loadBalancer.loadBalancerArn,
         kmsKeyArn,
+        logDelivery,
       });
     }
     new PublicDnsRecords(this, "public-dns", { environment: env.name, dns: env.dns, zoneId: zone.zoneId, target: this.loadBalancer.dnsName });
@@ -178,6 +182,7 @@ export class TrackerStack extends TerraformStack {
     this.cluster = new EcsCluster(this, "cluster", { environment: env, kmsKeyArn });
     const publicServices = catalog.filter((s) => s.kind === "public-web");
     this.alarms = new TrackerAlarms(this, "alarms", {
+      logDelivery,
       environment: env,
       topicArn: topic.topicArn,
       kmsKeyArn,

@@ -68,6 +68,7 @@ export function configurationReads(env: EnvironmentDefinition): Statement[] {
         "dlm:GetLifecyclePolicy", "dlm:GetLifecyclePolicies", "dlm:ListTagsForResource",
         "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies", "application-autoscaling:ListTagsForResource",
         "iam:ListOpenIDConnectProviders",
+        "wafv2:GetWebACL", "wafv2:GetLoggingConfiguration", "wafv2:GetWebACLForResource", "wafv2:ListTagsForResource",
         // COST-3: the plan's cost estimate reads list prices (public data, no resource type).
         "pricing:GetProducts",
       ],
@@ -244,6 +245,34 @@ export function deployManagement(env: EnvironmentDefinition, boundaryArn: string
         regional("elasticloadbalancing", `listener-rule/app/${prefix}/*`),
         regional("elasticloadbalancing", `targetgroup/${prefix}/*`),
       ],
+    },
+    {
+      // EDGE-7: the web ACL in front of the ALB (with the AWS managed rule groups it references),
+      // its association (which also needs SetWebAcl on the ALB) and its logging.
+      sid: "WebAcl",
+      actions: [
+        "wafv2:CreateWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:GetWebACL", "wafv2:TagResource", "wafv2:UntagResource",
+        "wafv2:ListTagsForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:GetWebACLForResource",
+        "wafv2:PutLoggingConfiguration", "wafv2:DeleteLoggingConfiguration", "wafv2:GetLoggingConfiguration",
+      ],
+      resources: [
+        regional("wafv2", `regional/webacl/${prefix}/*`),
+        regional("wafv2", "regional/managedruleset/*/*"),
+        regional("elasticloadbalancing", `loadbalancer/app/${prefix}/*`),
+      ],
+    },
+    {
+      // SetWebAcl has no resource type: AWS authorizes it only on "*". Associating needs wafv2 rights
+      // on the web ACL too, which are this project's only.
+      sid: "AttachTheWebAclToTheLoadBalancer",
+      actions: ["elasticloadbalancing:SetWebAcl"],
+      resources: ["*"],
+    },
+    {
+      // WAF delivers its logs through CloudWatch Logs' vended-log delivery, which has no resource type.
+      sid: "WebAclLogDelivery",
+      actions: ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:UpdateLogDelivery"],
+      resources: ["*"],
     },
     {
       sid: "ContainerServices",

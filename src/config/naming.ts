@@ -110,5 +110,10 @@ export const LOG_GROUP_FOLDERS = ["/ecs", "/aws/events", "/vpc"] as const;
  * what the environment key lets CloudWatch Logs encrypt.
  */
 export function logGroupArnPatterns(env: EnvironmentName, region: string, accountId: string): string[] {
-  return LOG_GROUP_FOLDERS.map((folder) => `arn:aws:logs:${region}:${accountId}:log-group:${folder}/${PROJECT}-${env}*`);
+  const group = (name: string) => `arn:aws:logs:${region}:${accountId}:log-group:${name}`;
+  return [
+    ...LOG_GROUP_FOLDERS.map((folder) => group(`${folder}/${PROJECT}-${env}*`)),
+    // EDGE-7: WAF requires its log group's name to start with `aws-waf-logs-`.
+    group(`aws-waf-logs-${PROJECT}-${env}*`),
+  ];
 }

@@ -23,12 +23,11 @@
  * account-wide `AWSWAF-LOGS` policy (SHR-2).
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Wafv2WebAcl, type Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { Construct } from "constructs";
+import type { LogDeliveryPolicy } from "../observability/log-delivery-policy";
 import { PROJECT, resourceName } from "../config/naming";
 import type { EnvironmentDefinition, EnvironmentName } from "../config/types";
 import {
@@ -90,6 +89,8 @@ export interface WebAclProps {
   readonly kmsKeyArn: string;
   /** Days WAF log records are kept. @default - `environment.logRetentionDays` */
   readonly logRetentionDays?: number;
+  /** The stack's one CloudWatch Logs resource policy (SHR-2); WAF's log delivery is allowed there. */
+  readonly logDelivery: LogDeliveryPolicy;
 }
 
 export class WebAcl extends Construct {
@@ -199,30 +200,24 @@ export class WebAcl extends Construct {
       retentionInDays: props.logRetentionDays ?? env.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
-    const delivery = new DataAwsIamPolicyDocument(this, "log-delivery", {
-      statement: [
-        {
-          sid: "WafLogDeliveryToThisGroupOnly",
-          principals: [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }],
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`${this.logGroup.arn}:*`],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [env.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:logs:${env.region}:${env.accountId}:*`] },
-          ],
-        },
-      ],
-    });
-    const deliveryPolicy = new CloudwatchLogResourcePolicy(this, "log-delivery-policy", {
-      policyName: resourceName(env.name, "waf-logs"),
-      policyDocument: delivery.json,
-    });
     this.logging = new Wafv2WebAclLoggingConfiguration(this, "logging", {
       resourceArn: this.webAcl.arn,
       logDestinationConfigs: [this.logGroup.arn],
       redactedFields: REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })),
-      dependsOn: [deliveryPolicy],
     });
+    // The stack's one log resource policy (SHR-2) lets WAF's log delivery write to this group only.
+    // Scoped by the resource and the source account; no aws:SourceArn (its documented value is the
+    // whole account's `arn:aws:logs:<region>:<account>:*`, which selects nothing more narrowly).
+    props.logDelivery.allow(
+      {
+        sid: "WafLogDeliveryToThisGroupOnly",
+        principals: [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }],
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${this.logGroup.arn}:*`],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [env.accountId] }],
+      },
+      this.logging,
+    );
   }
 }
 

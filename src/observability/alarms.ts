@@ -12,6 +12,7 @@ import { DatabaseHostAlarms, type DatabaseHostAlarmsProps } from "./database-hos
 import { LoadBalancerAlarms } from "./load-balancer-alarms";
 import { target5xxAlarmName, taskFailureAlarmName, unhealthyTargetsAlarmName } from "./names";
 import type { ServiceLogGroupSource } from "./service-log-groups";
+import type { LogDeliveryPolicy } from "./log-delivery-policy";
 import { TaskFailureAlarms } from "./task-failure-alarms";
 import { WebAclAlarms } from "./web-acl-alarms";
 
@@ -47,6 +48,8 @@ export interface TrackerAlarmsProps {
   readonly loadBalancer: LoadBalancerAlarmTarget;
   /** The web ACL in front of the ALB. @default - no WAF alarm (the environment's WAF is off) */
   readonly webAcl?: WebAclAlarmTarget;
+  /** The stack's one log resource policy (SHR-2). @default - the task-failure alarms make one */
+  readonly logDelivery?: LogDeliveryPolicy;
   /** The staging database host. @default - no host alarms (production has no database host) */
   readonly databaseHost?: DatabaseHostAlarmTarget;
   /** @default - the service catalog */
@@ -78,6 +81,7 @@ export class TrackerAlarms extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       retentionDays: env.logRetentionDays,
       catalog: this.catalog,
+      ...(props.logDelivery ? { logDelivery: props.logDelivery } : {}),
     });
     this.connectivity = new ConnectivityAlarms(this, "connectivity", {
       environment: env.name,

@@ -24,10 +24,9 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
-import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Construct } from "constructs";
+import { LogDeliveryPolicy } from "./log-delivery-policy";
 import { resourceName, serviceLogGroupName, serviceResourceName } from "../config/naming";
 import { SERVICE_CATALOG } from "../config/service-catalog";
 import type { EnvironmentName, ServiceDefinition, ServiceName } from "../config/types";
@@ -50,6 +49,8 @@ export function ecsServiceGroup(env: EnvironmentName, service: ServiceName): str
 }
 
 export interface TaskFailureAlarmsProps {
+  /** The stack's log resource policy (SHR-2: one per stack). @default - a new one */
+  readonly logDelivery?: LogDeliveryPolicy;
   readonly environment: EnvironmentName;
   /** The ECS cluster whose task events are watched. */
   readonly clusterArn: string;
@@ -67,6 +68,8 @@ export interface TaskFailureAlarmsProps {
 
 export class TaskFailureAlarms extends Construct {
   readonly rule: CloudwatchEventRule;
+  /** The stack's one CloudWatch Logs resource policy; other log writers (WAF) add to it. */
+  readonly logDelivery: LogDeliveryPolicy;
   /** The log group EventBridge writes the failed tasks' events to. */
   readonly eventsLogGroup: LogGroupReference;
   /** The metric filter of each service. */
@@ -110,26 +113,21 @@ export class TaskFailureAlarms extends Construct {
     // This is the policy of the EventBridge user guide, narrowed from `/aws/events/*` to this one
     // group. No aws:SourceArn condition: see docs/DESIGN.md "Alarms" (a policy that silently stops
     // delivery would leave the alarms quiet, since missing data is not breaching).
-    const delivery = new DataAwsIamPolicyDocument(this, "delivery-policy", {
-      statement: [
-        {
-          sid: "EventBridgeWritesEcsTaskFailures",
-          principals: [{ type: "Service", identifiers: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] }],
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`${logGroup.arn}:*`],
-        },
-      ],
-    });
-    const resourcePolicy = new CloudwatchLogResourcePolicy(this, "delivery", {
-      policyName: resourceName(env, "ecs-task-failures-events"),
-      policyDocument: delivery.json,
-    });
-    new CloudwatchEventTarget(this, "target", {
+    this.logDelivery = props.logDelivery ?? new LogDeliveryPolicy(this, "log-delivery", { environment: env });
+    const target = new CloudwatchEventTarget(this, "target", {
       rule: this.rule.name,
       targetId: "ecs-task-failures-log-group",
       arn: logGroup.arn,
-      dependsOn: [resourcePolicy],
     });
+    this.logDelivery.allow(
+      {
+        sid: "EventBridgeWritesEcsTaskFailures",
+        principals: [{ type: "Service", identifiers: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] }],
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${logGroup.arn}:*`],
+      },
+      target,
+    );
 
     const filters = new Map<ServiceName, CloudwatchLogMetricFilter>();
     const alarms = new Map<ServiceName, CloudwatchMetricAlarm>();
