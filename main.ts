@@ -1,5 +1,14 @@
+import { join } from "node:path";
 import { buildApp } from "./stacks/app";
 
-// `BOOTSTRAP_LOCAL_STATE=1` keeps the bootstrap stacks' state on disk for the very first apply,
-// before their state bucket exists (README, "First bootstrap").
-buildApp({ bootstrapLocalState: process.env.BOOTSTRAP_LOCAL_STATE === "1" }).synth();
+/**
+ * `BOOTSTRAP_LOCAL_STATE=1` keeps the bootstrap stacks' state in `bootstrap-state/<stack>.tfstate`
+ * at the repository root (git-ignored) for the very first apply, before their state bucket exists
+ * (README, "First bootstrap"). The path is absolute because cdktf runs Terraform inside
+ * `cdktf.out/stacks/<stack>/`, and it is outside `cdktf.out` so that the state survives that folder.
+ */
+const BOOTSTRAP_STATE_DIRECTORY = join(__dirname, "bootstrap-state");
+
+buildApp(
+  process.env.BOOTSTRAP_LOCAL_STATE === "1" ? { bootstrapLocalStateDirectory: BOOTSTRAP_STATE_DIRECTORY } : {},
+).synth();
