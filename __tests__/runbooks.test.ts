@@ -12,6 +12,9 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Testing } from "../src/cdktf";
+import { STAGING, PROJECT_DEFINITION } from "../src/config/environments";
+import { BootstrapStack, localStatePath } from "../stacks/bootstrap-stack";
 import { makeWorkspace, missingTools, runbookBlock, runRunbook, type RunbookRun } from "./support/runbooks";
 
 const SLOW = 900_000;
@@ -32,6 +35,30 @@ function stateLineage(file: string): string {
 
 it("RUN-1: the tools the runbook tests run are present (terraform 1.11 on PATH)", () => {
   expect(missingTools()).toEqual([]);
+});
+
+describe("RUN-1: the bootstrap stack's first-apply state file", () => {
+  it("RUN-1: with a local state directory the backend is local, at <directory>/<stack>.tfstate, an absolute path", () => {
+    const stack = new BootstrapStack(Testing.app(), {
+      environment: STAGING,
+      project: PROJECT_DEFINITION,
+      localStateDirectory: "/srv/tracker-infrastructure/bootstrap-state",
+    });
+    const json = JSON.parse(Testing.synth(stack));
+    expect(json.terraform.backend).toEqual({
+      local: { path: "/srv/tracker-infrastructure/bootstrap-state/tracker-bootstrap-staging.tfstate" },
+    });
+  });
+
+  it("RUN-1: a relative directory is refused: Terraform would resolve it inside cdktf.out/stacks/<stack>/", () => {
+    expect(() => localStatePath("bootstrap-state", "tracker-bootstrap-staging")).toThrow(
+      'bootstrap local state: "bootstrap-state" must be an absolute path (Terraform runs in cdktf.out/stacks/<stack>/)',
+    );
+  });
+
+  it("RUN-1: bootstrap-state/ is git-ignored", () => {
+    expect(readFileSync(join(__dirname, "..", ".gitignore"), "utf8").split("\n")).toContain("/bootstrap-state/");
+  });
 });
 
 describe("RUN-1: first bootstrap of an account (README)", () => {
