@@ -35,6 +35,12 @@ export function makeWorkspace(): string {
   return workspace;
 }
 
+let cacheDirectory: string | undefined;
+function registryCache(): string {
+  cacheDirectory ??= mkdtempSync(join(tmpdir(), "runbook-plugin-cache-"));
+  return cacheDirectory;
+}
+
 export interface RunbookRun {
   readonly status: number;
   readonly output: string;
@@ -76,7 +82,8 @@ export async function runRunbook(workspace: string, script: string, extraEnv: Re
     cliConfig,
     existsSync(PROVIDER_MIRROR)
       ? `provider_installation {\n  filesystem_mirror {\n    path    = "${PROVIDER_MIRROR}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`
-      : `provider_installation {\n  direct {}\n}\n`,
+      : // No mirror (e.g. GitHub's runners): the registry, each provider downloaded once per test process.
+        `plugin_cache_dir = "${registryCache()}"\nprovider_installation {\n  direct {}\n}\n`,
   );
   const scriptFile = join(scratch, "runbook.sh");
   writeFileSync(scriptFile, `set -euo pipefail\n${script}`);
