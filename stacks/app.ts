@@ -20,8 +20,11 @@ export interface BuildAppOptions {
   readonly project?: ProjectDefinition;
   /** @default - cdktf's default (`cdktf.out`, or what the CLI passes) */
   readonly outdir?: string;
-  /** Keep the bootstrap stacks' state local for their very first apply (README "First bootstrap"). @default false */
-  readonly bootstrapLocalState?: boolean;
+  /**
+   * Keep the bootstrap stacks' state in this directory (absolute) for their very first apply
+   * (README "First bootstrap"). @default - the S3 state backend
+   */
+  readonly bootstrapLocalStateDirectory?: string;
 }
 
 /** Validates the configuration, then builds the App with every stack. Throws ConfigValidationError. */
@@ -35,7 +38,9 @@ export function buildApp(options: BuildAppOptions = {}): App {
     new BootstrapStack(app, {
       environment,
       project,
-      localState: options.bootstrapLocalState ?? false,
+      ...(options.bootstrapLocalStateDirectory !== undefined
+        ? { localStateDirectory: options.bootstrapLocalStateDirectory }
+        : {}),
       catalog,
     });
     new TrackerStack(app, { environment, catalog });

@@ -1,8 +1,9 @@
 /**
  * One account's bootstrap (ACC-4): the state bucket every stack of the account keeps its state in,
  * and GitHub Actions' OIDC access. Its own state lives in the same bucket once it exists; the very
- * first apply keeps it local (`localState`) and migrates it (README, "First bootstrap").
+ * first apply keeps it in a local file (`localStateDirectory`) and migrates it (README, "First bootstrap").
  */
+import { isAbsolute, join } from "node:path";
 import type { Construct } from "constructs";
 import { GithubCiRoles } from "../src/bootstrap/github-ci-roles";
 import { StateBucket } from "../src/bootstrap/state-bucket";
@@ -18,8 +19,13 @@ import { awsProvider, stateBackend } from "./providers";
 export interface BootstrapStackProps {
   readonly environment: EnvironmentDefinition;
   readonly project: ProjectDefinition;
-  /** Keep this stack's state on local disk (first apply only). @default false */
-  readonly localState?: boolean;
+  /**
+   * First apply only: keep this stack's state in `<localStateDirectory>/<stack>.tfstate` instead of
+   * the state bucket, which does not exist yet. An absolute path: cdktf runs Terraform inside
+   * `cdktf.out/stacks/<stack>/`, where a relative path would put the only copy of a new account's
+   * state into a build folder (RUN-1). @default - the S3 state backend
+   */
+  readonly localStateDirectory?: string;
   /** The services whose images get repositories. @default SERVICE_CATALOG */
   readonly catalog?: readonly ServiceDefinition[];
 }
@@ -35,8 +41,11 @@ export class BootstrapStack extends TerraformStack {
     super(scope, id);
     const env = props.environment;
     awsProvider(this, env);
-    if (props.localState) new LocalBackend(this, { path: `terraform.${id}.tfstate` });
-    else stateBackend(this, env, id);
+    if (props.localStateDirectory !== undefined) {
+      new LocalBackend(this, { path: localStatePath(props.localStateDirectory, id) });
+    } else {
+      stateBackend(this, env, id);
+    }
 
     this.stateBucket = new StateBucket(this, "state", { accountId: env.accountId });
     this.boundary = new WorkloadBoundary(this, "workload-boundary", { environment: env });
@@ -66,4 +75,12 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, "deploy-role-arn", { value: this.ci.deployRole.arn });
     new TerraformOutput(this, "image-push-role-arn", { value: this.ci.imagePushRole.arn });
   }
+}
+
+/** The local state file of a bootstrap stack's first apply: `<directory>/<stack>.tfstate`, absolute. */
+export function localStatePath(directory: string, stackName: string): string {
+  if (!isAbsolute(directory)) {
+    throw new Error(`bootstrap local state: "${directory}" must be an absolute path (Terraform runs in cdktf.out/stacks/<stack>/)`);
+  }
+  return join(directory, `${stackName}.tfstate`);
 }

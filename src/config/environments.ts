@@ -3,8 +3,10 @@
  * place (CFG-4). Adding an environment is adding one definition here (and its name to
  * `EnvironmentName`). `validateEnvironments` checks them before any construct is built.
  *
- * Values marked "confirm" are facts about the AWS accounts that the platform team must check
- * against the consoles before the first deploy; the README's configuration reference lists them.
+ * Facts about the AWS accounts that the platform team must still check against the consoles are
+ * listed, as data, in each definition's `pendingConfirmations` (RUN-2): the deploy preflight
+ * (`npm run preflight -- <env>`) reads them and refuses while one that `blocksDeploy` is listed.
+ * Remove an entry once its value is checked (and corrected).
  */
 import type {
   AuthTokenSettings,
@@ -18,8 +20,16 @@ export const PROJECT_DEFINITION: ProjectDefinition = {
   name: "tracker",
   githubRepository: "glimpse-technology/tracker-infrastructure",
   githubProductionEnvironment: "production",
-  // confirm: the repositories that build the eight images.
   applicationRepositories: ["glimpse-technology/tracker"],
+  pendingConfirmations: [
+    {
+      field: "applicationRepositories",
+      check: "the GitHub repositories that build the eight images (their main branch may push to ECR)",
+      // Only the bootstrap stack's image-push role uses it; a wrong name makes that repository's
+      // push fail visibly, and re-applying the bootstrap stack fixes it.
+      blocksDeploy: false,
+    },
+  ],
 };
 
 /** The one region of both environments (ACC-3; checked by validation). */
@@ -37,8 +47,8 @@ const DATABASE_VERSIONS = {
 const AUTH_TOKENS: AuthTokenSettings = { accessTokenExpireMinutes: 30, refreshTokenExpireDays: 7, algorithm: "HS256" };
 
 /**
- * EDGE-7: the web ACL's rules, the same in both environments. confirm: the rate limit against the
- * API's busiest legitimate client address (a mobile carrier's NAT puts many users behind one IP).
+ * EDGE-7: the web ACL's rules, the same in both environments. The rate limit is listed in
+ * production's `pendingConfirmations`.
  */
 const WAF_SETTINGS = {
   rateLimitPer5Min: 2000,
@@ -73,7 +83,7 @@ export const STAGING: EnvironmentDefinition = {
     natStrategy: "instance",
     natInstanceType: "t4g.nano",
   },
-  // The staging account is shared with other projects (seed 000). confirm: the CIDRs of their VPCs.
+  // The staging account is shared with other projects (seed 000): the CIDRs of their VPCs.
   reservedCidrs: ["172.31.0.0/16"],
   dns: {
     zoneName: "glimpse.technology",
@@ -124,8 +134,28 @@ export const STAGING: EnvironmentDefinition = {
   },
   imagesKept: 30,
   authTokens: AUTH_TOKENS,
-  // confirm: whether another project in the shared account already created GitHub's OIDC provider.
   ci: { githubOidcProvider: "create", deployFrom: ["main-branch", "github-environment"] },
+  pendingConfirmations: [
+    {
+      field: "region",
+      check: "the region of production's Patroni cluster and MemoryDB, which staging mirrors (seed 000; eu-central-1 is assumed)",
+      // Staging holds test data only; a wrong region means rebuilding staging, not a broken service.
+      blocksDeploy: false,
+    },
+    {
+      field: "reservedCidrs",
+      check: "the CIDRs of the other projects' VPCs in the shared staging account (VPC console, every region in use)",
+      // An overlap breaks nothing while the VPCs are not connected (no peering, no transit gateway);
+      // it has to be known before one is.
+      blocksDeploy: false,
+    },
+    {
+      field: "ci.githubOidcProvider",
+      check: 'whether another project already created GitHub\'s OIDC provider in this account (IAM → Identity providers); then "existing"',
+      // Bootstrap stack only: a wrong value fails its apply (EntityAlreadyExists) before anything depends on it.
+      blocksDeploy: false,
+    },
+  ],
 };
 
 export const PRODUCTION: EnvironmentDefinition = {
@@ -143,7 +173,7 @@ export const PRODUCTION: EnvironmentDefinition = {
     },
     natStrategy: "per-az",
   },
-  // confirm: the CIDR of the VPC that holds the Patroni cluster and MemoryDB.
+  // 10.20.0.0/16: the VPC that holds the Patroni cluster and MemoryDB (to be confirmed, below).
   reservedCidrs: ["172.31.0.0/16", "10.20.0.0/16"],
   dns: {
     zoneName: "glimpse.technology",
@@ -186,7 +216,6 @@ export const PRODUCTION: EnvironmentDefinition = {
     anisette: { cpu: 256, memory: 512, desiredCount: 1 },
   },
   databaseVersions: DATABASE_VERSIONS,
-  // confirm: the Patroni client endpoint and the MemoryDB configuration endpoint.
   dataPlane: {
     mode: "external",
     postgres: {
@@ -206,6 +235,47 @@ export const PRODUCTION: EnvironmentDefinition = {
   imagesKept: 100,
   authTokens: AUTH_TOKENS,
   ci: { githubOidcProvider: "create", deployFrom: ["github-environment"] },
+  // Every entry but the WAF limit blocks the deploy: a wrong value leaves the services without their database, or puts
+  // the VPC where it cannot be peered with the database's (replacing a VPC replaces everything in it).
+  pendingConfirmations: [
+    {
+      // A limit below the busiest legitimate client address blocks real users (mobile carriers' NAT
+      // puts many behind one IP); WAF's metrics show it, and it is changed without downtime.
+      field: "loadBalancer.waf.rateLimitPer5Min",
+      check: "the API's busiest legitimate client address's requests per 5 minutes stay below the WAF rate limit (2000)",
+      blocksDeploy: false,
+    },
+    {
+      field: "region",
+      check: "the region of the Patroni cluster and MemoryDB (peering and MemoryDB endpoints are regional; eu-central-1 is assumed)",
+      blocksDeploy: true,
+    },
+    {
+      field: "reservedCidrs",
+      check: "the CIDR of the VPC that holds the Patroni cluster and MemoryDB (10.20.0.0/16 is assumed), and of every other VPC in the account",
+      blocksDeploy: true,
+    },
+    {
+      field: "dataPlane.postgres.host",
+      check: "the Patroni cluster's client endpoint (leader VIP or HAProxy name) and the private hosted zone that resolves it",
+      blocksDeploy: true,
+    },
+    {
+      field: "dataPlane.postgres.cidrs",
+      check: "the subnets the Patroni client endpoint answers from",
+      blocksDeploy: true,
+    },
+    {
+      field: "dataPlane.redis.host",
+      check: "the MemoryDB cluster's configuration endpoint (MemoryDB console → cluster → Cluster endpoint)",
+      blocksDeploy: true,
+    },
+    {
+      field: "dataPlane.redis.cidrs",
+      check: "the subnets of the MemoryDB cluster's subnet group",
+      blocksDeploy: true,
+    },
+  ],
 };
 
 export const ENVIRONMENTS: readonly EnvironmentDefinition[] = [STAGING, PRODUCTION];

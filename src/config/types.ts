@@ -257,6 +257,30 @@ export interface EnvironmentDefinition {
   readonly authTokens: AuthTokenSettings;
   /** CI access to this account (ACC-4). */
   readonly ci: CiDefinition;
+  /**
+   * Values of this definition that the platform team has not yet checked against the account
+   * (RUN-2). The deploy preflight (`npm run preflight -- <env>`) refuses while an entry that
+   * `blocksDeploy` is listed; remove an entry once its value is checked. @default - every value is confirmed
+   */
+  readonly pendingConfirmations?: readonly PendingConfirmation[];
+}
+
+/** A value of the configuration that still has to be checked against the real account (RUN-2). */
+export interface PendingConfirmation {
+  /**
+   * The field, as validation names it: relative to the environment (`dataPlane.postgres.host`,
+   * `reservedCidrs`) or, in `ProjectDefinition`, relative to the project (`applicationRepositories`).
+   */
+  readonly field: string;
+  /** What to check, and where. */
+  readonly check: string;
+  /**
+   * Whether deploying the environment stack with a wrong value would leave its services broken or
+   * force replacing what holds its data or traffic (then the preflight refuses). `false` for values
+   * that only the bootstrap stack uses (a wrong one fails that apply visibly and is fixed by
+   * re-applying it) or whose error harms nothing deployed (the preflight lists them as notes).
+   */
+  readonly blocksDeploy: boolean;
 }
 
 /** How the API signs and expires its tokens (CFG-2: `access-token-expire-minutes`, ...). */
@@ -306,6 +330,8 @@ export interface ProjectDefinition {
    * reusable `build-image.yml` workflow (CD-5) with the `tracker-<env>-ci-image-push` role.
    */
   readonly applicationRepositories: readonly string[];
+  /** Project values not yet checked (RUN-2), see `EnvironmentDefinition.pendingConfirmations`. @default - none */
+  readonly pendingConfirmations?: readonly PendingConfirmation[];
 }
 
 // ---------------------------------------------------------------------------------------------
