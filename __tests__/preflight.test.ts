@@ -136,7 +136,7 @@ describe("RUN-2: deploy preflight", () => {
   it("RUN-2: usage: --help exits 0, no or an unknown environment exits 2 (npm run preflight, a real process)", () => {
     const help = spawnSync("npx", ["tsx", "scripts/preflight.ts", "--help"], { cwd: root, encoding: "utf8" });
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^usage: npm run preflight -- <environment>/);
+    expect(help.stdout).toMatch(/^Usage: npm run preflight -- <environment>/);
     const unknown = spawnSync("npx", ["tsx", "scripts/preflight.ts", "prod"], { cwd: root, encoding: "utf8" });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('preflight: unknown environment "prod" (one of: staging, production)');

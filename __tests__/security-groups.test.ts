@@ -49,7 +49,8 @@ describe.each([
 
   it("SG-1: separate groups for the ALB, application services, workers, anisette and its EFS (and the data plane in staging)", () => {
     const names = resources(stack, "aws_security_group").map(([, g]) => g.name).sort();
-    const expected = ["alb", "application", "workers", "anisette", "anisette-efs", ...(env.dataPlane.mode === "host" ? ["database", "redis"] : [])];
+    const nat = env.network.mode === "create" && env.network.natStrategy === "instance" ? ["nat"] : [];
+    const expected = ["alb", "application", "workers", "anisette", "anisette-efs", ...(env.dataPlane.mode === "host" ? ["database", "redis"] : []), ...nat];
     expect(names).toEqual(expected.map((c) => resourceName(env.name, c)).sort());
     for (const [, g] of resources(stack, "aws_security_group")) {
       expect(g.vpc_id).toMatch(/^\$\{(data\.)?aws_vpc\./);

@@ -82,6 +82,10 @@ export class TrackerStack extends TerraformStack {
       catalog,
       dataPlane: env.dataPlane,
     });
+    // NET-3 "instance": the NAT instance admits exactly the groups that send to the internet.
+    for (const { group, port } of this.securityGroups.internetEgress) {
+      this.network.natInstance?.admit(group.node.id, group.id, port);
+    }
 
     // --- runtime configuration: secrets (CFG-1); parameters follow the data plane (CFG-2) --------
     this.secrets = new RuntimeSecrets(this, "secrets", {

@@ -219,7 +219,7 @@ export function formatReport(environment: string, findings: readonly PreflightFi
 }
 
 export const PREFLIGHT_USAGE = [
-  "usage: npm run preflight -- <environment>",
+  "Usage: npm run preflight -- <environment>",
   "",
   "Refuses (exit 1) while the environment has values nobody has confirmed against the account",
   "(pendingConfirmations in src/config/environments.ts that block a deploy) or an external",
@@ -229,6 +229,12 @@ export const PREFLIGHT_USAGE = [
   "2 on a usage error.",
   "",
   `environments: ${ENVIRONMENTS.map((e) => e.name).join(", ")}`,
+  "",
+  "Options:",
+  "  -h, --help   this text",
+  "",
+  "Example:",
+  "  npm run preflight -- production",
 ];
 
 /** `npm run preflight -- <env>`: prints the report; returns the exit code. */

@@ -10,7 +10,8 @@
  *   on a failed instance status check. While it is down or being replaced (a minute or two), the
  *   private subnets have no internet egress; AWS APIs reached through the S3 gateway endpoint keep
  *   working. That is the trade-off against a NAT gateway, accepted for staging only.
- * - Its own security group lets the private subnets out on HTTP and HTTPS only.
+ * - Its own security group admits only our security groups that send to the internet (on HTTP and
+ *   HTTPS), by group reference (`admit`, called with SecurityGroupMatrix.internetEgress).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -63,31 +64,22 @@ export class NatInstance extends Construct {
   readonly networkInterface: NetworkInterface;
   readonly securityGroup: SecurityGroup;
   readonly publicIp: Eip;
+  private readonly environmentName: EnvironmentDefinition["name"];
 
   constructor(scope: Construct, id: string, props: NatInstanceProps) {
     super(scope, id);
     const env = props.environment;
+    this.environmentName = env.name;
     const name = (component: string) => resourceName(env.name, component);
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: name("nat"),
-      description: "NAT instance: HTTP and HTTPS from the private subnets, out to the internet",
+      description: "NAT instance: HTTP and HTTPS from this project's groups, out to the internet",
       vpcId: props.vpcId,
       tags: { Name: name("nat") },
       lifecycle: { createBeforeDestroy: true },
     });
     for (const port of NAT_INSTANCE_PORTS) {
-      props.privateCidrs.forEach((cidr, i) => {
-        new VpcSecurityGroupIngressRule(this, `in-${port}-${i}`, {
-          securityGroupId: this.securityGroup.id,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrIpv4: cidr,
-          description: `Port ${port} from the private subnet ${cidr}, forwarded to the internet`,
-          tags: { Name: name(`nat-in-${port}-${i}`) },
-        });
-      });
       new VpcSecurityGroupEgressRule(this, `out-${port}`, {
         securityGroupId: this.securityGroup.id,
         ipProtocol: "tcp",
@@ -156,5 +148,25 @@ export class NatInstance extends Construct {
       });
     check("System", "recover", "EC2 moves it to healthy hardware (same interface, address and routes).");
     check("Instance", "reboot", "EC2 reboots it; tracker-nat.service configures forwarding again at boot.");
+  }
+
+  /**
+   * Admits a security group's members on a port (SG-4: by group reference, not CIDR): what they send
+   * to the internet on that port is forwarded. Ports outside NAT_INSTANCE_PORTS are refused.
+   */
+  admit(component: string, securityGroupId: string, port: number): void {
+    if (!(NAT_INSTANCE_PORTS as readonly number[]).includes(port)) {
+      throw new Error(`NAT instance: ${component} sends to the internet on port ${port}, which it does not forward (only ${NAT_INSTANCE_PORTS.join(", ")})`);
+    }
+    const id = `in-${component}-${port}`;
+    new VpcSecurityGroupIngressRule(this, id, {
+      securityGroupId: this.securityGroup.id,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: securityGroupId,
+      description: `Port ${port} from ${component}, forwarded to the internet`,
+      tags: { Name: resourceName(this.environmentName, `nat-${id}`) },
+    });
   }
 }

@@ -1,4 +1,6 @@
 /** What every later construct needs from the network, whether created or adopted. */
+import type { NatInstance } from "./nat-instance";
+
 export interface Network {
   readonly vpcId: string;
   /** The VPC's IPv4 CIDR. */
@@ -12,4 +14,6 @@ export interface Network {
   /** One per availability zone: the database host and EFS mount targets. */
   readonly dataSubnetIds: readonly string[];
   readonly availabilityZones: readonly string[];
+  /** The NAT instance of a created network with `natStrategy: "instance"` (NET-3). */
+  readonly natInstance?: NatInstance;
 }

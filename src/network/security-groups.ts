@@ -40,6 +40,12 @@ export class SecurityGroupMatrix extends Construct {
   /** Valkey on the database host (SG-4); absent when Redis is external (MemoryDB). */
   readonly redis?: SecurityGroup;
 
+  /**
+   * Every group that may reach the internet, with the port: what a NAT instance must admit from it
+   * (NET-3 "instance"), derived from the egress rules rather than listed again.
+   */
+  readonly internetEgress: { readonly group: SecurityGroup; readonly port: number }[] = [];
+
   private readonly env: EnvironmentName;
 
   constructor(scope: Construct, id: string, props: SecurityGroupMatrixProps) {
@@ -184,6 +190,7 @@ export class SecurityGroupMatrix extends Construct {
   }
 
   private egress(source: SecurityGroup, id: string, port: number, peer: Peer, description: string): void {
+    if ("cidrIpv4" in peer && peer.cidrIpv4 === "0.0.0.0/0") this.internetEgress.push({ group: source, port });
     new VpcSecurityGroupEgressRule(this, `${source.node.id}-out-${id}`, {
       securityGroupId: source.id,
       ipProtocol: "tcp",
