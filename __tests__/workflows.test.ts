@@ -585,6 +585,97 @@ describe("deploy workflow (CD-2, DLV-3)", () => {
     expect(creds).toBeLessThan(deploy);
   });
 
+  const terraform = spawnSync("terraform", ["version"]).status === 0;
+  /** Runs a run: script of the workflow as GitHub's bash does (-e -o pipefail) in `cwd`. */
+  const runStep = (script: string, cwd: string, env: Record<string, string>) =>
+    spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_CLI_CONFIG_FILE: "/dev/null", ...env },
+    });
+
+  // Under CI a missing Terraform fails the test instead of skipping it (the container job installs 1.11).
+  it.skipIf(!terraform && !CI)("DLV-3: the apply step applies the saved plan with its own variables, and Terraform refuses it when the state changed since (stale plan)", () => {
+    const applyStep = apply.steps!.find((s) => s.id === "deploy")!.run!;
+    const dir = mkdtempSync(join(tmpdir(), "dlv3-"));
+    try {
+      const workdir = join(dir, "cdktf.out", "stacks", "tracker-production");
+      mkdirSync(workdir, { recursive: true });
+      mkdirSync(join(dir, "approved-plan"));
+      // A stack with a variable as the image tags are, and a local state standing in for the S3 backend.
+      writeFileSync(
+        join(workdir, "cdk.tf.json"),
+        JSON.stringify({
+          terraform: { backend: { local: { path: join(dir, "state", "terraform.tfstate") } } },
+          variable: { image_tag_api: { type: "string" } },
+          resource: { terraform_data: { release: { input: "${var.image_tag_api}" } } },
+        }),
+      );
+      const tf = (args: string, env: Record<string, string> = {}) => runStep(`terraform -chdir="cdktf.out/stacks/tracker-production" ${args}`, dir, env);
+      const savePlan = (tag: string) => {
+        expect(tf("init -input=false -no-color").status).toBe(0);
+        expect(tf("plan -input=false -no-color -lock=false -out=tfplan", { TF_VAR_image_tag_api: tag }).status).toBe(0);
+        runStep('cp cdktf.out/stacks/tracker-production/tfplan approved-plan/tfplan && touch approved-plan/terraform.lock.hcl && rm -rf cdktf.out/stacks/tracker-production/.terraform cdktf.out/stacks/tracker-production/tfplan', dir, {});
+      };
+      const state = () => JSON.parse(readFileSync(join(dir, "state", "terraform.tfstate"), "utf8")) as { resources: { instances: { attributes: { input: { value: string } } }[] }[] };
+
+      // The approved plan is applied, with the tag it was planned with (a variable set now changes nothing).
+      savePlan("3f2c1ab");
+      const first = runStep(applyStep, dir, { STACK: "tracker-production", TF_VAR_image_tag_api: "not-approved" });
+      expect(first.stderr).toBe("");
+      expect(first.status).toBe(0);
+      expect(state().resources[0]!.instances[0]!.attributes.input.value).toBe("3f2c1ab");
+
+      // A plan approved later, after which another operation changes the state: refused, nothing applied.
+      savePlan("9e8d7c6");
+      expect(tf("init -input=false -no-color").status).toBe(0);
+      expect(tf("apply -input=false -no-color -auto-approve", { TF_VAR_image_tag_api: "other-run" }).status).toBe(0);
+      runStep("rm -rf cdktf.out/stacks/tracker-production/.terraform", dir, {});
+      const stale = runStep(applyStep, dir, { STACK: "tracker-production" });
+      expect(stale.status).toBe(1);
+      expect(stale.stderr).toContain("Saved plan is stale");
+      expect(state().resources[0]!.instances[0]!.attributes.input.value).toBe("other-run");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("DLV-3: the commit check refuses a plan of another commit before anything else, and a configuration that synthesizes differently", () => {
+    const check = apply.steps!.find((s) => s.run?.includes("approved-plan/commit"))!;
+    const dir = mkdtempSync(join(tmpdir(), "dlv3-check-"));
+    try {
+      const bin = join(dir, "bin");
+      mkdirSync(bin);
+      // `npm run synth` writes the stack: here, whatever SYNTH_OUTPUT says.
+      writeFileSync(join(bin, "npm"), '#!/usr/bin/env bash\necho "npm $*" >> "$NPM_LOG"\nmkdir -p "cdktf.out/stacks/$STACK"\nprintf %s "$SYNTH_OUTPUT" > "cdktf.out/stacks/$STACK/cdk.tf.json"\n');
+      chmodSync(join(bin, "npm"), 0o755);
+      const git = (args: string[]) => spawnSync("git", args, { cwd: dir, encoding: "utf8" });
+      git(["init", "-q"]);
+      git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "x"]);
+      const head = git(["rev-parse", "HEAD"]).stdout.trim();
+      mkdirSync(join(dir, "approved-plan"));
+      writeFileSync(join(dir, "approved-plan", "cdk.tf.json.sha256"), spawnSync("sh", ["-c", "printf %s planned-config | sha256sum | sed 's/-$/cdk.tf.json/'"], { encoding: "utf8" }).stdout);
+      const run = (planned: string, synthesized: string) => {
+        writeFileSync(join(dir, "approved-plan", "commit"), `${planned}\n`);
+        rmSync(join(dir, "npm.log"), { force: true });
+        return runStep(check.run!, dir, { PATH: `${bin}:${process.env["PATH"]}`, GITHUB_SHA: head, STACK: "tracker-production", SYNTH_OUTPUT: synthesized, NPM_LOG: join(dir, "npm.log") });
+      };
+      const other = run("0".repeat(40), "planned-config");
+      expect(other.status).toBe(1);
+      expect(other.stdout).toContain(`::error::the approved plan is of commit ${"0".repeat(40)}, this job runs ${head}`);
+      expect(spawnSync("test", ["-e", join(dir, "npm.log")]).status).toBe(1);
+      const differs = run(head, "changed-config");
+      expect(differs.status).toBe(1);
+      expect(differs.stdout).toContain("::error::the configuration synthesized here differs from the one planned");
+      const same = run(head, "planned-config");
+      expect(same.stderr).toBe("");
+      expect(same.status).toBe(0);
+      expect(readFileSync(join(dir, "npm.log"), "utf8")).toBe("npm run synth\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("CD-2: each deploy job's OIDC subject is one its deploy role trusts (bootstrap `ci.deployFrom`)", () => {
     for (const env of ENVIRONMENTS) {
       const job = wf.jobs[env.name]!;
