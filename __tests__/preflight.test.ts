@@ -146,15 +146,22 @@ describe("RUN-2: deploy preflight", () => {
     expect(refused.stdout).toContain("FAIL production.dataPlane.postgres.cidrs[0]");
   });
 
-  it("RUN-2: deploy.yml runs the preflight for each environment before its deploy step", () => {
+  it("RUN-2: deploy.yml runs the preflight for each environment before its plan and before its apply", () => {
     const workflow = parse(readFileSync(join(root, ".github/workflows/deploy.yml"), "utf8"));
-    for (const job of ["staging", "production"]) {
+    // Staging plans and applies in one job (cdktf deploy); production plans (DLV-3) and, after the
+    // approval, applies the saved plan: each of those jobs refuses first.
+    const jobs = [
+      { job: "staging", environment: "staging", change: /cdktf deploy/ },
+      { job: "production-plan", environment: "production", change: /terraform[^\n]* plan /s },
+      { job: "production", environment: "production", change: /terraform[^\n]* apply /s },
+    ];
+    for (const { job, environment, change } of jobs) {
       const steps: { name?: string; run?: string; uses?: string }[] = workflow.jobs[job].steps;
       const preflight = steps.findIndex((s) => /npm run preflight -- "\$ENVIRONMENT"/.test(s.run ?? ""));
-      const deploy = steps.findIndex((s) => /cdktf deploy/.test(s.run ?? ""));
+      const changing = steps.findIndex((s) => change.test(s.run ?? ""));
       expect(preflight, `${job}: preflight step`).toBeGreaterThanOrEqual(0);
-      expect(deploy).toBeGreaterThan(preflight);
-      expect(workflow.jobs[job].env.ENVIRONMENT).toBe(job);
+      expect(changing, `${job}: its plan/apply step`).toBeGreaterThan(preflight);
+      expect(workflow.jobs[job].env.ENVIRONMENT).toBe(environment);
     }
   });
 

@@ -7,7 +7,7 @@
  * test fails when the committed file differs from the configuration.
  */
 import { ENVIRONMENTS, PROJECT_DEFINITION } from "../../src/config/environments";
-import { clusterName, environmentStackName, repositoryName, resourceName } from "../../src/config/naming";
+import { bootstrapStackName, clusterName, environmentStackName, repositoryName, resourceName } from "../../src/config/naming";
 import { SERVICE_CATALOG } from "../../src/config/service-catalog";
 import type { EnvironmentDefinition, EnvironmentName } from "../../src/config/types";
 
@@ -22,6 +22,8 @@ export interface CiEnvironment {
   readonly accountId: string;
   readonly region: string;
   readonly stack: string;
+  /** The account's bootstrap stack (state bucket, CI roles, ECR): planned by the drift check (DLV-4). */
+  readonly bootstrapStack: string;
   readonly cluster: string;
   /** IAM-3: pull-request plans (no secret value; plans run with -refresh=false). */
   readonly planRoleArn: string;
@@ -56,6 +58,7 @@ export function ciEnvironments(): CiEnvironments {
       accountId: env.accountId,
       region: env.region,
       stack: environmentStackName(env.name),
+      bootstrapStack: bootstrapStackName(env.name),
       cluster: clusterName(env.name),
       planRoleArn: ciRoleArn(env, "ci-plan"),
       mainPlanRoleArn: ciRoleArn(env, "ci-main-plan"),
