@@ -20,6 +20,7 @@ import { PolicyContext, parseHclLiteral, runRules, type TerraformJson, type TfCo
 import { evaluate } from "../policies/evaluate";
 import type { PolicyException } from "../policies/exceptions";
 import { RULES } from "../policies/index";
+import { isOpenCidr } from "../policies/aws";
 import { decodeUserData, isSecretLookingName, scanTerraformJson, scanText, secretLookingEnvironmentNames } from "../policies/secret-scan";
 
 type Resources = Record<string, Record<string, TfConfig>>;
@@ -528,6 +529,63 @@ describe("policy rules: each fails its broken fixture and passes its compliant o
       expect(runRules({ name: "fixture", json: c!.pass }, [rule]).map((f) => f.message)).toEqual([]);
     });
   }
+});
+
+describe("open-network rules: IPv6 ::/0 is as open as IPv4 0.0.0.0/0 (SG-6)", () => {
+  const rulesById = (id: string) => RULES.filter((r) => r.id === id);
+  const messages = (json: TerraformJson, id: string) => runRules({ name: "fixture", json }, rulesById(id)).map((f) => f.message);
+  // The three Terraform forms of a rule, each open to the world over IPv6 only.
+  const forms = (direction: "ingress" | "egress", port: number, protocol = "tcp"): [string, TerraformJson, string][] => [
+    [
+      "inline block",
+      direction === "ingress"
+        ? sg([{ protocol, from_port: port, to_port: port, ipv6_cidr_blocks: ["::/0"], description: "d" }])
+        : sg([], [{ protocol, from_port: port, to_port: port, ipv6_cidr_blocks: ["::/0"], description: "d" }]),
+      `${direction}[0]`,
+    ],
+    [
+      "aws_vpc_security_group_*_rule",
+      tf({ [`aws_vpc_security_group_${direction}_rule`]: { r: { ip_protocol: protocol, from_port: port, to_port: port, cidr_ipv6: "::/0", description: "d" } } }),
+      `aws_vpc_security_group_${direction}_rule.r`,
+    ],
+    [
+      "aws_security_group_rule",
+      tf({ aws_security_group_rule: { r: { type: direction, protocol, from_port: port, to_port: port, ipv6_cidr_blocks: ["::/0"], security_group_id: "sg-1" } } }),
+      "aws_security_group_rule.r",
+    ],
+  ];
+
+  for (const [form, json, where] of forms("ingress", 5432)) {
+    it(`SG-6: sg-no-public-ingress fails tcp/5432 from ::/0 (${form})`, () => {
+      expect(messages(json, "sg-no-public-ingress")).toEqual([`${where}: ingress tcp/5432 from ::/0`]);
+    });
+  }
+  for (const [form, json] of forms("ingress", 443)) {
+    it(`SG-6: sg-no-public-ingress accepts tcp/443 from ::/0 (${form})`, () => {
+      expect(messages(json, "sg-no-public-ingress")).toEqual([]);
+    });
+  }
+  for (const [form, json, where] of forms("egress", 5432)) {
+    it(`SG-6: sg-no-unrestricted-egress fails tcp/5432 to ::/0 (${form})`, () => {
+      expect(messages(json, "sg-no-unrestricted-egress")).toEqual([`${where}: egress tcp/5432 to ::/0`]);
+    });
+  }
+  for (const [form, json] of forms("egress", 443)) {
+    it(`SG-6: sg-no-unrestricted-egress accepts tcp/443 to ::/0 (${form})`, () => {
+      expect(messages(json, "sg-no-unrestricted-egress")).toEqual([]);
+    });
+  }
+
+  it("SG-6: every spelling of a /0 is open, IPv4 and IPv6 alike; a /1 is not the whole space", () => {
+    for (const cidr of ["0.0.0.0/0", "::/0", "::0/0", "0:0:0:0:0:0:0:0/0", "10.0.0.0/0", " ::/0 "]) {
+      expect(isOpenCidr(cidr), cidr).toBe(true);
+    }
+    for (const cidr of ["10.0.0.0/16", "::/1", "2001:db8::/32", "0.0.0.0/10", "0.0.0.0/32"]) {
+      expect(isOpenCidr(cidr), cidr).toBe(false);
+    }
+    const allTrafficV6 = tf({ aws_vpc_security_group_ingress_rule: { r: { ip_protocol: "-1", cidr_ipv6: "::0/0", description: "d" } } });
+    expect(messages(allTrafficV6, "sg-no-public-ingress")).toEqual(["aws_vpc_security_group_ingress_rule.r: ingress all traffic from ::0/0"]);
+  });
 });
 
 describe("policy engine: the forms cdktf writes", () => {

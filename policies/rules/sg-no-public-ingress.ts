@@ -9,7 +9,7 @@
  * (aws-ec2-no-public-ingress-sgr). Rule resources of all three forms are normalized
  * (inline blocks, aws_vpc_security_group_ingress_rule, aws_security_group_rule).
  */
-import { OPEN_CIDRS, SECURITY_GROUP_RULE_TYPES, portLabel, securityGroupRules } from "../aws";
+import { SECURITY_GROUP_RULE_TYPES, isOpenCidr, portLabel, securityGroupRules } from "../aws";
 import type { Rule } from "../engine";
 
 const AUTHORIZED_PORTS = [80, 443];
@@ -23,7 +23,7 @@ export const rule: Rule = {
     const out: string[] = [];
     for (const r of securityGroupRules(resource)) {
       if (r.direction !== "ingress") continue;
-      const open = r.cidrs.filter((c) => OPEN_CIDRS.includes(c));
+      const open = r.cidrs.filter(isOpenCidr);
       if (open.length === 0) continue;
       const authorized =
         r.protocol === "tcp" && r.fromPort !== undefined && r.fromPort === r.toPort && AUTHORIZED_PORTS.includes(r.fromPort);
