@@ -261,11 +261,11 @@ describe("smoke test", () => {
     "CD-3: fails a target group whose only target is %s, naming the state",
     async (state) => {
       targets.set("arn:tg/tracker-staging-frontend", [
-        { Target: { Id: "10.42.16.20", Port: 3000 }, TargetHealth: { State: state, Reason: "Elb.Test" } },
+        { Target: { Id: "10.42.16.20", Port: 3000 }, TargetHealth: { State: state, Reason: "Target.Timeout" } },
       ]);
       const failed = failures(await run());
       expect(failed.map((r) => `${r.kind} ${r.name}`)).toEqual(["target-group tracker-staging-frontend"]);
-      expect(failed[0]!.detail).toBe(`1/1 targets not healthy: 10.42.16.20:3000 ${state} (Elb.Test)`);
+      expect(failed[0]!.detail).toBe(`1/1 targets not healthy: 10.42.16.20:3000 ${state} (Target.Timeout)`);
     },
   );
 
