@@ -17,6 +17,7 @@ import { LoadBalancerAlarms } from "../src/observability/load-balancer-alarms";
 import { ServiceLogGroups } from "../src/observability/service-log-groups";
 import { alarmState, type Datapoint } from "./support/cloudwatch";
 import { dataSources, only, resources, type SynthesizedStack } from "./support/synth";
+import { LOG_RETENTION_DAYS } from "./support/contract";
 
 const HOST_INSTANCE_ID = "i-0123456789abcdef0";
 const LOAD_BALANCER = (env: string) => `app/tracker-${env}-alb/0123456789abcdef`;
@@ -118,7 +119,7 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
   it("ECS-4, OBS-1: one log group per service, /ecs/tracker-<env>/<service>, env retention, the env key", () => {
     for (const service of ALL) {
       const [, group] = logGroupNamed(json, `/ecs/tracker-${env.name}/${service}`);
-      expect(group.retention_in_days).toBe(env.logRetentionDays);
+      expect(group.retention_in_days).toBe(LOG_RETENTION_DAYS[env.name]);
       expect(group.kms_key_id).toBe(keyArn);
     }
     expect(resources(json, "aws_cloudwatch_log_group").filter(([, g]) => String(g.name).startsWith("/ecs/"))).toHaveLength(ALL.length);
@@ -203,7 +204,7 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
 
     it("the rule's target is the KMS-encrypted events log group", () => {
       expect(group.kms_key_id).toBe(keyArn);
-      expect(group.retention_in_days).toBe(env.logRetentionDays);
+      expect(group.retention_in_days).toBe(LOG_RETENTION_DAYS[env.name]);
       const [, target] = only(json, "aws_cloudwatch_event_target");
       expect(target.rule).toBe(ref("aws_cloudwatch_event_rule", ruleName, "name"));
       expect(target.arn).toBe(ref("aws_cloudwatch_log_group", groupName, "arn"));
