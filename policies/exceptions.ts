@@ -1,18 +1,17 @@
 /**
  * Recorded exceptions to the policy rules: each names the rule, the stack ("*" for every stack),
- * the resource (its address `type.name`, or its type plus a property such as its name), and the
- * reason. `docs/DESIGN.md` ("Security exceptions") lists the same entries for humans.
+ * the resources it covers by their addresses (`type.name`, as Terraform and the findings name
+ * them; never a whole resource type, so a new resource of the type is checked), and the reason.
+ * `docs/DESIGN.md` ("Security exceptions") lists the same entries for humans.
  *
- * An exception that no longer matches a finding is stale and fails the policy suite: delete it.
+ * An address that no longer matches a finding is stale and fails the policy suite: delete it
+ * (a renamed construct changes its address, so the exception is reviewed again).
  * Keep this list short and honest: every entry is a risk someone decided to accept.
  */
-export type ExceptionTarget =
-  | { readonly address: string }
-  | {
-      readonly resourceType: string;
-      /** Narrow to resources whose property (a dotted path into the config, e.g. `name` or `tags.Name`) matches. */
-      readonly property?: { readonly path: string; readonly equals?: string; readonly matches?: RegExp };
-    };
+export interface ExceptionTarget {
+  /** The resources covered, by address (`aws_lb.load-balancer_alb_15AADC07`). */
+  readonly addresses: readonly string[];
+}
 
 export interface PolicyException {
   readonly ruleId: string;
@@ -22,11 +21,28 @@ export interface PolicyException {
   readonly reason: string;
 }
 
+const ALB = "aws_lb.load-balancer_alb_15AADC07";
+const ALB_LOG_BUCKET = "aws_s3_bucket.load-balancer_access-logs_private-bucket_AB84F91D";
+
 export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "logs-retention-one-year",
     stack: "tracker-staging",
-    target: { resourceType: "aws_cloudwatch_log_group" },
+    target: {
+      addresses: [
+        "aws_cloudwatch_log_group.alarms_task-failures_events-log-group_F71593D8",
+        "aws_cloudwatch_log_group.cluster_exec-log-group_6631E3E9",
+        "aws_cloudwatch_log_group.log-groups_admin_08C46767",
+        "aws_cloudwatch_log_group.log-groups_anisette_36D1EF47",
+        "aws_cloudwatch_log_group.log-groups_api_83F48447",
+        "aws_cloudwatch_log_group.log-groups_frontend_A9D924A7",
+        "aws_cloudwatch_log_group.log-groups_materialized-view-service_9B4A0A50",
+        "aws_cloudwatch_log_group.log-groups_notification-service_C9B30C81",
+        "aws_cloudwatch_log_group.log-groups_tracker-fetcher_32310037",
+        "aws_cloudwatch_log_group.log-groups_unified-geofence_75D114A5",
+        "aws_cloudwatch_log_group.network_flow-logs_log-group_B0C6373D",
+      ],
+    },
     reason:
       "Staging keeps logs for 30 days (STAGING.logRetentionDays) to save cost: it holds no production data and " +
       "only production pays for a year of logs. Production keeps 365 days and passes CKV_AWS_338 / CloudWatch.16.",
@@ -34,7 +50,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "sg-no-unrestricted-egress",
     stack: "tracker-staging",
-    target: { resourceType: "aws_vpc_security_group_egress_rule", property: { path: "tags.Name", equals: "tracker-staging-database-out-http-out" } },
+    target: { addresses: ["aws_vpc_security_group_egress_rule.security-groups_database-out-http-out_737A9844"] },
     reason:
       "The staging database host installs packages with apt from the Ubuntu ports mirrors and the PostgreSQL/" +
       "TimescaleDB repositories, which are served over plain HTTP (port 80); integrity comes from apt's signed " +
@@ -43,7 +59,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "s3-access-logging",
     stack: "*",
-    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", matches: /^tracker-terraform-state-\d{12}$/ } },
+    target: { addresses: ["aws_s3_bucket.state_private-bucket_6EC1470A"] },
     reason:
       "The Terraform state bucket is read and written only by the two CI roles (and the operator at first " +
       "bootstrap); server access logs would need a second, itself unlogged, bucket per account. CloudTrail " +
@@ -52,7 +68,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "lb-not-internet-facing",
     stack: "*",
-    target: { resourceType: "aws_lb", property: { path: "name", matches: /^tracker-(staging|production)-alb$/ } },
+    target: { addresses: [ALB] },
     reason:
       "The ALB is the public edge by design (EDGE-1): the frontend, API and admin hostnames answer on it from " +
       "the internet. Its security group admits only 80 (redirect) and 443, it drops invalid headers and uses an " +
@@ -61,7 +77,13 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "lb-target-group-encrypted",
     stack: "*",
-    target: { resourceType: "aws_lb_target_group" },
+    target: {
+      addresses: [
+        "aws_lb_target_group.load-balancer_target-group-admin_995D8188",
+        "aws_lb_target_group.load-balancer_target-group-api_176B6E5E",
+        "aws_lb_target_group.load-balancer_target-group-frontend_19EFF6AD",
+      ],
+    },
     reason:
       "TLS terminates at the ALB; the ALB speaks HTTP to the Fargate tasks over the VPC's private application " +
       "subnets, where only the ALB's security group may reach the container ports (SG-3). The application " +
@@ -71,7 +93,16 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "secretsmanager-rotation",
     stack: "*",
-    target: { resourceType: "aws_secretsmanager_secret", property: { path: "name", matches: /^tracker\/(staging|production)\/(postgres-password|redis-password|secret-key)$/ } },
+    target: {
+      addresses: [
+        "aws_secretsmanager_secret.secrets_postgres-password_97BAB641",
+        "aws_secretsmanager_secret.secrets_redis-password_E9D9A7F7",
+        "aws_secretsmanager_secret.secrets_secret-key_F55BEDE5",
+        // Production with provided credentials (PRD-2): the Patroni/MemoryDB owners' values.
+        "aws_secretsmanager_secret.provided_postgres_password",
+        "aws_secretsmanager_secret.provided_redis_password",
+      ],
+    },
     reason:
       "No rotation Lambda: each value is generated by AWS (ephemeral aws_secretsmanager_random_password, written " +
       "write-only) and rotated deliberately by bumping its generation (docs/DESIGN.md, Secrets), because the " +
@@ -81,7 +112,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "lb-deletion-protection",
     stack: "tracker-staging",
-    target: { resourceType: "aws_lb", property: { path: "name", equals: "tracker-staging-alb" } },
+    target: { addresses: [ALB] },
     reason:
       "Staging skips what only production pays for: staging's ALB is disposable and recreated freely " +
       "(STAGING.loadBalancer.deletionProtection = false). Production's ALB has deletion protection (EDGE-6).",
@@ -89,7 +120,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "lb-access-logs",
     stack: "tracker-staging",
-    target: { resourceType: "aws_lb", property: { path: "name", equals: "tracker-staging-alb" } },
+    target: { addresses: [ALB] },
     reason:
       "Staging skips what only production pays for: no ALB access-log bucket in staging " +
       "(STAGING.loadBalancer.accessLogs = false); its requests are test traffic. Production writes access logs (EDGE-6).",
@@ -97,7 +128,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "s3-kms-encryption",
     stack: "tracker-production",
-    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", equals: "tracker-production-alb-logs-951665295205" } },
+    target: { addresses: [ALB_LOG_BUCKET] },
     reason:
       "ALB access logs can only be delivered to buckets encrypted with SSE-S3 (Amazon S3-managed keys); SSE-KMS " +
       "is not supported for this destination (see aws/aws-cdk#21947 and the validation added by aws/aws-cdk#29382), " +
@@ -106,9 +137,19 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "s3-access-logging",
     stack: "tracker-production",
-    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", equals: "tracker-production-alb-logs-951665295205" } },
+    target: { addresses: [ALB_LOG_BUCKET] },
     reason:
       "This bucket is itself the log destination (ALB access logs); logging it would need another bucket, " +
       "which would need its own. It is private (public access blocked, TLS-only policy), versioned and expires logs.",
+  },
+  {
+    ruleId: "vpc-default-security-group-closed",
+    stack: "tracker-production",
+    target: { addresses: ["data.aws_vpc.network_vpc_4E8F0223"] },
+    reason:
+      "Only when production adopts an existing VPC (network.mode = adopt, PRD-2): that VPC and its default " +
+      "security group belong to its owner (the Patroni cluster's VPC), and emptying it from this stack could cut " +
+      "off whatever the owner placed in it. None of this stack's resources use the default group (each task, " +
+      "the ALB and the EFS mount targets have their own). A VPC this stack creates has its default group emptied.",
   },
 ];

@@ -11,6 +11,7 @@
  */
 import { SECURITY_GROUP_RULE_TYPES, isOpenCidr, portLabel, securityGroupRules } from "../aws";
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 const AUTHORIZED_PORTS = [80, 443];
 
@@ -19,6 +20,7 @@ export const rule: Rule = {
   mirrors: ["EC2.18", "EC2.19", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277", "AVD-AWS-0107", "SG-6"],
   description: "Ingress from 0.0.0.0/0 or ::/0 is allowed only on tcp/80 and tcp/443.",
   resourceTypes: SECURITY_GROUP_RULE_TYPES,
+  expectedIn: ENVIRONMENT_STACKS,
   check(resource) {
     const out: string[] = [];
     for (const r of securityGroupRules(resource)) {

@@ -8,12 +8,14 @@
  */
 import { SECURITY_GROUP_RULE_TYPES, isOpenCidr, portLabel, securityGroupRules } from "../aws";
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "sg-no-unrestricted-egress",
   mirrors: ["AVD-AWS-0104", "CKV_AWS_382"],
   description: "Egress to 0.0.0.0/0 or ::/0 only on tcp/443.",
   resourceTypes: SECURITY_GROUP_RULE_TYPES,
+  expectedIn: ENVIRONMENT_STACKS,
   check(resource) {
     const out: string[] = [];
     for (const r of securityGroupRules(resource)) {
