@@ -25,7 +25,8 @@ export default {
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   // The machine is shared: one test runner process at a time.
   concurrency: 1,
-  timeoutMS: 60_000,
+  // A mutant that makes a test hang (an infinite retry loop) is killed after this much more than the test took.
+  timeoutMS: 10_000,
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
   thresholds: { high: 90, low: 85, break: null },
