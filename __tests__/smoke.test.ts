@@ -34,6 +34,7 @@ import {
 } from "../scripts/lib/smoke";
 import { OPENSSL, requireTool, toolAvailable } from "./support/tools";
 import { FakeEcs, fakeClock, rollingOut, settledService, T0, taskDefinitionArn } from "./support/fake-ecs";
+import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
 
 const env = STAGING;
 let dir: string;
@@ -339,5 +340,140 @@ describe("smoke test", () => {
     expect(lines.at(-1)).toMatch(/^FAIL  service admin\s+0\/1 tasks running/m);
     expect(await smokeCommand(["--env", "qa"], make)).toBe(2);
     expect(await smokeCommand(["--env", "staging", "--bogus"], make)).toBe(2);
+  });
+
+  // What the operator reads, line by line: each failure says what is wrong in words.
+  describe("CD-3: the messages of each check", () => {
+    const only = async (kind: CheckResult["kind"]) => (await run()).filter((r) => r.kind === kind && !r.ok);
+
+    it("CD-3: a passing hostname line gives the URL, the status and the time taken", async () => {
+      const [api] = (await run()).filter((r) => r.kind === "http");
+      expect(api).toEqual({ kind: "http", name: "api", ok: true, detail: `GET ${base}/health -> 200 (0 ms)` });
+    });
+
+    it("CD-3: a single failed attempt says so without an attempt count", async () => {
+      const results = await run({ endpoints: endpoints({ api: "/unhealthy" }) });
+      expect(failures(results)[0]!.detail).toBe(`GET ${base}/unhealthy -> 503, expected 2xx`);
+    });
+
+    it("CD-3: a public service without a hostname is named", () => {
+      const broken = { ...env, dns: { ...env.dns, hostnames: { ...env.dns.hostnames, admin: "" } } };
+      expect(() => publicEndpoints(broken)).toThrow("staging.dns.hostnames has no hostname for public service admin");
+    });
+
+    it("CD-3: a passing service line gives running/desired, the task definition and the rollout state", async () => {
+      const api = (await run()).find((r) => r.kind === "service" && r.name === "api");
+      expect(api).toEqual({ kind: "service", name: "api", ok: true, detail: "1/1 running on tracker-staging-api:5, COMPLETED" });
+    });
+
+    it("CD-3: a service that is not ACTIVE", async () => {
+      ecs.set("api", { ...settledService(env, "api", 5), status: "DRAINING" });
+      expect((await only("service")).map((r) => r.detail)).toEqual(["service status DRAINING"]);
+    });
+
+    it("CD-3: a service scaled to zero", async () => {
+      const zero = settledService(env, "api", 5, 0);
+      ecs.set("api", zero);
+      expect((await only("service")).map((r) => r.detail)).toEqual(["desired count is 0"]);
+    });
+
+    it("CD-3: a service without a PRIMARY deployment", async () => {
+      ecs.set("api", { ...settledService(env, "api", 5), deployments: [] });
+      expect((await only("service")).map((r) => r.detail)).toEqual(["no PRIMARY deployment"]);
+    });
+
+    it("CD-3: tasks running, but not on the PRIMARY deployment", async () => {
+      const service = settledService(env, "api", 5, 2);
+      service.deployments![0]!.runningCount = 1;
+      ecs.set("api", service);
+      expect((await only("service")).map((r) => r.detail)).toEqual(["1/2 tasks on the PRIMARY deployment's tracker-staging-api:5"]);
+    });
+
+    it("CD-3: a rollout in progress for less than the stuck limit is reported, not called stuck", async () => {
+      ecs.set("frontend", rollingOut(env, "frontend", 5, 6, T0 - 5 * 60_000));
+      ecs.revisions.set(serviceResourceName(env.name, "frontend"), [6, 5]);
+      expect((await only("service")).map((r) => r.detail)).toEqual([
+        "0/1 tasks on the PRIMARY deployment's tracker-staging-frontend:6; rollout to tracker-staging-frontend:6 in progress for 5m00s (2 deployments)",
+      ]);
+    });
+
+    it("CD-3: a FAILED deployment without a reason", async () => {
+      const service = settledService(env, "admin", 5);
+      service.deployments!.push({ status: "ACTIVE", taskDefinition: taskDefinitionArn(env, "admin", 6), rolloutState: "FAILED" });
+      ecs.set("admin", service);
+      const [failed, ...rest] = await only("service");
+      expect(rest).toEqual([]);
+      expect(failed!.detail).toMatch(/^deployment tracker-staging-admin:6 FAILED: no reason given(;|$)/);
+    });
+
+    it("CD-3: a load balancer answer without an ARN, and a load balancer without target groups", async () => {
+      elbMock.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
+      expect(await only("target-group")).toEqual([
+        { kind: "target-group", name: "tracker-staging-alb", ok: false, detail: "load balancer not found" },
+      ]);
+      elbMock.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [{ LoadBalancerArn: "arn:alb/x" }] });
+      targets.clear();
+      expect(await only("target-group")).toEqual([
+        { kind: "target-group", name: "tracker-staging-alb", ok: false, detail: "the load balancer has no target groups" },
+      ]);
+    });
+
+    it("CD-3: a passing target group line counts its healthy targets", async () => {
+      const groups = (await run()).filter((r) => r.kind === "target-group");
+      expect(groups).toContainEqual({ kind: "target-group", name: "tracker-staging-api", ok: true, detail: "1/1 targets healthy" });
+    });
+
+    it("CD-3: a HEALTHY task that is no longer RUNNING fails; a passing line names the task", async () => {
+      const resource = serviceResourceName(env.name, "anisette");
+      ecs.tasks.set(resource, [
+        { taskArn: "arn:task/stopping", lastStatus: "DEACTIVATING", healthStatus: "HEALTHY", startedAt: new Date(T0 - 60_000), taskDefinitionArn: taskDefinitionArn(env, "anisette", 5) },
+      ]);
+      const results = (await run()).filter((r) => r.kind === "task-health");
+      expect(results.find((r) => r.name === "anisette")).toEqual({
+        kind: "task-health",
+        name: "anisette",
+        ok: false,
+        detail: "latest task stopping (tracker-staging-anisette:5) is DEACTIVATING, health HEALTHY",
+      });
+      expect(results.find((r) => r.name === "tracker-fetcher")).toEqual({
+        kind: "task-health",
+        name: "tracker-fetcher",
+        ok: true,
+        detail: "latest task tracker-fetcher-new (tracker-staging-tracker-fetcher:5) is RUNNING, health HEALTHY",
+      });
+    });
+
+    it("CD-3: a listed task that cannot be described", async () => {
+      ecs.tasks.set(serviceResourceName(env.name, "anisette"), [{ taskArn: "arn:task/ghost" }]);
+      ecs.mock.on(DescribeTasksCommand).resolves({ tasks: [] });
+      expect((await only("task-health")).map((r) => `${r.name}: ${r.detail}`)).toContain("anisette: running task could not be described");
+    });
+
+    it("CD-3: the report has a header naming cluster, account and region, and aligned columns", () => {
+      const report = formatReport(env, [
+        { kind: "http", name: "api", ok: true, detail: "fine" },
+        { kind: "target-group", name: "tracker-staging-admin", ok: false, detail: "no registered targets" },
+      ]);
+      expect(report.split("\n")).toEqual([
+        `Smoke test of staging (cluster tracker-staging-cluster, account ${env.accountId}, ${env.region})`,
+        "PASS  http api                            fine",
+        "FAIL  target-group tracker-staging-admin  no registered targets",
+        "Smoke test of staging: 1 of 2 checks FAILED.",
+      ]);
+    });
+
+    it("CD-3: --attempts must be a positive integer; --timeout and --stuck-after take durations", async () => {
+      expect(await smokeCommand(["--env", "staging", "--attempts", "0"], () => deps())).toBe(2);
+      expect(await smokeCommand(["--env", "staging", "--attempts", "1.5"], () => deps())).toBe(2);
+      expect(await smokeCommand(["--env", "staging", "--timeout", "soon"], () => deps())).toBe(2);
+      expect(await smokeCommand(["--env", "staging", "--stuck-after", "1h"], () => deps())).toBe(2);
+    });
+
+    it("CD-3: when the services cannot be waited for, it says so and checks anyway", async () => {
+      ecs.clusterMissing = true;
+      const results = await run({ waitForStableMs: 60_000, pollMs: 15_000 });
+      expect(lines[0]).toBe("Waiting up to 1m00s for the services of tracker-staging-cluster to settle...");
+      expect(results.length).toBeGreaterThan(0);
+    });
   });
 });
