@@ -34,7 +34,7 @@ import {
 } from "../scripts/lib/smoke";
 import { OPENSSL, requireTool, toolAvailable } from "./support/tools";
 import { FakeEcs, fakeClock, rollingOut, settledService, T0, taskDefinitionArn } from "./support/fake-ecs";
-import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
 
 const env = STAGING;
 let dir: string;
@@ -43,6 +43,8 @@ let server: Server;
 let base: string;
 /** Requests the local server received on /hang (it never answers them). */
 let hanging = 0;
+/** The User-Agent of the last request the local server received. */
+let userAgent: string | undefined;
 const opensslPresent = toolAvailable(OPENSSL);
 
 beforeAll(async () => {
@@ -55,6 +57,7 @@ beforeAll(async () => {
   ], { stdio: "pipe" });
   ca = readFileSync(join(dir, "cert.pem"));
   server = createServer({ key: readFileSync(join(dir, "key.pem")), cert: ca }, (req, res) => {
+    userAgent = req.headers["user-agent"];
     if (req.url === "/health" || req.url === "/healthz") res.writeHead(200).end("ok");
     else if (req.url === "/unhealthy") res.writeHead(503).end("down");
     else if (req.url === "/moved") res.writeHead(301, { location: "/elsewhere" }).end();
@@ -474,6 +477,55 @@ describe("smoke test", () => {
       const results = await run({ waitForStableMs: 60_000, pollMs: 15_000 });
       expect(lines[0]).toBe("Waiting up to 1m00s for the services of tracker-staging-cluster to settle...");
       expect(results.length).toBeGreaterThan(0);
+    });
+
+    it("CD-3: the probe introduces itself as tracker-smoke (so the access logs tell it from users)", async () => {
+      userAgent = undefined;
+      await createHttpsGet({ ca })(`${base}/health`, 2000);
+      expect(userAgent).toBe("tracker-smoke");
+    });
+
+    it("CD-3: a rollout exactly at the stuck limit is not yet called stuck", async () => {
+      ecs.set("frontend", rollingOut(env, "frontend", 5, 6, T0 - 15 * 60_000));
+      ecs.revisions.set(serviceResourceName(env.name, "frontend"), [6, 5]);
+      const [failed] = failures(await run({ stuckAfterMs: 15 * 60_000 })).filter((r) => r.kind === "service");
+      expect(failed!.detail).toMatch(/; rollout to tracker-staging-frontend:6 in progress for 15m00s \(2 deployments\)$/);
+      expect(failed!.detail).not.toMatch(/stuck/);
+    });
+
+    it("CD-3: only RUNNING tasks are looked at", async () => {
+      await run();
+      const inputs = ecs.mock.commandCalls(ListTasksCommand).map((c) => c.args[0].input);
+      expect(inputs.length).toBeGreaterThan(0);
+      for (const input of inputs) expect(input.desiredStatus).toBe("RUNNING");
+    });
+
+    it("CD-3: an AWS error while describing services becomes one FAIL line for the service check", async () => {
+      ecs.mock.on(DescribeServicesCommand).rejects(Object.assign(new Error("User is not authorized to perform ecs:DescribeServices"), { name: "AccessDeniedException" }));
+      const failed = failures(await run()).filter((r) => r.kind === "service");
+      expect(failed).toEqual([
+        { kind: "service", name: "(all)", ok: false, detail: "check could not run: User is not authorized to perform ecs:DescribeServices" },
+      ]);
+    });
+
+    it("CD-3: the command defaults to 3 attempts 5 s apart, and names itself in usage errors", async () => {
+      const local = createHttpsGet({ ca });
+      const toUnhealthy = (url: string, t: number) => local(`${base}${new URL(url).pathname === "/health" ? "/unhealthy" : "/healthz"}`, t);
+      const clock = fakeClock();
+      expect(await smokeCommand(["--env", "staging"], () => deps({ http: toUnhealthy, clock }))).toBe(1);
+      expect(lines.at(-1)).toMatch(
+        /^FAIL  http api {2,}GET https:\/\/api\.tracker\.staging\.glimpse\.technology\/health -> 503, expected 2xx \(after 3 attempts\)$/m,
+      );
+      expect(clock.slept).toEqual([5000, 5000]);
+      // Usage errors come before any AWS client exists: they go to stderr.
+      const stderr = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      try {
+        expect(await smokeCommand(["--env", "staging", "--attempts", "0"], () => deps())).toBe(2);
+        expect(await smokeCommand(["--env", "staging", "--attempts", "two"], () => deps())).toBe(2);
+        expect(stderr.mock.calls).toEqual([["smoke: --attempts must be a positive integer"], ["smoke: --attempts must be a positive integer"]]);
+      } finally {
+        stderr.mockRestore();
+      }
     });
   });
 });
