@@ -167,20 +167,20 @@ describe("smoke test", () => {
     try {
       hanging = 0;
       let settled = false;
-      const pending = run({ endpoints: endpoints({ frontend: "/hang" }), httpTimeoutMs: 10_000 }).then((r) => {
+      const pending = run({ endpoints: endpoints({ frontend: "/hang" }), httpTimeoutMs: 7_000 }).then((r) => {
         settled = true;
         return r;
       });
       // Real I/O until the server holds the request (vi.waitFor would advance the fake clock).
       while (hanging === 0) await new Promise((resolve) => setImmediate(resolve));
-      await vi.advanceTimersByTimeAsync(9_999);
+      await vi.advanceTimersByTimeAsync(6_999);
       expect(settled).toBe(false);
       await vi.advanceTimersByTimeAsync(1);
       const results = await pending;
       const [failed, ...rest] = failures(results);
       expect(rest).toEqual([]);
       expect(failed).toMatchObject({ kind: "http", name: "frontend" });
-      expect(failed!.detail).toBe(`GET ${base}/hang failed: timed out after 10s`);
+      expect(failed!.detail).toBe(`GET ${base}/hang failed: timed out after 7s`);
     } finally {
       vi.useRealTimers();
     }
@@ -189,11 +189,11 @@ describe("smoke test", () => {
   it("CD-3: retries a failing hostname before failing, pausing between attempts", async () => {
     const clock = fakeClock();
     const results = await run(
-      { endpoints: endpoints({ api: "/unhealthy" }), httpAttempts: 3, httpRetryDelayMs: 5000 },
+      { endpoints: endpoints({ api: "/unhealthy" }), httpAttempts: 3, httpRetryDelayMs: 7000 },
       deps({ clock }),
     );
     expect(failures(results)[0]!.detail).toMatch(/after 3 attempts/);
-    expect(clock.slept).toEqual([5000, 5000]);
+    expect(clock.slept).toEqual([7000, 7000]);
   });
 
   it("CD-3: certificates are verified (an untrusted certificate fails)", async () => {
@@ -324,9 +324,9 @@ describe("smoke test", () => {
       if (fake.describeCalls === 3) fake.set("api", settledService(env, "api", 6));
     };
     const clock = fakeClock();
-    const results = await run({ waitForStableMs: 10 * 60_000, pollMs: 15_000 }, deps({ clock }));
+    const results = await run({ waitForStableMs: 10 * 60_000, pollMs: 20_000 }, deps({ clock }));
     expect(failures(results)).toEqual([]);
-    expect(clock.slept).toEqual([15_000, 15_000]);
+    expect(clock.slept).toEqual([20_000, 20_000]);
     expect(lines.some((l) => /api: 0\/1 running on tracker-staging-api:6, rollout IN_PROGRESS/.test(l))).toBe(true);
   });
 
@@ -486,10 +486,10 @@ describe("smoke test", () => {
     });
 
     it("CD-3: a rollout exactly at the stuck limit is not yet called stuck", async () => {
-      ecs.set("frontend", rollingOut(env, "frontend", 5, 6, T0 - 15 * 60_000));
+      ecs.set("frontend", rollingOut(env, "frontend", 5, 6, T0 - 20 * 60_000));
       ecs.revisions.set(serviceResourceName(env.name, "frontend"), [6, 5]);
-      const [failed] = failures(await run({ stuckAfterMs: 15 * 60_000 })).filter((r) => r.kind === "service");
-      expect(failed!.detail).toMatch(/; rollout to tracker-staging-frontend:6 in progress for 15m00s \(2 deployments\)$/);
+      const [failed] = failures(await run({ stuckAfterMs: 20 * 60_000 })).filter((r) => r.kind === "service");
+      expect(failed!.detail).toMatch(/; rollout to tracker-staging-frontend:6 in progress for 20m00s \(2 deployments\)$/);
       expect(failed!.detail).not.toMatch(/stuck/);
     });
 
@@ -522,7 +522,16 @@ describe("smoke test", () => {
       try {
         expect(await smokeCommand(["--env", "staging", "--attempts", "0"], () => deps())).toBe(2);
         expect(await smokeCommand(["--env", "staging", "--attempts", "two"], () => deps())).toBe(2);
-        expect(stderr.mock.calls).toEqual([["smoke: --attempts must be a positive integer"], ["smoke: --attempts must be a positive integer"]]);
+        expect(await smokeCommand(["--env", "staging", "--timeout", "soon"], () => deps())).toBe(2);
+        expect(await smokeCommand(["--env", "staging", "--wait", "later"], () => deps())).toBe(2);
+        expect(await smokeCommand(["--env", "staging", "--stuck-after", "1h"], () => deps())).toBe(2);
+        expect(stderr.mock.calls).toEqual([
+          ["smoke: --attempts must be a positive integer"],
+          ["smoke: --attempts must be a positive integer"],
+          ['smoke: --timeout: expected a duration like 90s or 15m, got "soon"'],
+          ['smoke: --wait: expected a duration like 90s or 15m, got "later"'],
+          ['smoke: --stuck-after: expected a duration like 90s or 15m, got "1h"'],
+        ]);
       } finally {
         stderr.mockRestore();
       }
