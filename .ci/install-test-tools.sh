@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the offline database-host checks need
-# (__tests__/database-host-files.test.ts): cloud-init's schema validator, shellcheck, PostgreSQL 15
+# Installs the Debian packages the offline checks need (__tests__/database-host-files.test.ts, and
+# shellcheck for the workflows' scripts, openssl for the smoke test's local HTTPS server):
+# cloud-init's schema validator, shellcheck, PostgreSQL 15
 # with PostGIS, redis-server/redis-cli (Valkey's configuration language is Redis 7's), OpenSSL,
 # e2fsprogs (mkfs.ext4, debugfs), fdisk (sfdisk), util-linux (blkid, runuser), iproute2 (ss: which
 # sockets the servers listen on; ip for network namespaces), iptables (the NAT instance's script,
 # run in a network namespace: __tests__/nat-instance.test.ts) and python3-redis (redis-py's
 # RedisCluster: the cluster-aware client that proves DB-9 against the live server).
+# Terraform is not installed here: it is preinstalled on the CI machines (checked at the end).
 #
 # Non-interactive, no recommended extras, and no service left running: the packaged "main"
 # PostgreSQL cluster is never created and no daemon is started by the package scripts (the tests
@@ -76,4 +78,12 @@ for tool in ip iptables iptables-save cloud-init shellcheck openssl mkfs.ext4 de
   command -v "$tool" >/dev/null || { echo "install-test-tools: $tool is still missing" >&2; exit 1; }
 done
 /usr/bin/python3 -c "import redis.cluster" || { echo "install-test-tools: python3-redis (redis.cluster) is still missing" >&2; exit 1; }
-echo "install-test-tools: $(cloud-init --version 2>&1 | head -1); $(shellcheck --version | sed -n 's/^version: /shellcheck /p'); $(/usr/lib/postgresql/15/bin/postgres --version); $(redis-server --version | cut -d' ' -f1-3)"
+# Terraform is not a Debian package: the CI machines have Terraform 1.11 preinstalled at
+# /usr/local/bin/terraform (the workflows use hashicorp/setup-terraform). The variable-validation
+# and user-data tests run it, so a runner without it must stop here, not skip them.
+command -v terraform >/dev/null || {
+  echo "install-test-tools: terraform is missing: it is not installed by this script; the CI machines have" \
+    "Terraform 1.11 preinstalled at /usr/local/bin/terraform (elsewhere: https://releases.hashicorp.com/terraform/)" >&2
+  exit 1
+}
+echo "install-test-tools: $(terraform version | head -1); $(cloud-init --version 2>&1 | head -1); $(shellcheck --version | sed -n 's/^version: /shellcheck /p'); $(/usr/lib/postgresql/15/bin/postgres --version); $(redis-server --version | cut -d' ' -f1-3)"

@@ -15,7 +15,9 @@ import { TrackerAlarms } from "../src/observability/alarms";
 import { connectionErrorPatterns } from "../src/observability/connectivity-alarms";
 import { LoadBalancerAlarms } from "../src/observability/load-balancer-alarms";
 import { ServiceLogGroups } from "../src/observability/service-log-groups";
+import { alarmState, type Datapoint } from "./support/cloudwatch";
 import { dataSources, only, resources, type SynthesizedStack } from "./support/synth";
+import { LOG_RETENTION_DAYS } from "./support/contract";
 
 const HOST_INSTANCE_ID = "i-0123456789abcdef0";
 const LOAD_BALANCER = (env: string) => `app/tracker-${env}-alb/0123456789abcdef`;
@@ -120,7 +122,7 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
   it("ECS-4, OBS-1: one log group per service, /ecs/tracker-<env>/<service>, env retention, the env key", () => {
     for (const service of ALL) {
       const [, group] = logGroupNamed(json, `/ecs/tracker-${env.name}/${service}`);
-      expect(group.retention_in_days).toBe(env.logRetentionDays);
+      expect(group.retention_in_days).toBe(LOG_RETENTION_DAYS[env.name]);
       expect(group.kms_key_id).toBe(keyArn);
     }
     expect(resources(json, "aws_cloudwatch_log_group").filter(([, g]) => String(g.name).startsWith("/ecs/"))).toHaveLength(ALL.length);
@@ -237,7 +239,7 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
 
     it("the rule's target is the KMS-encrypted events log group", () => {
       expect(group.kms_key_id).toBe(keyArn);
-      expect(group.retention_in_days).toBe(env.logRetentionDays);
+      expect(group.retention_in_days).toBe(LOG_RETENTION_DAYS[env.name]);
       const [, target] = only(json, "aws_cloudwatch_event_target");
       expect(target.rule).toBe(ref("aws_cloudwatch_event_rule", ruleName, "name"));
       expect(target.arn).toBe(ref("aws_cloudwatch_log_group", groupName, "arn"));
@@ -458,5 +460,98 @@ describe("OBS-2: load balancer alarms need every public service's target group",
           targetGroupArnSuffixes: { api: TARGET_GROUP("staging", "api"), frontend: TARGET_GROUP("staging", "frontend") },
         }),
     ).toThrow(/no target group for the public-web service\(s\) admin/);
+  });
+});
+
+/**
+ * What each alarm does, one broken thing at a time: from a healthy series, change one datapoint
+ * (one failed task, one minute of an unhealthy target, a silent probe...) and the alarm must go
+ * to ALARM; the healthy series and the near-misses must stay OK. The series are the operator's
+ * expectation, written out here; the alarms are the synthesized ones, evaluated as CloudWatch does.
+ */
+describe("OBS-2, DB-8: each alarm fires on one broken thing and stays quiet otherwise", () => {
+  const none: Datapoint = undefined;
+  type Scenario = readonly [label: string, series: readonly Datapoint[], state: "OK" | "ALARM"];
+  const scenarios: Record<string, readonly Scenario[]> = {
+    "api-task-failures": [
+      ["no task stopped (no events at all)", [none], "OK"],
+      ["one task failed in the last 5 minutes", [1], "ALARM"],
+    ],
+    "alb-5xx": [
+      ["no 5xx (no data)", [none], "OK"],
+      ["4 ELB 5xx in 5 minutes", [4], "OK"],
+      ["5 ELB 5xx in 5 minutes", [5], "ALARM"],
+    ],
+    "frontend-target-5xx": [
+      ["no 5xx (no data)", [none], "OK"],
+      ["4 target 5xx in 5 minutes", [4], "OK"],
+      ["5 target 5xx in 5 minutes", [5], "ALARM"],
+    ],
+    "admin-unhealthy-targets": [
+      ["all targets healthy", [0, 0, 0], "OK"],
+      ["one unhealthy target for a single minute (a blip)", [0, 0, 1], "OK"],
+      ["one unhealthy target in 2 of the last 3 minutes", [1, 0, 1], "ALARM"],
+    ],
+    "api-no-healthy-targets": [
+      ["one healthy target", [1, 1], "OK"],
+      ["no healthy target for one minute", [1, 0], "OK"],
+      ["no healthy target for two minutes", [0, 0], "ALARM"],
+      ["the target group reports nothing (no targets at all)", [none, none], "ALARM"],
+    ],
+    "database-connection-errors": [
+      ["no errors logged", [none], "OK"],
+      ["4 errors in 5 minutes", [4], "OK"],
+      ["5 errors in 5 minutes", [5], "ALARM"],
+    ],
+    "redis-connection-errors": [
+      ["no errors logged", [none], "OK"],
+      ["5 errors in 5 minutes", [5], "ALARM"],
+    ],
+    "db-host-postgres-down": [
+      ["PostgreSQL answers", [1, 1, 1], "OK"],
+      ["down for two probes", [1, 0, 0], "OK"],
+      ["down for three probes", [0, 0, 0], "ALARM"],
+      ["the probe is silent for three minutes (host down)", [none, none, none], "ALARM"],
+    ],
+    "db-host-valkey-down": [
+      ["Valkey answers", [1, 1, 1], "OK"],
+      ["down for three probes", [0, 0, 0], "ALARM"],
+      ["the probe is silent", [none, none, none], "ALARM"],
+    ],
+    "db-host-data-volume-usage": [
+      ["85 % used", [85], "OK"],
+      ["86 % used", [86], "ALARM"],
+      ["no data", [none], "OK"],
+    ],
+    "db-host-status-check-failed": [
+      ["status checks pass", [0, 0], "OK"],
+      ["one failed minute", [0, 1], "OK"],
+      ["two failed minutes", [1, 1], "ALARM"],
+    ],
+  };
+  const json = built.staging.json;
+  for (const [alarm, list] of Object.entries(scenarios)) {
+    it.each(list)(`tracker-staging-${alarm}: %s -> %s`, (_label, series, state) => {
+      expect(alarmState(alarmNamed(json, `tracker-staging-${alarm}`) as never, series)).toBe(state);
+    });
+  }
+
+  it("production's alarms behave the same as staging's (same thresholds, same windows)", () => {
+    for (const alarm of alarmsOf(built.production.json)) {
+      const twin = alarmNamed(json, String(alarm.alarm_name).replace("tracker-production-", "tracker-staging-"));
+      for (const key of ["comparison_operator", "threshold", "evaluation_periods", "datapoints_to_alarm", "treat_missing_data", "period", "statistic"]) {
+        expect(alarm[key], `${alarm.alarm_name}.${key}`).toEqual(twin[key]);
+      }
+    }
+  });
+
+  it("every staging alarm has a scenario per service kind above (none left untested)", () => {
+    const covered = new Set(Object.keys(scenarios).map((a) => a.replace(/^(api|frontend|admin)-/, "")));
+    for (const alarm of alarmsOf(json)) {
+      const kind = String(alarm.alarm_name)
+        .replace("tracker-staging-", "")
+        .replace(new RegExp(`^(${ALL.join("|")})-`), "");
+      expect(covered.has(kind), `no scenario for ${alarm.alarm_name}`).toBe(true);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { requireTool, TERRAFORM } from "./support/tools";
 import { TerraformOutput, TerraformStack, Testing } from "../src/cdktf";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import { internalNamespace, parameterName } from "../src/config/naming";
@@ -269,11 +270,7 @@ describe("database host", () => {
   });
 
   it("DB-4: Terraform itself evaluates the user data expression to exactly the rendered cloud-config", (ctx) => {
-    // Optional tool: Terraform is not one of the Debian packages; the check runs where it is installed.
-    if (spawnSync("sh", ["-c", "command -v terraform"]).status !== 0) {
-      console.warn("SKIPPED: terraform is not installed");
-      ctx.skip();
-    }
+    requireTool(ctx, TERRAFORM);
     const dir = mkdtempSync(join(tmpdir(), "tracker-db-console-"));
     const expression = (instance.user_data_base64 as string)
       .slice(2, -1)

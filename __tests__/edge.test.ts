@@ -23,11 +23,12 @@ import {
   publicHostnames,
   validationRecordDomains,
 } from "../src/edge/hostnames";
-import { HTTPS_SSL_POLICY, LoadBalancer } from "../src/edge/load-balancer";
+import { LoadBalancer } from "../src/edge/load-balancer";
 import { PublicDnsRecords } from "../src/edge/public-dns-records";
 import { securityHeaderAttributes, strictTransportSecurity } from "../src/edge/security-headers";
 import { TARGET_GROUP_NAME_MAX, targetGroupName } from "../src/edge/target-group-name";
 import { dataSources, only, referencedAddresses, resources, type SynthesizedStack } from "./support/synth";
+import { ALB_TLS_POLICY, DEREGISTRATION_DELAY_SECONDS, LOG_RETENTION_DAYS, WEB_SERVICES } from "./support/contract";
 
 const VPC_ID = "vpc-0123456789abcdef0";
 const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2", "subnet-0ccccccccccccccc3"];
@@ -296,11 +297,11 @@ describe("EDGE-4: listeners", () => {
   });
 
   it("EDGE-4: HTTPS uses a TLS 1.2+ policy that Security Hub ELB.17 accepts", () => {
-    expect(ELB17_POLICIES).toContain(HTTPS_SSL_POLICY);
+    expect(ELB17_POLICIES).toContain(ALB_TLS_POLICY);
     for (const [, { json }] of each()) {
       const [, https] = only(json, "aws_lb_listener", (l) => l["port"] === 443);
       expect(https["protocol"]).toBe("HTTPS");
-      expect(https["ssl_policy"]).toBe(HTTPS_SSL_POLICY);
+      expect(https["ssl_policy"]).toBe(ALB_TLS_POLICY);
       expect(ELB17_POLICIES).toContain(https["ssl_policy"]);
       expect(https["ssl_policy"]).toMatch(/^ELBSecurityPolicy-TLS13-1-[23]-/);
     }
@@ -488,7 +489,7 @@ describe("EDGE-6: load balancer and target groups", () => {
     expect(only(json, "aws_s3_bucket_ownership_controls")[1]["rule"]["object_ownership"]).toBe("BucketOwnerEnforced");
     expect(only(json, "aws_s3_bucket_versioning")[1]["versioning_configuration"]["status"]).toBe("Enabled");
     const [, lifecycle] = only(json, "aws_s3_bucket_lifecycle_configuration");
-    expect(lifecycle["rule"][0]["expiration"][0]["days"]).toBe(PRODUCTION.logRetentionDays);
+    expect(lifecycle["rule"][0]["expiration"][0]["days"]).toBe(LOG_RETENTION_DAYS.production);
     expect(lifecycle["rule"][0]["noncurrent_version_expiration"][0]["noncurrent_days"]).toBeGreaterThan(0);
 
     const documents = dataSources(json, "aws_iam_policy_document");
@@ -507,7 +508,7 @@ describe("EDGE-6: load balancer and target groups", () => {
     expect(deny["condition"]).toEqual([{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }]);
   });
 
-  it("EDGE-6: one ip target group per public web service: catalog port, catalog health path, 30 s deregistration", () => {
+  it("EDGE-6: one ip target group per public web service: the image's port and health path, 30 s deregistration", () => {
     for (const [, { json, env }] of each()) {
       const groups = resources(json, "aws_lb_target_group").map(([, tg]) => tg);
       expect(groups.map((tg) => tg["tags"]["Name"]).sort()).toEqual(PUBLIC_WEB.map((s) => resourceName(env.name, s.name)).sort());
@@ -515,10 +516,11 @@ describe("EDGE-6: load balancer and target groups", () => {
         const tg = groups.find((g) => g["tags"]["Name"] === resourceName(env.name, service.name))!;
         expect(tg["target_type"]).toBe("ip");
         expect(tg["protocol"]).toBe("HTTP");
-        expect(tg["port"]).toBe(service.port);
+        const contract = WEB_SERVICES[service.name as keyof typeof WEB_SERVICES];
+        expect(tg["port"]).toBe(contract.port);
         expect(tg["vpc_id"]).toBe(VPC_ID);
-        expect(String(tg["deregistration_delay"])).toBe("30");
-        expect(tg["health_check"]).toMatchObject({ enabled: true, path: service.healthPath, port: "traffic-port", protocol: "HTTP", matcher: "200-399" });
+        expect(String(tg["deregistration_delay"])).toBe(String(DEREGISTRATION_DELAY_SECONDS));
+        expect(tg["health_check"]).toMatchObject({ enabled: true, path: contract.healthPath, port: "traffic-port", protocol: "HTTP", matcher: "200-399" });
         expect(tg["name"].length).toBeLessThanOrEqual(TARGET_GROUP_NAME_MAX);
         expect(tg["name"].startsWith(`${resourceName(env.name, service.name)}-`)).toBe(true);
         expect(tg["lifecycle"]["create_before_destroy"]).toBe(true);

@@ -5,6 +5,7 @@ import { PRODUCTION, STAGING } from "../src/config/environments";
 import { resourceName } from "../src/config/naming";
 import type { EnvironmentDefinition } from "../src/config/types";
 import { dataSources, only, resources, synthTracker, type SynthesizedStack } from "./support/synth";
+import { LOG_RETENTION_DAYS } from "./support/contract";
 
 const staging = synthTracker(STAGING);
 const production = synthTracker(PRODUCTION);
@@ -117,7 +118,7 @@ describe.each([
     expect(flowLog.traffic_type).toBe("ALL");
     expect(flowLog.log_destination).toBe(`\${aws_cloudwatch_log_group.${groupName}.arn}`);
     expect(flowLog.vpc_id).toMatch(/^\$\{aws_vpc\./);
-    expect(group.retention_in_days).toBe(env.logRetentionDays);
+    expect(group.retention_in_days).toBe(LOG_RETENTION_DAYS[env.name]);
     expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
     expect(flowLog.iam_role_arn).toMatch(/^\$\{aws_iam_role\./);
   });

@@ -15,11 +15,14 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformStack, Testing } from "../src/cdktf";
-import { PROJECT_DEFINITION } from "../src/config/environments";
-import { PolicyContext, parseHclLiteral, runRules, type TerraformJson, type TfConfig } from "../policies/engine";
-import { evaluate } from "../policies/evaluate";
-import type { PolicyException } from "../policies/exceptions";
+import { ENVIRONMENTS, PROJECT_DEFINITION } from "../src/config/environments";
+import { NO_SUBJECTS_ADDRESS, PolicyContext, parseHclLiteral, runRules, type TerraformJson, type TfConfig } from "../policies/engine";
+import { evaluate, formatException } from "../policies/evaluate";
+import { EXCEPTIONS, type PolicyException } from "../policies/exceptions";
+import { EVERY_STACK } from "../policies/stacks";
+import { bootstrapStackName, environmentStackName } from "../src/config/naming";
 import { RULES } from "../policies/index";
+import { isOpenCidr } from "../policies/aws";
 import { decodeUserData, isSecretLookingName, scanTerraformJson, scanText, secretLookingEnvironmentNames } from "../policies/secret-scan";
 
 type Resources = Record<string, Record<string, TfConfig>>;
@@ -663,6 +666,63 @@ describe("policy rules: each fails its broken fixture and passes its compliant o
   }
 });
 
+describe("open-network rules: IPv6 ::/0 is as open as IPv4 0.0.0.0/0 (SG-6)", () => {
+  const rulesById = (id: string) => RULES.filter((r) => r.id === id);
+  const messages = (json: TerraformJson, id: string) => runRules({ name: "fixture", json }, rulesById(id)).map((f) => f.message);
+  // The three Terraform forms of a rule, each open to the world over IPv6 only.
+  const forms = (direction: "ingress" | "egress", port: number, protocol = "tcp"): [string, TerraformJson, string][] => [
+    [
+      "inline block",
+      direction === "ingress"
+        ? sg([{ protocol, from_port: port, to_port: port, ipv6_cidr_blocks: ["::/0"], description: "d" }])
+        : sg([], [{ protocol, from_port: port, to_port: port, ipv6_cidr_blocks: ["::/0"], description: "d" }]),
+      `${direction}[0]`,
+    ],
+    [
+      "aws_vpc_security_group_*_rule",
+      tf({ [`aws_vpc_security_group_${direction}_rule`]: { r: { ip_protocol: protocol, from_port: port, to_port: port, cidr_ipv6: "::/0", description: "d" } } }),
+      `aws_vpc_security_group_${direction}_rule.r`,
+    ],
+    [
+      "aws_security_group_rule",
+      tf({ aws_security_group_rule: { r: { type: direction, protocol, from_port: port, to_port: port, ipv6_cidr_blocks: ["::/0"], security_group_id: "sg-1" } } }),
+      "aws_security_group_rule.r",
+    ],
+  ];
+
+  for (const [form, json, where] of forms("ingress", 5432)) {
+    it(`SG-6: sg-no-public-ingress fails tcp/5432 from ::/0 (${form})`, () => {
+      expect(messages(json, "sg-no-public-ingress")).toEqual([`${where}: ingress tcp/5432 from ::/0`]);
+    });
+  }
+  for (const [form, json] of forms("ingress", 443)) {
+    it(`SG-6: sg-no-public-ingress accepts tcp/443 from ::/0 (${form})`, () => {
+      expect(messages(json, "sg-no-public-ingress")).toEqual([]);
+    });
+  }
+  for (const [form, json, where] of forms("egress", 5432)) {
+    it(`SG-6: sg-no-unrestricted-egress fails tcp/5432 to ::/0 (${form})`, () => {
+      expect(messages(json, "sg-no-unrestricted-egress")).toEqual([`${where}: egress tcp/5432 to ::/0`]);
+    });
+  }
+  for (const [form, json] of forms("egress", 443)) {
+    it(`SG-6: sg-no-unrestricted-egress accepts tcp/443 to ::/0 (${form})`, () => {
+      expect(messages(json, "sg-no-unrestricted-egress")).toEqual([]);
+    });
+  }
+
+  it("SG-6: every spelling of a /0 is open, IPv4 and IPv6 alike; a /1 is not the whole space", () => {
+    for (const cidr of ["0.0.0.0/0", "::/0", "::0/0", "0:0:0:0:0:0:0:0/0", "10.0.0.0/0", " ::/0 "]) {
+      expect(isOpenCidr(cidr), cidr).toBe(true);
+    }
+    for (const cidr of ["10.0.0.0/16", "::/1", "2001:db8::/32", "0.0.0.0/10", "0.0.0.0/32"]) {
+      expect(isOpenCidr(cidr), cidr).toBe(false);
+    }
+    const allTrafficV6 = tf({ aws_vpc_security_group_ingress_rule: { r: { ip_protocol: "-1", cidr_ipv6: "::0/0", description: "d" } } });
+    expect(messages(allTrafficV6, "sg-no-public-ingress")).toEqual(["aws_vpc_security_group_ingress_rule.r: ingress all traffic from ::0/0"]);
+  });
+});
+
 describe("policy engine: the forms cdktf writes", () => {
   // One shared stack, synthesized once.
   const app = Testing.app();
@@ -734,34 +794,89 @@ describe("policy engine: the forms cdktf writes", () => {
   });
 });
 
-describe("policy exceptions", () => {
+describe("policy exceptions name resources, never a resource type", () => {
   const broken = CASES["logs-retention-one-year"]!.fail;
   const exception = (extra: Partial<PolicyException>): PolicyException => ({
     ruleId: "logs-retention-one-year",
     stack: "*",
-    target: { resourceType: "aws_cloudwatch_log_group", property: { path: "name", matches: /^\/ecs\// } },
+    target: { addresses: ["aws_cloudwatch_log_group.l"] },
     reason: "test",
     ...extra,
   });
   const rules = RULES.filter((r) => r.id === "logs-retention-one-year");
+  const withSecondGroup: TerraformJson = {
+    ...broken,
+    resource: { aws_cloudwatch_log_group: { ...broken.resource!["aws_cloudwatch_log_group"], m: { name: "/ecs/new", retention_in_days: 30 } } },
+  };
 
-  it("an exception matching by resource type and property covers the finding", () => {
-    const result = evaluate([{ name: "tracker-staging", json: broken }], rules, [exception({})]);
-    expect(result.failures).toEqual([]);
-    expect(result.excepted).toHaveLength(1);
+  it("an exception by address covers that resource, and a new resource of the same type still fails", () => {
+    const result = evaluate([{ name: "tracker-staging", json: withSecondGroup }], rules, [exception({})]);
+    expect(result.excepted.map((e) => e.finding.address)).toEqual(["aws_cloudwatch_log_group.l"]);
+    expect(result.failures.map((f) => f.address)).toEqual(["aws_cloudwatch_log_group.m"]);
     expect(result.stale).toEqual([]);
   });
 
-  it("an exception by address covers only that resource, and only on its stack", () => {
-    const byAddress = exception({ stack: "tracker-staging", target: { address: "aws_cloudwatch_log_group.l" } });
-    expect(evaluate([{ name: "tracker-staging", json: broken }], rules, [byAddress]).failures).toEqual([]);
-    expect(evaluate([{ name: "tracker-production", json: broken }], rules, [byAddress]).failures).toHaveLength(1);
+  it("an exception for one stack covers nothing on another", () => {
+    const byStack = exception({ stack: "tracker-staging" });
+    expect(evaluate([{ name: "tracker-staging", json: broken }], rules, [byStack]).failures).toEqual([]);
+    expect(evaluate([{ name: "tracker-production", json: broken }], rules, [byStack]).failures).toHaveLength(1);
   });
 
-  it("an exception that matches nothing is reported stale", () => {
-    const fixed = CASES["logs-retention-one-year"]!.pass;
-    const result = evaluate([{ name: "tracker-staging", json: fixed }], rules, [exception({})]);
-    expect(result.stale).toHaveLength(1);
+  it("an address that matches nothing is reported stale, by itself", () => {
+    const result = evaluate([{ name: "tracker-staging", json: broken }], rules, [
+      exception({ target: { addresses: ["aws_cloudwatch_log_group.l", "aws_cloudwatch_log_group.gone"] } }),
+    ]);
+    expect(result.failures).toEqual([]);
+    expect(result.stale.map(formatException)).toEqual(["*: logs-retention-one-year aws_cloudwatch_log_group.gone"]);
+  });
+
+  it("every recorded exception lists addresses (type.name), none a bare type", () => {
+    for (const e of EXCEPTIONS) {
+      expect(e.target.addresses.length, formatException(e)).toBeGreaterThan(0);
+      for (const a of e.target.addresses) expect(a, formatException(e)).toMatch(/^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+$/);
+    }
+  });
+});
+
+describe("rules that find nothing to check fail where they expect subjects", () => {
+  const subnetRule = RULES.find((r) => r.id === "subnet-no-public-ip-on-launch")!;
+  const withSubnet = tf({ aws_subnet: { s: { map_public_ip_on_launch: false } } });
+  const adopted = (filter: TfConfig[]) => tf({}, { aws_subnet: { s: { id: "subnet-0123", filter } } });
+  const privateOnly = [{ name: "map-public-ip-on-launch", values: ["false"] }];
+
+  it("a rule with no subject in a stack it expects them in fails, naming the types", () => {
+    const findings = runRules({ name: "tracker-production", json: tf({ aws_vpc: { v: {} } }) }, [subnetRule]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        ruleId: "subnet-no-public-ip-on-launch",
+        address: NO_SUBJECTS_ADDRESS,
+        message: expect.stringMatching(/^expects at least one aws_subnet or data\.aws_subnet in tracker-production and found none/),
+      }),
+    ]);
+    // Not expected in a bootstrap stack, nor in a fixture: no finding there.
+    expect(runRules({ name: "tracker-bootstrap-staging", json: tf({}) }, [subnetRule])).toEqual([]);
+    expect(runRules({ name: "fixture", json: tf({}) }, [subnetRule])).toEqual([]);
+  });
+
+  it("NET-4: subnet-no-public-ip-on-launch follows adopted subnets (data.aws_subnet) too", () => {
+    expect(runRules({ name: "tracker-production", json: withSubnet }, [subnetRule])).toEqual([]);
+    expect(runRules({ name: "tracker-production", json: adopted(privateOnly) }, [subnetRule])).toEqual([]);
+    const unfiltered = runRules({ name: "tracker-production", json: adopted([]) }, [subnetRule]);
+    expect(unfiltered.map((f) => `${f.address}: ${f.message}`)).toEqual([
+      "data.aws_subnet.s: the lookup does not require map-public-ip-on-launch = false, so it would adopt a subnet that gives instances public IPs",
+    ]);
+    const wrong = runRules({ name: "tracker-production", json: adopted([{ name: "map-public-ip-on-launch", values: ["true"] }]) }, [subnetRule]);
+    expect(wrong).toHaveLength(1);
+  });
+
+  it("every rule declares where it expects subjects, using only the app's stack names", () => {
+    for (const r of RULES) {
+      expect(Array.isArray(r.expectedIn), r.id).toBe(true);
+      for (const name of r.expectedIn) expect(EVERY_STACK, r.id).toContain(name);
+    }
+    expect([...EVERY_STACK].sort()).toEqual(
+      ENVIRONMENTS.flatMap((e) => [environmentStackName(e.name), bootstrapStackName(e.name)]).sort(),
+    );
   });
 });
 

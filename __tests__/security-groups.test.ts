@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import { resourceName } from "../src/config/naming";
-import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import { resources, synthTracker, type SynthesizedStack } from "./support/synth";
+import { WEB_SERVICES } from "./support/contract";
 
 interface Rule {
   direction: "in" | "out";
@@ -38,7 +38,7 @@ function rulesOf(stack: SynthesizedStack): Rule[] {
 
 const staging = synthTracker(STAGING);
 const production = synthTracker(PRODUCTION);
-const webPorts = SERVICE_CATALOG.filter((s) => s.kind === "public-web").map((s) => s.port!);
+const webPorts = Object.values(WEB_SERVICES).map((s) => s.port);
 
 describe.each([
   ["staging", staging, STAGING],

@@ -20,6 +20,7 @@ import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/ser
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { beforeAll, describe, expect, it } from "vitest";
+import { requireTool, TERRAFORM } from "./support/tools";
 import { awsProvider } from "../stacks/providers";
 import { TerraformStack, Testing } from "../src/cdktf";
 import { EcsCluster } from "../src/compute/cluster";
@@ -51,6 +52,11 @@ import { EnvironmentKey } from "../src/encryption/environment-key";
 import { CreatedNetwork } from "../src/network/created-network";
 import { SecurityGroupMatrix } from "../src/network/security-groups";
 import { dataSources, only, referencedAddresses, resources, type SynthesizedStack } from "./support/synth";
+import { ANISETTE_PORT, LOG_RETENTION_DAYS, WEB_SERVICES, WORKER_HEALTH_COMMAND, WORKERS, webHealthCommand } from "./support/contract";
+
+/** The container ports the images listen on (the contract), none for workers. */
+const contractPorts = (service: string): number[] | undefined =>
+  service in WEB_SERVICES ? [WEB_SERVICES[service as keyof typeof WEB_SERVICES].port] : service === "anisette" ? [ANISETTE_PORT] : undefined;
 
 const ALL_SECRETS: readonly SecretName[] = ["postgres-password", "secret-key", "redis-password"];
 const ALL_PARAMETERS: readonly ParameterName[] = [
@@ -372,7 +378,7 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
         expect(p.hostPort).toBe(p.containerPort);
         expect(p.protocol).toBe("tcp");
       }
-      expect(v.container.portMappings?.map((p) => p.containerPort)).toEqual(s.port === undefined ? undefined : [s.port]);
+      expect(v.container.portMappings?.map((p) => p.containerPort), s.name).toEqual(contractPorts(s.name));
     }
     expect(SERVICE_CATALOG.find((s) => s.name === "anisette")!.architecture).toBe("X86_64");
   });
@@ -397,17 +403,22 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
     const stack = stackOf(env);
     for (const s of SERVICE_CATALOG) {
       const v = viewOf(env, s.name);
-      expect(v.container.healthCheck).toEqual({ command: [...s.healthCommand], interval: 30, timeout: 5, retries: 3, startPeriod: 60 });
+      const { command, ...timing } = v.container.healthCheck!;
+      expect(timing, s.name).toEqual({ interval: 30, timeout: 5, retries: 3, startPeriod: 60 });
+      if (s.name in WEB_SERVICES) expect(command).toEqual(webHealthCommand(s.name as keyof typeof WEB_SERVICES));
+      else if (WORKERS.includes(s.name)) expect(command).toEqual(WORKER_HEALTH_COMMAND);
+      else expect(command.join(" "), s.name).toMatch(new RegExp(`127\\.0\\.0\\.1:${ANISETTE_PORT}\\b`));
     }
     for (const s of web) {
       const v = viewOf(env, s.name);
       const lbs = v.service["load_balancer"] as Record<string, any>[];
       expect(lbs).toHaveLength(1);
       expect(lbs[0]!["container_name"]).toBe(s.name);
-      expect(lbs[0]!["container_port"]).toBe(s.port);
+      const contract = WEB_SERVICES[s.name as keyof typeof WEB_SERVICES];
+      expect(lbs[0]!["container_port"]).toBe(contract.port);
       const tg = resourceAt(stack, addressOf(lbs[0]!["target_group_arn"]));
       expect(tg["name"]).toBe(resourceName(env.name, s.name));
-      expect(tg["port"]).toBe(s.port);
+      expect(tg["port"]).toBe(contract.port);
       const grace = v.service["health_check_grace_period_seconds"];
       expect(grace).toBeGreaterThanOrEqual(60);
       expect(grace).toBeLessThanOrEqual(120);
@@ -562,7 +573,7 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
     const groupAddress = addressOf(exec["log_configuration"]["cloud_watch_log_group_name"]);
     const group = resourceAt(stack, groupAddress);
     expect(group["kms_key_id"]).toMatch(/^\$\{aws_kms_key\.[^}]+\.arn\}$/);
-    expect(group["retention_in_days"]).toBe(env.logRetentionDays);
+    expect(group["retention_in_days"]).toBe(LOG_RETENTION_DAYS[env.name]);
     for (const s of SERVICE_CATALOG) {
       const logs = statement(viewOf(env, s.name).taskStatements, "EcsExecSessionLogs")!;
       expect(logs.resources).toEqual([`\${${groupAddress}.arn}:*`]);
@@ -761,15 +772,6 @@ describe("ECS-9: environments", () => {
 // ECS-11: the variable validation, evaluated by Terraform itself (offline: variables only)
 // ---------------------------------------------------------------------------------------------
 
-function terraformAvailable(): boolean {
-  try {
-    execFileSync("terraform", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs `terraform plan` over the stack's variable blocks only; returns whether it passed and its output. */
 function planVariables(stack: SynthesizedStack, values: Record<string, string>): { ok: boolean; output: string } {
   const dir = mkdtempSync(join(tmpdir(), "image-tags-"));
@@ -789,18 +791,20 @@ function planVariables(stack: SynthesizedStack, values: Record<string, string>):
   }
 }
 
-describe.skipIf(!terraformAvailable())("ECS-11: image tag variable validation (terraform plan)", () => {
+describe("ECS-11: image tag variable validation (terraform plan)", () => {
   const tags = (tag: string, override: Partial<Record<ServiceName, string>> = {}) =>
     Object.fromEntries(SERVICE_CATALOG.map((s) => [imageTagVariableName(s.name), override[s.name] ?? tag]));
 
-  it("ECS-11: production accepts a commit SHA and rejects latest", () => {
+  it("ECS-11: production accepts a commit SHA and rejects latest", (ctx) => {
+    requireTool(ctx, TERRAFORM);
     expect(planVariables(stackOf(PRODUCTION), tags("3f2c1ab9")).ok).toBe(true);
     const latest = planVariables(stackOf(PRODUCTION), tags("3f2c1ab9", { api: "latest" }));
     expect(latest.ok).toBe(false);
     expect(latest.output).toContain('image_tag_api must not be "latest" in production');
   });
 
-  it("ECS-11: every environment rejects a tag outside Docker's grammar", () => {
+  it("ECS-11: every environment rejects a tag outside Docker's grammar", (ctx) => {
+    requireTool(ctx, TERRAFORM);
     for (const env of ENVIRONMENTS) {
       const bad = planVariables(stackOf(env), tags("3f2c1ab9", { "tracker-fetcher": "bad tag!" }));
       expect(bad.ok).toBe(false);
@@ -809,7 +813,8 @@ describe.skipIf(!terraformAvailable())("ECS-11: image tag variable validation (t
     }
   });
 
-  it("ECS-11: staging accepts a commit SHA", () => {
+  it("ECS-11: staging accepts a commit SHA", (ctx) => {
+    requireTool(ctx, TERRAFORM);
     expect(planVariables(stackOf(STAGING), tags("3f2c1ab9")).ok).toBe(true);
   });
 });

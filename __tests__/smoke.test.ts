@@ -1,6 +1,8 @@
 /**
  * CD-3: the smoke test of a deployed environment, against ECS/ELB client mocks and a local HTTPS
  * server with a certificate made here by the openssl CLI (trusted only through the test's CA).
+ * openssl is a declared test tool (__tests__/support/tools.ts): missing, every test here fails
+ * under CI and is skipped locally, with a message naming it and where it comes from.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -16,7 +18,7 @@ import {
   type TargetHealthDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import { resourceName, serviceResourceName } from "../src/config/naming";
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
@@ -30,16 +32,24 @@ import {
   type Endpoint,
   type SmokeDependencies,
 } from "../scripts/lib/smoke";
+import { OPENSSL, requireTool, toolAvailable } from "./support/tools";
 import { FakeEcs, fakeClock, rollingOut, settledService, T0, taskDefinitionArn } from "./support/fake-ecs";
+import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
 
 const env = STAGING;
 let dir: string;
 let ca: Buffer;
 let server: Server;
 let base: string;
+/** Requests the local server received on /hang (it never answers them). */
+let hanging = 0;
+/** The User-Agent of the last request the local server received. */
+let userAgent: string | undefined;
+const opensslPresent = toolAvailable(OPENSSL);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "smoke-test-"));
+  if (!opensslPresent) return; // each test then fails (CI) or skips (locally) naming openssl
   execFileSync("openssl", [
     "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
     "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1",
@@ -47,10 +57,11 @@ beforeAll(async () => {
   ], { stdio: "pipe" });
   ca = readFileSync(join(dir, "cert.pem"));
   server = createServer({ key: readFileSync(join(dir, "key.pem")), cert: ca }, (req, res) => {
+    userAgent = req.headers["user-agent"];
     if (req.url === "/health" || req.url === "/healthz") res.writeHead(200).end("ok");
     else if (req.url === "/unhealthy") res.writeHead(503).end("down");
     else if (req.url === "/moved") res.writeHead(301, { location: "/elsewhere" }).end();
-    else if (req.url === "/hang") return; // never answers
+    else if (req.url === "/hang") hanging++; // never answers
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -58,8 +69,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  if (server) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -91,7 +104,8 @@ const run = (overrides: Partial<Parameters<typeof runSmokeChecks>[1]> = {}, d = 
 
 const failures = (results: readonly CheckResult[]) => results.filter((r) => !r.ok);
 
-beforeEach(() => {
+beforeEach((ctx) => {
+  requireTool(ctx, OPENSSL);
   lines = [];
   ecs = FakeEcs.healthy(env);
   elb = new ElasticLoadBalancingV2Client({ region: env.region, credentials: { accessKeyId: "t", secretAccessKey: "t" } });
@@ -146,23 +160,40 @@ describe("smoke test", () => {
     expect(failures(results)[1]!.detail).toMatch(/-> 301/);
   });
 
-  it("CD-3: a hostname that does not answer in time fails, and the wait is bounded", async () => {
-    const started = Date.now();
-    const results = await run({ endpoints: endpoints({ frontend: "/hang" }), httpTimeoutMs: 300 });
-    expect(Date.now() - started).toBeLessThan(3000);
-    const [failed] = failures(results);
-    expect(failed).toMatchObject({ kind: "http", name: "frontend" });
-    expect(failed!.detail).toMatch(/timed out after/);
+  it("CD-3: a hostname that does not answer in time fails, and the wait is bounded (fake clock)", async () => {
+    // The getter's own timer is faked; the socket is real. The check must end exactly when
+    // the per-attempt timeout elapses, not before and not "eventually".
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      hanging = 0;
+      let settled = false;
+      const pending = run({ endpoints: endpoints({ frontend: "/hang" }), httpTimeoutMs: 7_000 }).then((r) => {
+        settled = true;
+        return r;
+      });
+      // Real I/O until the server holds the request (vi.waitFor would advance the fake clock).
+      while (hanging === 0) await new Promise((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(6_999);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const results = await pending;
+      const [failed, ...rest] = failures(results);
+      expect(rest).toEqual([]);
+      expect(failed).toMatchObject({ kind: "http", name: "frontend" });
+      expect(failed!.detail).toBe(`GET ${base}/hang failed: timed out after 7s`);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("CD-3: retries a failing hostname before failing, pausing between attempts", async () => {
     const clock = fakeClock();
     const results = await run(
-      { endpoints: endpoints({ api: "/unhealthy" }), httpAttempts: 3, httpRetryDelayMs: 5000 },
+      { endpoints: endpoints({ api: "/unhealthy" }), httpAttempts: 3, httpRetryDelayMs: 7000 },
       deps({ clock }),
     );
     expect(failures(results)[0]!.detail).toMatch(/after 3 attempts/);
-    expect(clock.slept).toEqual([5000, 5000]);
+    expect(clock.slept).toEqual([7000, 7000]);
   });
 
   it("CD-3: certificates are verified (an untrusted certificate fails)", async () => {
@@ -227,6 +258,31 @@ describe("smoke test", () => {
     expect(failed[1]!.detail).toBe("no registered targets");
   });
 
+  // Every ELB target state but "healthy" means the target does not (yet, or any more) serve traffic:
+  // initial (registering / first checks), draining (deregistering), unused (not in an enabled AZ or
+  // no listener), unavailable (health checks disabled), unhealthy.
+  it.each(["initial", "draining", "unused", "unavailable", "unhealthy"] as const)(
+    "CD-3: fails a target group whose only target is %s, naming the state",
+    async (state) => {
+      targets.set("arn:tg/tracker-staging-frontend", [
+        { Target: { Id: "10.42.16.20", Port: 3000 }, TargetHealth: { State: state, Reason: "Target.Timeout" } },
+      ]);
+      const failed = failures(await run());
+      expect(failed.map((r) => `${r.kind} ${r.name}`)).toEqual(["target-group tracker-staging-frontend"]);
+      expect(failed[0]!.detail).toBe(`1/1 targets not healthy: 10.42.16.20:3000 ${state} (Target.Timeout)`);
+    },
+  );
+
+  it("CD-3: one target still initial beside a healthy one fails the group (a rollout not yet done)", async () => {
+    targets.set("arn:tg/tracker-staging-api", [
+      healthyTarget("10.42.16.10"),
+      { Target: { Id: "10.42.32.12", Port: 8000 }, TargetHealth: { State: "initial" } },
+    ]);
+    const failed = failures(await run());
+    expect(failed.map((r) => r.name)).toEqual(["tracker-staging-api"]);
+    expect(failed[0]!.detail).toBe("1/2 targets not healthy: 10.42.32.12:8000 initial");
+  });
+
   it("CD-3: fails when the environment's load balancer cannot be found", async () => {
     elbMock.on(DescribeLoadBalancersCommand).rejects(Object.assign(new Error("not found"), { name: "LoadBalancerNotFoundException" }));
     const failed = failures(await run());
@@ -268,9 +324,9 @@ describe("smoke test", () => {
       if (fake.describeCalls === 3) fake.set("api", settledService(env, "api", 6));
     };
     const clock = fakeClock();
-    const results = await run({ waitForStableMs: 10 * 60_000, pollMs: 15_000 }, deps({ clock }));
+    const results = await run({ waitForStableMs: 10 * 60_000, pollMs: 20_000 }, deps({ clock }));
     expect(failures(results)).toEqual([]);
-    expect(clock.slept).toEqual([15_000, 15_000]);
+    expect(clock.slept).toEqual([20_000, 20_000]);
     expect(lines.some((l) => /api: 0\/1 running on tracker-staging-api:6, rollout IN_PROGRESS/.test(l))).toBe(true);
   });
 
@@ -287,5 +343,198 @@ describe("smoke test", () => {
     expect(lines.at(-1)).toMatch(/^FAIL  service admin\s+0\/1 tasks running/m);
     expect(await smokeCommand(["--env", "qa"], make)).toBe(2);
     expect(await smokeCommand(["--env", "staging", "--bogus"], make)).toBe(2);
+  });
+
+  // What the operator reads, line by line: each failure says what is wrong in words.
+  describe("CD-3: the messages of each check", () => {
+    const only = async (kind: CheckResult["kind"]) => (await run()).filter((r) => r.kind === kind && !r.ok);
+
+    it("CD-3: a passing hostname line gives the URL, the status and the time taken", async () => {
+      const [api] = (await run()).filter((r) => r.kind === "http");
+      expect(api).toEqual({ kind: "http", name: "api", ok: true, detail: `GET ${base}/health -> 200 (0 ms)` });
+    });
+
+    it("CD-3: a single failed attempt says so without an attempt count", async () => {
+      const results = await run({ endpoints: endpoints({ api: "/unhealthy" }) });
+      expect(failures(results)[0]!.detail).toBe(`GET ${base}/unhealthy -> 503, expected 2xx`);
+    });
+
+    it("CD-3: a public service without a hostname is named", () => {
+      const broken = { ...env, dns: { ...env.dns, hostnames: { ...env.dns.hostnames, admin: "" } } };
+      expect(() => publicEndpoints(broken)).toThrow("staging.dns.hostnames has no hostname for public service admin");
+    });
+
+    it("CD-3: a passing service line gives running/desired, the task definition and the rollout state", async () => {
+      const api = (await run()).find((r) => r.kind === "service" && r.name === "api");
+      expect(api).toEqual({ kind: "service", name: "api", ok: true, detail: "1/1 running on tracker-staging-api:5, COMPLETED" });
+    });
+
+    it("CD-3: a service that is not ACTIVE", async () => {
+      ecs.set("api", { ...settledService(env, "api", 5), status: "DRAINING" });
+      expect((await only("service")).map((r) => r.detail)).toEqual(["service status DRAINING"]);
+    });
+
+    it("CD-3: a service scaled to zero", async () => {
+      const zero = settledService(env, "api", 5, 0);
+      ecs.set("api", zero);
+      expect((await only("service")).map((r) => r.detail)).toEqual(["desired count is 0"]);
+    });
+
+    it("CD-3: a service without a PRIMARY deployment", async () => {
+      ecs.set("api", { ...settledService(env, "api", 5), deployments: [] });
+      expect((await only("service")).map((r) => r.detail)).toEqual(["no PRIMARY deployment"]);
+    });
+
+    it("CD-3: tasks running, but not on the PRIMARY deployment", async () => {
+      const service = settledService(env, "api", 5, 2);
+      service.deployments![0]!.runningCount = 1;
+      ecs.set("api", service);
+      expect((await only("service")).map((r) => r.detail)).toEqual(["1/2 tasks on the PRIMARY deployment's tracker-staging-api:5"]);
+    });
+
+    it("CD-3: a rollout in progress for less than the stuck limit is reported, not called stuck", async () => {
+      ecs.set("frontend", rollingOut(env, "frontend", 5, 6, T0 - 5 * 60_000));
+      ecs.revisions.set(serviceResourceName(env.name, "frontend"), [6, 5]);
+      expect((await only("service")).map((r) => r.detail)).toEqual([
+        "0/1 tasks on the PRIMARY deployment's tracker-staging-frontend:6; rollout to tracker-staging-frontend:6 in progress for 5m00s (2 deployments)",
+      ]);
+    });
+
+    it("CD-3: a FAILED deployment without a reason", async () => {
+      const service = settledService(env, "admin", 5);
+      service.deployments!.push({ status: "ACTIVE", taskDefinition: taskDefinitionArn(env, "admin", 6), rolloutState: "FAILED" });
+      ecs.set("admin", service);
+      const [failed, ...rest] = await only("service");
+      expect(rest).toEqual([]);
+      expect(failed!.detail).toMatch(/^deployment tracker-staging-admin:6 FAILED: no reason given(;|$)/);
+    });
+
+    it("CD-3: a load balancer answer without an ARN, and a load balancer without target groups", async () => {
+      elbMock.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
+      expect(await only("target-group")).toEqual([
+        { kind: "target-group", name: "tracker-staging-alb", ok: false, detail: "load balancer not found" },
+      ]);
+      elbMock.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [{ LoadBalancerArn: "arn:alb/x" }] });
+      targets.clear();
+      expect(await only("target-group")).toEqual([
+        { kind: "target-group", name: "tracker-staging-alb", ok: false, detail: "the load balancer has no target groups" },
+      ]);
+    });
+
+    it("CD-3: a passing target group line counts its healthy targets", async () => {
+      const groups = (await run()).filter((r) => r.kind === "target-group");
+      expect(groups).toContainEqual({ kind: "target-group", name: "tracker-staging-api", ok: true, detail: "1/1 targets healthy" });
+    });
+
+    it("CD-3: a HEALTHY task that is no longer RUNNING fails; a passing line names the task", async () => {
+      const resource = serviceResourceName(env.name, "anisette");
+      ecs.tasks.set(resource, [
+        { taskArn: "arn:task/stopping", lastStatus: "DEACTIVATING", healthStatus: "HEALTHY", startedAt: new Date(T0 - 60_000), taskDefinitionArn: taskDefinitionArn(env, "anisette", 5) },
+      ]);
+      const results = (await run()).filter((r) => r.kind === "task-health");
+      expect(results.find((r) => r.name === "anisette")).toEqual({
+        kind: "task-health",
+        name: "anisette",
+        ok: false,
+        detail: "latest task stopping (tracker-staging-anisette:5) is DEACTIVATING, health HEALTHY",
+      });
+      expect(results.find((r) => r.name === "tracker-fetcher")).toEqual({
+        kind: "task-health",
+        name: "tracker-fetcher",
+        ok: true,
+        detail: "latest task tracker-fetcher-new (tracker-staging-tracker-fetcher:5) is RUNNING, health HEALTHY",
+      });
+    });
+
+    it("CD-3: a listed task that cannot be described", async () => {
+      ecs.tasks.set(serviceResourceName(env.name, "anisette"), [{ taskArn: "arn:task/ghost" }]);
+      ecs.mock.on(DescribeTasksCommand).resolves({ tasks: [] });
+      expect((await only("task-health")).map((r) => `${r.name}: ${r.detail}`)).toContain("anisette: running task could not be described");
+    });
+
+    it("CD-3: the report has a header naming cluster, account and region, and aligned columns", () => {
+      const report = formatReport(env, [
+        { kind: "http", name: "api", ok: true, detail: "fine" },
+        { kind: "target-group", name: "tracker-staging-admin", ok: false, detail: "no registered targets" },
+      ]);
+      expect(report.split("\n")).toEqual([
+        `Smoke test of staging (cluster tracker-staging-cluster, account ${env.accountId}, ${env.region})`,
+        "PASS  http api                            fine",
+        "FAIL  target-group tracker-staging-admin  no registered targets",
+        "Smoke test of staging: 1 of 2 checks FAILED.",
+      ]);
+    });
+
+    it("CD-3: --attempts must be a positive integer; --timeout and --stuck-after take durations", async () => {
+      expect(await smokeCommand(["--env", "staging", "--attempts", "0"], () => deps())).toBe(2);
+      expect(await smokeCommand(["--env", "staging", "--attempts", "1.5"], () => deps())).toBe(2);
+      expect(await smokeCommand(["--env", "staging", "--timeout", "soon"], () => deps())).toBe(2);
+      expect(await smokeCommand(["--env", "staging", "--stuck-after", "1h"], () => deps())).toBe(2);
+    });
+
+    it("CD-3: when the services cannot be waited for, it says so and checks anyway", async () => {
+      ecs.clusterMissing = true;
+      const results = await run({ waitForStableMs: 60_000, pollMs: 15_000 });
+      expect(lines[0]).toBe("Waiting up to 1m00s for the services of tracker-staging-cluster to settle...");
+      expect(results.length).toBeGreaterThan(0);
+    });
+
+    it("CD-3: the probe introduces itself as tracker-smoke (so the access logs tell it from users)", async () => {
+      userAgent = undefined;
+      await createHttpsGet({ ca })(`${base}/health`, 2000);
+      expect(userAgent).toBe("tracker-smoke");
+    });
+
+    it("CD-3: a rollout exactly at the stuck limit is not yet called stuck", async () => {
+      ecs.set("frontend", rollingOut(env, "frontend", 5, 6, T0 - 20 * 60_000));
+      ecs.revisions.set(serviceResourceName(env.name, "frontend"), [6, 5]);
+      const [failed] = failures(await run({ stuckAfterMs: 20 * 60_000 })).filter((r) => r.kind === "service");
+      expect(failed!.detail).toMatch(/; rollout to tracker-staging-frontend:6 in progress for 20m00s \(2 deployments\)$/);
+      expect(failed!.detail).not.toMatch(/stuck/);
+    });
+
+    it("CD-3: only RUNNING tasks are looked at", async () => {
+      await run();
+      const inputs = ecs.mock.commandCalls(ListTasksCommand).map((c) => c.args[0].input);
+      expect(inputs.length).toBeGreaterThan(0);
+      for (const input of inputs) expect(input.desiredStatus).toBe("RUNNING");
+    });
+
+    it("CD-3: an AWS error while describing services becomes one FAIL line for the service check", async () => {
+      ecs.mock.on(DescribeServicesCommand).rejects(Object.assign(new Error("User is not authorized to perform ecs:DescribeServices"), { name: "AccessDeniedException" }));
+      const failed = failures(await run()).filter((r) => r.kind === "service");
+      expect(failed).toEqual([
+        { kind: "service", name: "(all)", ok: false, detail: "check could not run: User is not authorized to perform ecs:DescribeServices" },
+      ]);
+    });
+
+    it("CD-3: the command defaults to 3 attempts 5 s apart, and names itself in usage errors", async () => {
+      const local = createHttpsGet({ ca });
+      const toUnhealthy = (url: string, t: number) => local(`${base}${new URL(url).pathname === "/health" ? "/unhealthy" : "/healthz"}`, t);
+      const clock = fakeClock();
+      expect(await smokeCommand(["--env", "staging"], () => deps({ http: toUnhealthy, clock }))).toBe(1);
+      expect(lines.at(-1)).toMatch(
+        /^FAIL  http api {2,}GET https:\/\/api\.tracker\.staging\.glimpse\.technology\/health -> 503, expected 2xx \(after 3 attempts\)$/m,
+      );
+      expect(clock.slept).toEqual([5000, 5000]);
+      // Usage errors come before any AWS client exists: they go to stderr.
+      const stderr = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      try {
+        expect(await smokeCommand(["--env", "staging", "--attempts", "0"], () => deps())).toBe(2);
+        expect(await smokeCommand(["--env", "staging", "--attempts", "two"], () => deps())).toBe(2);
+        expect(await smokeCommand(["--env", "staging", "--timeout", "soon"], () => deps())).toBe(2);
+        expect(await smokeCommand(["--env", "staging", "--wait", "later"], () => deps())).toBe(2);
+        expect(await smokeCommand(["--env", "staging", "--stuck-after", "1h"], () => deps())).toBe(2);
+        expect(stderr.mock.calls).toEqual([
+          ["smoke: --attempts must be a positive integer"],
+          ["smoke: --attempts must be a positive integer"],
+          ['smoke: --timeout: expected a duration like 90s or 15m, got "soon"'],
+          ['smoke: --wait: expected a duration like 90s or 15m, got "later"'],
+          ['smoke: --stuck-after: expected a duration like 90s or 15m, got "1h"'],
+        ]);
+      } finally {
+        stderr.mockRestore();
+      }
+    });
   });
 });

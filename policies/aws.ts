@@ -4,7 +4,13 @@
  */
 import { asNumber, block, blocks, isTrue, stringList, type PolicyContext, type TfConfig, type TfResource } from "./engine";
 
-export const OPEN_CIDRS: readonly string[] = ["0.0.0.0/0", "::/0"];
+/**
+ * Whether a CIDR is the whole address space: any prefix length 0, IPv4 or IPv6, however written
+ * (`0.0.0.0/0`, `::/0`, `::0/0`, `0:0:0:0:0:0:0:0/0`, `10.0.0.0/0`).
+ */
+export function isOpenCidr(cidr: string): boolean {
+  return /\/0+$/.test(cidr.trim());
+}
 
 /** One security-group rule, whichever of the three Terraform forms declared it. */
 export interface SecurityGroupRule {

@@ -3,7 +3,9 @@
  * Terraform JSON (`cdk.tf.json`) of a stack, in the spirit of cdk-nag, Checkov and Trivy.
  *
  * - A parsed stack is the `cdk.tf.json` object as Terraform reads it (`resource`, `data`, ...).
- * - A rule lists the resource types it looks at and returns one message per violation.
+ * - A rule lists the resource types it looks at and returns one message per violation, and
+ *   declares the stacks in which it must find at least one of them (`expectedIn`): a stack
+ *   listed there without any subject fails, so no rule passes by having nothing to look at.
  * - `PolicyContext` gives rules what they need to look across resources: references such as
  *   `"${aws_s3_bucket.logs.id}"` resolved to the resource they name, companion resources (the
  *   `aws_s3_bucket_versioning` of a bucket, the `aws_lb_listener`s of a load balancer), container
@@ -59,6 +61,13 @@ export interface Rule {
   readonly description: string;
   /** Resource types the rule is called for; data sources as `data.<type>`. */
   readonly resourceTypes: readonly string[];
+  /**
+   * The stacks (cdktf stack IDs, `policies/stacks.ts`) that must hold at least one subject of this
+   * rule (a resource or data source of `resourceTypes`). Evaluated there without one, the rule
+   * reports a `NO_SUBJECTS_ADDRESS` finding instead of passing vacuously. `[]`: a guard for
+   * resources no stack has today.
+   */
+  readonly expectedIn: readonly string[];
   /** Returns one message per violation; empty when the resource complies. */
   check(resource: TfResource, context: PolicyContext): readonly string[];
 }
@@ -536,11 +545,27 @@ export class PolicyContext {
 // Running rules
 // ---------------------------------------------------------------------------------------------
 
+/** The address of the finding a rule reports on a stack where it expected subjects and found none. */
+export const NO_SUBJECTS_ADDRESS = "(no subjects)";
+
 /** Every finding of every rule on one stack (no exceptions applied). */
 export function runRules(stack: StackUnderTest, rules: readonly Rule[]): Finding[] {
   const context = new PolicyContext(stack);
   const findings: Finding[] = [];
   for (const rule of rules) {
+    const subjects = rule.resourceTypes.reduce((n, type) => n + context.resources(type).length, 0);
+    if (subjects === 0 && rule.expectedIn.includes(stack.name)) {
+      findings.push({
+        ruleId: rule.id,
+        mirrors: rule.mirrors,
+        stack: stack.name,
+        address: NO_SUBJECTS_ADDRESS,
+        resourceType: rule.resourceTypes.join(" | "),
+        message:
+          `expects at least one ${rule.resourceTypes.join(" or ")} in ${stack.name} and found none: ` +
+          `it would pass by checking nothing (follow the type the stack now uses, or change expectedIn)`,
+      });
+    }
     for (const type of rule.resourceTypes) {
       for (const resource of context.resources(type)) {
         for (const message of rule.check(resource, context)) {

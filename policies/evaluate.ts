@@ -1,9 +1,9 @@
 /**
  * Runs the rules over stacks and applies the recorded exceptions: what remains is a failure, and
- * so is every exception that no longer matches a finding (a stale exception hides nothing and
- * would silently cover a future regression, so it must be deleted).
+ * so is every exception address that no longer matches a finding (a stale exception hides nothing
+ * and would silently cover a future regression, so it must be deleted).
  */
-import { PolicyContext, runRules, type Finding, type Rule, type StackUnderTest } from "./engine";
+import { runRules, type Finding, type Rule, type StackUnderTest } from "./engine";
 import { EXCEPTIONS, type PolicyException } from "./exceptions";
 import { RULES } from "./index";
 
@@ -17,18 +17,11 @@ export interface Evaluation {
   readonly failures: readonly Finding[];
   /** Findings an exception covers, with the exception. */
   readonly excepted: readonly ExceptedFinding[];
-  /** Exceptions (for the evaluated stacks) that matched nothing: each is a failure. */
+  /**
+   * Exceptions (for the evaluated stacks) with an address that matched nothing, narrowed to those
+   * addresses: each is a failure.
+   */
   readonly stale: readonly PolicyException[];
-}
-
-function getPath(config: Record<string, unknown>, path: string): unknown {
-  let value: unknown = config;
-  for (const key of path.split(".")) {
-    if (Array.isArray(value)) value = value[0];
-    if (!value || typeof value !== "object") return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }
 
 /** Whether an exception applies to a stack name. */
@@ -37,21 +30,10 @@ export function exceptionAppliesToStack(exception: PolicyException, stack: strin
 }
 
 /** Whether an exception covers a finding. */
-export function exceptionMatches(exception: PolicyException, finding: Finding, context: PolicyContext): boolean {
+export function exceptionMatches(exception: PolicyException, finding: Finding): boolean {
   if (exception.ruleId !== finding.ruleId) return false;
   if (!exceptionAppliesToStack(exception, finding.stack)) return false;
-  const target = exception.target;
-  if ("address" in target) return target.address === finding.address;
-  if (target.resourceType !== finding.resourceType) return false;
-  const resource = context.byAddr(finding.address);
-  if (!resource) return false;
-  if (target.property) {
-    const actual = getPath(resource.config, target.property.path);
-    if (typeof actual !== "string") return false;
-    if (target.property.equals !== undefined && actual !== target.property.equals) return false;
-    if (target.property.matches !== undefined && !target.property.matches.test(actual)) return false;
-  }
-  return true;
+  return exception.target.addresses.includes(finding.address);
 }
 
 export function evaluate(
@@ -61,13 +43,12 @@ export function evaluate(
 ): Evaluation {
   const failures: Finding[] = [];
   const excepted: ExceptedFinding[] = [];
-  const used = new Set<PolicyException>();
+  const used = new Map<PolicyException, Set<string>>();
   for (const stack of stacks) {
-    const context = new PolicyContext(stack);
     for (const finding of runRules(stack, rules)) {
-      const exception = exceptions.find((e) => exceptionMatches(e, finding, context));
+      const exception = exceptions.find((e) => exceptionMatches(e, finding));
       if (exception) {
-        used.add(exception);
+        used.set(exception, (used.get(exception) ?? new Set()).add(finding.address));
         excepted.push({ finding, exception });
       } else {
         failures.push(finding);
@@ -75,7 +56,10 @@ export function evaluate(
     }
   }
   const evaluated = stacks.map((s) => s.name);
-  const stale = exceptions.filter((e) => !used.has(e) && (e.stack === "*" || evaluated.includes(e.stack)));
+  const stale = exceptions
+    .filter((e) => e.stack === "*" || evaluated.includes(e.stack))
+    .map((e) => ({ ...e, target: { addresses: e.target.addresses.filter((a) => !used.get(e)?.has(a)) } }))
+    .filter((e) => e.target.addresses.length > 0);
   return { failures, excepted, stale };
 }
 
@@ -85,6 +69,5 @@ export function formatFinding(f: Finding): string {
 }
 
 export function formatException(e: PolicyException): string {
-  const target = "address" in e.target ? e.target.address : `${e.target.resourceType}${e.target.property ? `[${e.target.property.path}=${e.target.property.equals ?? e.target.property.matches}]` : ""}`;
-  return `${e.stack}: ${e.ruleId} ${target}`;
+  return `${e.stack}: ${e.ruleId} ${e.target.addresses.join(", ")}`;
 }

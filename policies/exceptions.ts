@@ -1,20 +1,19 @@
 /**
  * Recorded exceptions to the policy rules: each names the rule, the stack ("*" for every stack),
- * the resource (its address `type.name`, or its type plus a property such as its name), and the
- * reason. `docs/DESIGN.md` ("Security exceptions") lists the same entries for humans.
+ * the resources it covers by their addresses (`type.name`, as Terraform and the findings name
+ * them; never a whole resource type, so a new resource of the type is checked), and the reason.
+ * `docs/DESIGN.md` ("Security exceptions") lists the same entries for humans.
  *
- * An exception that no longer matches a finding is stale and fails the policy suite: delete it.
+ * An address that no longer matches a finding is stale and fails the policy suite: delete it
+ * (a renamed construct changes its address, so the exception is reviewed again).
  * Keep this list short and honest: every entry is a risk someone decided to accept.
  */
 import { ENVIRONMENTS } from "../src/config/environments";
-import { environmentStackName, resourceName } from "../src/config/naming";
-export type ExceptionTarget =
-  | { readonly address: string }
-  | {
-      readonly resourceType: string;
-      /** Narrow to resources whose property (a dotted path into the config, e.g. `name` or `tags.Name`) matches. */
-      readonly property?: { readonly path: string; readonly equals?: string; readonly matches?: RegExp };
-    };
+import { environmentStackName } from "../src/config/naming";
+export interface ExceptionTarget {
+  /** The resources covered, by address (`aws_lb.load-balancer_alb_15AADC07`). */
+  readonly addresses: readonly string[];
+}
 
 export interface PolicyException {
   readonly ruleId: string;
@@ -24,11 +23,28 @@ export interface PolicyException {
   readonly reason: string;
 }
 
+const ALB = "aws_lb.load-balancer_alb_15AADC07";
+const ALB_LOG_BUCKET = "aws_s3_bucket.load-balancer_access-logs_private-bucket_AB84F91D";
+
 export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "logs-retention-one-year",
     stack: "tracker-staging",
-    target: { resourceType: "aws_cloudwatch_log_group" },
+    target: {
+      addresses: [
+        "aws_cloudwatch_log_group.alarms_task-failures_events-log-group_F71593D8",
+        "aws_cloudwatch_log_group.cluster_exec-log-group_6631E3E9",
+        "aws_cloudwatch_log_group.log-groups_admin_08C46767",
+        "aws_cloudwatch_log_group.log-groups_anisette_36D1EF47",
+        "aws_cloudwatch_log_group.log-groups_api_83F48447",
+        "aws_cloudwatch_log_group.log-groups_frontend_A9D924A7",
+        "aws_cloudwatch_log_group.log-groups_materialized-view-service_9B4A0A50",
+        "aws_cloudwatch_log_group.log-groups_notification-service_C9B30C81",
+        "aws_cloudwatch_log_group.log-groups_tracker-fetcher_32310037",
+        "aws_cloudwatch_log_group.log-groups_unified-geofence_75D114A5",
+        "aws_cloudwatch_log_group.network_flow-logs_log-group_B0C6373D",
+      ],
+    },
     reason:
       "Staging keeps logs for 30 days (STAGING.logRetentionDays) to save cost: it holds no production data and " +
       "only production pays for a year of logs. Production keeps 365 days and passes CKV_AWS_338 / CloudWatch.16.",
@@ -36,7 +52,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "sg-no-unrestricted-egress",
     stack: "tracker-staging",
-    target: { resourceType: "aws_vpc_security_group_egress_rule", property: { path: "tags.Name", equals: "tracker-staging-database-out-http-out" } },
+    target: { addresses: ["aws_vpc_security_group_egress_rule.security-groups_database-out-http-out_737A9844"] },
     reason:
       "The staging database host installs packages with apt from the Ubuntu ports mirrors and the PostgreSQL/" +
       "TimescaleDB repositories, which are served over plain HTTP (port 80); integrity comes from apt's signed " +
@@ -45,7 +61,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "s3-access-logging",
     stack: "*",
-    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", matches: /^tracker-terraform-state-\d{12}$/ } },
+    target: { addresses: ["aws_s3_bucket.state_private-bucket_6EC1470A"] },
     reason:
       "The Terraform state bucket is read and written only by the two CI roles (and the operator at first " +
       "bootstrap); server access logs would need a second, itself unlogged, bucket per account. CloudTrail " +
@@ -54,7 +70,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "lb-not-internet-facing",
     stack: "*",
-    target: { resourceType: "aws_lb", property: { path: "name", matches: /^tracker-(staging|production)-alb$/ } },
+    target: { addresses: [ALB] },
     reason:
       "The ALB is the public edge by design (EDGE-1): the frontend, API and admin hostnames answer on it from " +
       "the internet. Its security group admits only 80 (redirect) and 443, it drops invalid headers and uses an " +
@@ -63,7 +79,13 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "lb-target-group-encrypted",
     stack: "*",
-    target: { resourceType: "aws_lb_target_group" },
+    target: {
+      addresses: [
+        "aws_lb_target_group.load-balancer_target-group-admin_995D8188",
+        "aws_lb_target_group.load-balancer_target-group-api_176B6E5E",
+        "aws_lb_target_group.load-balancer_target-group-frontend_19EFF6AD",
+      ],
+    },
     reason:
       "TLS terminates at the ALB; the ALB speaks HTTP to the Fargate tasks over the VPC's private application " +
       "subnets, where only the ALB's security group may reach the container ports (SG-3). The application " +
@@ -73,7 +95,16 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "secretsmanager-rotation",
     stack: "*",
-    target: { resourceType: "aws_secretsmanager_secret", property: { path: "name", matches: /^tracker\/(staging|production)\/(postgres-password|redis-password|secret-key)$/ } },
+    target: {
+      addresses: [
+        "aws_secretsmanager_secret.secrets_postgres-password_97BAB641",
+        "aws_secretsmanager_secret.secrets_redis-password_E9D9A7F7",
+        "aws_secretsmanager_secret.secrets_secret-key_F55BEDE5",
+        // Production with provided credentials (PRD-2): the Patroni/MemoryDB owners' values.
+        "aws_secretsmanager_secret.provided_postgres_password",
+        "aws_secretsmanager_secret.provided_redis_password",
+      ],
+    },
     reason:
       "No rotation Lambda: each value is generated by AWS (ephemeral aws_secretsmanager_random_password, written " +
       "write-only) and rotated deliberately by bumping its generation (docs/DESIGN.md, Secrets), because the " +
@@ -83,7 +114,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "lb-deletion-protection",
     stack: "tracker-staging",
-    target: { resourceType: "aws_lb", property: { path: "name", equals: "tracker-staging-alb" } },
+    target: { addresses: [ALB] },
     reason:
       "Staging skips what only production pays for: staging's ALB is disposable and recreated freely " +
       "(STAGING.loadBalancer.deletionProtection = false). Production's ALB has deletion protection (EDGE-6).",
@@ -91,7 +122,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "lb-access-logs",
     stack: "tracker-staging",
-    target: { resourceType: "aws_lb", property: { path: "name", equals: "tracker-staging-alb" } },
+    target: { addresses: [ALB] },
     reason:
       "Staging skips what only production pays for: no ALB access-log bucket in staging " +
       "(STAGING.loadBalancer.accessLogs = false); its requests are test traffic. Production writes access logs (EDGE-6).",
@@ -102,7 +133,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
     (env): PolicyException => ({
       ruleId: "lb-waf-associated",
       stack: environmentStackName(env.name),
-      target: { resourceType: "aws_lb", property: { path: "name", equals: resourceName(env.name, "alb") } },
+      target: { addresses: [ALB] },
       reason:
         `Staging skips what only production pays for: ${env.name}'s ALB has no WAF web ACL ` +
         `(${env.name}.loadBalancer.waf.enabled = false) because its traffic is test traffic and the ACL costs a fixed ` +
@@ -112,7 +143,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "s3-kms-encryption",
     stack: "tracker-production",
-    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", equals: "tracker-production-alb-logs-951665295205" } },
+    target: { addresses: [ALB_LOG_BUCKET] },
     reason:
       "ALB access logs can only be delivered to buckets encrypted with SSE-S3 (Amazon S3-managed keys); SSE-KMS " +
       "is not supported for this destination (see aws/aws-cdk#21947 and the validation added by aws/aws-cdk#29382), " +
@@ -121,7 +152,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "s3-access-logging",
     stack: "tracker-production",
-    target: { resourceType: "aws_s3_bucket", property: { path: "bucket", equals: "tracker-production-alb-logs-951665295205" } },
+    target: { addresses: [ALB_LOG_BUCKET] },
     reason:
       "This bucket is itself the log destination (ALB access logs); logging it would need another bucket, " +
       "which would need its own. It is private (public access blocked, TLS-only policy), versioned and expires logs.",
@@ -129,7 +160,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "ecs-cluster-container-insights",
     stack: "tracker-staging",
-    target: { resourceType: "aws_ecs_cluster", property: { path: "name", equals: "tracker-staging-cluster" } },
+    target: { addresses: ["aws_ecs_cluster.cluster_A4C38409"] },
     reason:
       "COST-1: Container Insights bills its metrics as custom metrics, about $60 a month for staging's eight services, " +
       "half of staging's $130 budget. Staging keeps ECS's free service CPU/memory metrics, the task-failure, 5xx and " +
@@ -139,7 +170,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "ec2-detailed-monitoring",
     stack: "tracker-staging",
-    target: { resourceType: "aws_instance", property: { path: "tags.Name", matches: /^tracker-staging-(db-host|nat)$/ } },
+    target: { addresses: ["aws_instance.database-host_instance_32547EBB", "aws_instance.network_nat-instance_866B6A7F"] },
     reason:
       "COST-1: detailed (1-minute) EC2 monitoring costs $2.10 a month per instance. The status checks that drive the " +
       "database host's and the NAT instance's recover alarms (DB-8, NET-3) are 1-minute metrics without it, and the " +
@@ -148,7 +179,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "ec2-instance-profile",
     stack: "tracker-staging",
-    target: { resourceType: "aws_instance", property: { path: "tags.Name", equals: "tracker-staging-nat" } },
+    target: { addresses: ["aws_instance.network_nat-instance_866B6A7F"] },
     reason:
       "The NAT instance calls no AWS API: it forwards packets configured by its own boot script. An instance profile " +
       "would only add credentials that could be stolen from an internet-facing instance. Debug it by replacing it.",
@@ -156,10 +187,20 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     ruleId: "sg-no-unrestricted-egress",
     stack: "tracker-staging",
-    target: { resourceType: "aws_vpc_security_group_egress_rule", property: { path: "tags.Name", equals: "tracker-staging-nat-out-80" } },
+    target: { addresses: ["aws_vpc_security_group_egress_rule.network_nat-instance_out-80_7FFFE0B9"] },
     reason:
       "The NAT instance is the private subnets' way to the internet (NET-3 \"instance\", COST-1): its egress is the " +
-      "internet by definition, limited to tcp/80 and tcp/443, and it forwards only what the private subnets send on " +
-      "those ports (its ingress rules). Port 80 is the database host's apt repositories (see the host's own exception).",
+      "internet by definition, limited to tcp/80 and tcp/443, and it forwards only what this project's groups send on " +
+      "those ports (its ingress rules, by group reference). Port 80 is the database host's apt repositories (see the host's own exception).",
+  },
+  {
+    ruleId: "vpc-default-security-group-closed",
+    stack: "tracker-production",
+    target: { addresses: ["data.aws_vpc.network_vpc_4E8F0223"] },
+    reason:
+      "Only when production adopts an existing VPC (network.mode = adopt, PRD-2): that VPC and its default " +
+      "security group belong to its owner (the Patroni cluster's VPC), and emptying it from this stack could cut " +
+      "off whatever the owner placed in it. None of this stack's resources use the default group (each task, " +
+      "the ALB and the EFS mount targets have their own). A VPC this stack creates has its default group emptied.",
   },
 ];

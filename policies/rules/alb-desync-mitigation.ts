@@ -6,12 +6,14 @@
  * means the provider default, "defensive", and passes.
  */
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "alb-desync-mitigation",
   mirrors: ["ELB.12", "CKV_AWS_328"],
   description: "aws_lb.desync_mitigation_mode is defensive or strictest (absent = defensive).",
   resourceTypes: ["aws_lb", "aws_alb"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(lb) {
     const type = lb.config["load_balancer_type"] ?? "application";
     if (type !== "application") return [];

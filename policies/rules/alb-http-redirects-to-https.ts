@@ -7,12 +7,14 @@
  * is checked, so a load balancer without one passes.
  */
 import { block, blocks, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "alb-http-redirects-to-https",
   mirrors: ["ELB.1", "CKV2_AWS_20", "CKV_AWS_2", "AVD-AWS-0054", "EDGE-4"],
   description: "aws_lb_listener with protocol HTTP has a default redirect action to HTTPS (and nothing else).",
   resourceTypes: ["aws_lb_listener", "aws_alb_listener"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(listener) {
     const protocol = String(listener.config["protocol"] ?? (listener.config["certificate_arn"] ? "HTTPS" : "HTTP"));
     if (protocol !== "HTTP") return [];

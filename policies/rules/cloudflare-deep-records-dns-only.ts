@@ -6,6 +6,7 @@
  */
 import { ENVIRONMENTS } from "../../src/config/environments";
 import { isTrue, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 const ZONES = [...new Set(ENVIRONMENTS.map((e) => e.dns.zoneName))];
 
@@ -14,6 +15,7 @@ export const rule: Rule = {
   mirrors: ["EDGE-3"],
   description: "cloudflare_dns_record deeper than one label below the zone has proxied false.",
   resourceTypes: ["cloudflare_dns_record", "cloudflare_record"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(record) {
     if (!isTrue(record.config["proxied"])) return [];
     const name = String(record.config["name"] ?? "").replace(/\.$/, "");

@@ -5,12 +5,14 @@
  * (CloudWatchAlarmsEnabled: actions_enabled not false).
  */
 import { isFalse, stringList, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "cloudwatch-alarm-actions",
   mirrors: ["CloudWatch.15", "CKV_AWS_319", "OBS-2"],
   description: "aws_cloudwatch_metric_alarm has alarm_actions and actions_enabled is not false.",
   resourceTypes: ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(alarm) {
     const out: string[] = [];
     const actions = alarm.config["alarm_actions"];

@@ -7,12 +7,14 @@
  */
 import type { Rule } from "../engine";
 import { decodeUserData, scanText } from "../secret-scan";
+import { STAGING_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "ec2-user-data-no-secrets",
   mirrors: ["AVD-AWS-0029", "AVD-AWS-0129", "CKV_AWS_46", "DB-7"],
   description: "aws_instance / aws_launch_template user data contains nothing credential-like.",
   resourceTypes: ["aws_instance", "aws_launch_template"],
+  expectedIn: [STAGING_STACK],
   check(instance) {
     const out: string[] = [];
     for (const key of ["user_data", "user_data_base64"]) {

@@ -6,12 +6,14 @@
  * with a scan-on-push rule also satisfies it.
  */
 import { block, blocks, isTrue, type Rule } from "../engine";
+import { BOOTSTRAP_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecr-scan-on-push",
   mirrors: ["ECR.1", "CKV_AWS_163", "AVD-AWS-0030", "ECR-1"],
   description: "aws_ecr_repository scans on push (or the registry scanning configuration does).",
   resourceTypes: ["aws_ecr_repository"],
+  expectedIn: BOOTSTRAP_STACKS,
   check(repo, ctx) {
     if (isTrue(block(repo.config["image_scanning_configuration"])?.["scan_on_push"])) return [];
     const registry = ctx

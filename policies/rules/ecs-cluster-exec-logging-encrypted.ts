@@ -7,12 +7,14 @@
  * logging of the task's awslogs configuration).
  */
 import { block, isTrue, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecs-cluster-exec-logging-encrypted",
   mirrors: ["CKV_AWS_223", "CKV_AWS_224", "ECS-9"],
   description: "aws_ecs_cluster execute_command_configuration logs (not NONE) with a KMS key and encrypted destinations.",
   resourceTypes: ["aws_ecs_cluster"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(cluster) {
     const exec = block(block(cluster.config["configuration"])?.["execute_command_configuration"]);
     if (!exec) return [];

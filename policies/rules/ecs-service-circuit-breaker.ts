@@ -5,12 +5,14 @@
  * breaker). No scanner has this as a control; it is a project rule.
  */
 import { block, isTrue, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecs-service-circuit-breaker",
   mirrors: ["ECS-6", "CD-4"],
   description: "aws_ecs_service has deployment_circuit_breaker {enable, rollback} and alarms {enable, rollback}.",
   resourceTypes: ["aws_ecs_service"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(service) {
     const out: string[] = [];
     const breaker = block(service.config["deployment_circuit_breaker"]);

@@ -5,12 +5,14 @@
  * LATEST for Fargate and passes.
  */
 import { blocks, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecs-service-fargate-latest",
   mirrors: ["ECS.10", "CKV_AWS_332"],
   description: "Fargate aws_ecs_service.platform_version is LATEST or absent.",
   resourceTypes: ["aws_ecs_service"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(service) {
     const fargate =
       service.config["launch_type"] === "FARGATE" ||

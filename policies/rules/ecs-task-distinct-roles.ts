@@ -5,12 +5,14 @@
  * task_role_arn).
  */
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecs-task-distinct-roles",
   mirrors: ["CKV_AWS_249", "ECS-10"],
   description: "execution_role_arn and task_role_arn differ.",
   resourceTypes: ["aws_ecs_task_definition"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(td) {
     const exec = td.config["execution_role_arn"];
     const task = td.config["task_role_arn"];

@@ -5,12 +5,14 @@
  * (aws-ecs-enable-in-transit-encryption; its good example also sets authorization_config.iam).
  */
 import { block, blocks, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecs-task-efs-transit-encryption",
   mirrors: ["CKV_AWS_97", "AVD-AWS-0035", "EFS-2"],
   description: "Every EFS volume of a task definition has transit_encryption ENABLED and IAM authorization.",
   resourceTypes: ["aws_ecs_task_definition"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(td) {
     const out: string[] = [];
     for (const volume of blocks(td.config["volume"])) {

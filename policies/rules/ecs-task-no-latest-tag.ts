@@ -6,12 +6,14 @@
  * Dockerfile rule sets (DS001) applied to ECS.
  */
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecs-task-no-latest-tag",
   mirrors: ["ECS-11", "DS001"],
   description: "No container image ends in :latest or lacks a tag/digest.",
   resourceTypes: ["aws_ecs_task_definition"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(td, ctx) {
     const containers = ctx.containerDefinitions(td);
     if (!containers) return ["container_definitions cannot be read"];

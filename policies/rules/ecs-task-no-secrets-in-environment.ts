@@ -8,12 +8,14 @@
  */
 import type { Rule } from "../engine";
 import { isSecretLookingName, scanText } from "../secret-scan";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecs-task-no-secrets-in-environment",
   mirrors: ["ECS.8", "AVD-AWS-0036", "CFG-3"],
   description: "No container environment entry has a secret-looking name or a credential-looking value.",
   resourceTypes: ["aws_ecs_task_definition"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(td, ctx) {
     const containers = ctx.containerDefinitions(td);
     if (!containers) return ["container_definitions cannot be read"];

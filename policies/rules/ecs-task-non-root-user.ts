@@ -4,6 +4,7 @@
  * Sources: Security Hub ECS.1 (a user of root is one of its failing conditions).
  */
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 const ROOT = /^(root|0)(:.*)?$/;
 
@@ -12,6 +13,7 @@ export const rule: Rule = {
   mirrors: ["ECS.1"],
   description: "No container definition sets user to root or 0.",
   resourceTypes: ["aws_ecs_task_definition"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(td, ctx) {
     const containers = ctx.containerDefinitions(td);
     if (!containers) return ["container_definitions cannot be read"];

@@ -8,12 +8,14 @@
  * rule ecs-task-no-host-namespaces.) Unreadable container definitions are a finding.
  */
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecs-task-not-privileged",
   mirrors: ["ECS.4", "CKV_AWS_334"],
   description: "No container definition sets privileged: true.",
   resourceTypes: ["aws_ecs_task_definition"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(td, ctx) {
     const containers = ctx.containerDefinitions(td);
     if (!containers) return ["container_definitions cannot be read"];

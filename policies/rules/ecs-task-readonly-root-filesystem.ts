@@ -5,12 +5,14 @@
  * fails when any container lacks readonlyRootFilesystem: true).
  */
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ecs-task-readonly-root-filesystem",
   mirrors: ["ECS.5", "CKV_AWS_336"],
   description: "Every container sets readonlyRootFilesystem: true.",
   resourceTypes: ["aws_ecs_task_definition"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(td, ctx) {
     const containers = ctx.containerDefinitions(td);
     if (!containers) return ["container_definitions cannot be read"];

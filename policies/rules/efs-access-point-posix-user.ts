@@ -4,12 +4,14 @@
  * with uid and gid).
  */
 import { block, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "efs-access-point-posix-user",
   mirrors: ["EFS.4", "EFS-1"],
   description: "aws_efs_access_point.posix_user sets uid and gid.",
   resourceTypes: ["aws_efs_access_point"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(ap) {
     const user = block(ap.config["posix_user"]);
     return user && user["uid"] !== undefined && user["gid"] !== undefined ? [] : ["no posix_user with uid and gid"];

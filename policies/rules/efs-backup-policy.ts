@@ -5,12 +5,14 @@
  * ENABLED (EFS automatic backups, which is an AWS Backup plan) or an aws_backup_selection naming it.
  */
 import { block, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "efs-backup-policy",
   mirrors: ["EFS.2", "CKV2_AWS_18", "EFS-1"],
   description: "The file system has an enabled aws_efs_backup_policy or an aws_backup_selection.",
   resourceTypes: ["aws_efs_file_system"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(fs, ctx) {
     const policies = ctx.companions(fs, "aws_efs_backup_policy", "file_system_id");
     if (policies.some((p) => block(p.config["backup_policy"])?.["status"] === "ENABLED")) return [];

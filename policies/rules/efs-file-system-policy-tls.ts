@@ -6,12 +6,14 @@
  * client side.
  */
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "efs-file-system-policy-tls",
   mirrors: ["EFS-2", "CKV_AWS_97"],
   description: "An aws_efs_file_system_policy for the file system denies requests with aws:SecureTransport = false.",
   resourceTypes: ["aws_efs_file_system"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(fs, ctx) {
     const policies = ctx.companions(fs, "aws_efs_file_system_policy", "file_system_id");
     if (policies.length === 0) return ["no file system policy (clients may mount without TLS)"];

@@ -14,6 +14,7 @@
 import { PROJECT_DEFINITION } from "../../src/config/environments";
 import type { PolicyContext, PolicyStatement, Rule } from "../engine";
 import { trustStatements } from "../iam";
+import { EVERY_STACK } from "../stacks";
 
 const ISSUER = "token.actions.githubusercontent.com";
 
@@ -56,6 +57,7 @@ export const rule: Rule = {
   mirrors: ["CKV_AWS_358", "ACC-4", "CD-1"],
   description: "GitHub OIDC trust policies pin sub to this repository and aud to sts.amazonaws.com.",
   resourceTypes: ["data.aws_iam_policy_document", "aws_iam_role"],
+  expectedIn: EVERY_STACK,
   check(resource, ctx) {
     // A role whose trust policy is a data document is checked through that document.
     const viaDocument = resource.type === "aws_iam_role" && /^\$\{data\.aws_iam_policy_document\./.test(String(resource.config["assume_role_policy"]));

@@ -8,12 +8,14 @@
  */
 import type { Rule } from "../engine";
 import { IDENTITY_POLICY_TYPES, declaredStatements, onAnyResource } from "../iam";
+import { EVERY_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "iam-no-admin-statements",
   mirrors: ["IAM.1", "CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_63", "AVD-AWS-0057", "ECS-10"],
   description: "No Allow statement with Action * (or *:*, or NotAction) on Resource *.",
   resourceTypes: IDENTITY_POLICY_TYPES,
+  expectedIn: EVERY_STACK,
   check(resource, ctx) {
     const statements = declaredStatements(resource, ctx);
     if (!statements) return ["policy document cannot be read"];

@@ -4,6 +4,7 @@
  * AdministratorAccess policy": policy attachments and managed_policy_arns).
  */
 import { stringList, type Rule } from "../engine";
+import { EVERY_STACK } from "../stacks";
 
 const ADMIN = /^arn:aws[\w-]*:iam::aws:policy\/AdministratorAccess$/;
 
@@ -19,6 +20,7 @@ export const rule: Rule = {
     "aws_iam_role_policy_attachments_exclusive",
     "aws_iam_role",
   ],
+  expectedIn: EVERY_STACK,
   check(resource) {
     const arns = [
       ...stringList(resource.config["policy_arn"]),

@@ -7,6 +7,7 @@
  */
 import type { Rule } from "../engine";
 import { IDENTITY_POLICY_TYPES, declaredStatements, grants, onAnyResource } from "../iam";
+import { EVERY_STACK } from "../stacks";
 
 export const CREDENTIAL_ACTIONS: readonly string[] = [
   "iam:CreateAccessKey",
@@ -34,6 +35,7 @@ export const rule: Rule = {
   mirrors: ["CKV_AWS_287", "ECS-10"],
   description: "No Allow of credential-exposing actions (access keys, secret values, ...) on Resource *.",
   resourceTypes: IDENTITY_POLICY_TYPES,
+  expectedIn: EVERY_STACK,
   check(resource, ctx) {
     const statements = declaredStatements(resource, ctx);
     if (!statements) return ["policy document cannot be read"];

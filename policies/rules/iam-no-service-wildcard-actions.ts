@@ -6,12 +6,14 @@
  */
 import type { Rule } from "../engine";
 import { IDENTITY_POLICY_TYPES, declaredStatements } from "../iam";
+import { EVERY_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "iam-no-service-wildcard-actions",
   mirrors: ["IAM.21", "ECS-10"],
   description: "No Allow statement with an action of the form service:*.",
   resourceTypes: IDENTITY_POLICY_TYPES,
+  expectedIn: EVERY_STACK,
   check(resource, ctx) {
     const statements = declaredStatements(resource, ctx);
     if (!statements) return ["policy document cannot be read"];

@@ -6,12 +6,14 @@
  */
 import type { Rule } from "../engine";
 import { IDENTITY_POLICY_TYPES, declaredStatements, grants, onAnyResource } from "../iam";
+import { EVERY_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "iam-no-wildcard-passrole",
   mirrors: ["CKV_AWS_286", "AVD-AWS-0057", "ECS-10"],
   description: "No Allow of iam:PassRole on Resource * (or on arn:aws:iam::*:role/*).",
   resourceTypes: IDENTITY_POLICY_TYPES,
+  expectedIn: EVERY_STACK,
   check(resource, ctx) {
     const statements = declaredStatements(resource, ctx);
     if (!statements) return ["policy document cannot be read"];

@@ -5,12 +5,14 @@
  */
 import type { Rule } from "../engine";
 import { trustStatements } from "../iam";
+import { EVERY_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "iam-trust-no-wildcard-principal",
   mirrors: ["CKV_AWS_60"],
   description: "aws_iam_role.assume_role_policy allows no principal * without a condition.",
   resourceTypes: ["aws_iam_role"],
+  expectedIn: EVERY_STACK,
   check(role, ctx) {
     const statements = trustStatements(role, ctx);
     if (!statements) return ["trust policy cannot be read"];

@@ -4,12 +4,14 @@
  * no Allow to principal *). A statement with principal * is accepted only with a Condition.
  */
 import type { Rule } from "../engine";
+import { EVERY_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "kms-key-policy",
   mirrors: ["CKV2_AWS_64", "CKV_AWS_33"],
   description: "aws_kms_key.policy is set and grants nothing to principal * without a condition.",
   resourceTypes: ["aws_kms_key"],
+  expectedIn: EVERY_STACK,
   check(key, ctx) {
     const policy = key.config["policy"];
     if (!policy) return ["no key policy (the default grants the whole account)"];

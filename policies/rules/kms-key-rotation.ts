@@ -5,12 +5,14 @@
  * (aws-kms-auto-rotate-keys).
  */
 import { isTrue, type Rule } from "../engine";
+import { EVERY_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "kms-key-rotation",
   mirrors: ["KMS.4", "CKV_AWS_7", "AVD-AWS-0065"],
   description: "aws_kms_key.enable_key_rotation = true for symmetric keys.",
   resourceTypes: ["aws_kms_key"],
+  expectedIn: EVERY_STACK,
   check(key) {
     const spec = key.config["customer_master_key_spec"] ?? "SYMMETRIC_DEFAULT";
     if (spec !== "SYMMETRIC_DEFAULT") return [];

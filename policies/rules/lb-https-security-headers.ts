@@ -6,6 +6,7 @@
  * score for these headers (no scanner inspects the ALB listener attributes).
  */
 import { asNumber, isFalse, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 const ONE_YEAR = 31_536_000;
 
@@ -14,6 +15,7 @@ export const rule: Rule = {
   mirrors: ["EDGE-8"],
   description:
     "HTTPS aws_lb_listener sets routing_http_response_strict_transport_security_header_value (max-age, >= 1 year in production), x_content_type_options nosniff, x_frame_options DENY/SAMEORIGIN and server_enabled = false.",
+  expectedIn: ENVIRONMENT_STACKS,
   resourceTypes: ["aws_lb_listener", "aws_alb_listener"],
   check(listener, ctx) {
     if (listener.config["protocol"] !== "HTTPS") return [];

@@ -13,6 +13,7 @@
  * (TLS 1.2 restricted to ECDHE+AES-GCM, plus TLS 1.3), which is "TLS13-1-2-2021-06 or stricter" (EDGE-4).
  */
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const ELB17_POLICIES: readonly string[] = [
   "ELBSecurityPolicy-TLS13-1-3-2021-06",
@@ -30,6 +31,7 @@ export const rule: Rule = {
   mirrors: ["ELB.17", "EDGE-4"],
   description: "HTTPS/TLS listeners use an ELB.17-recommended security policy.",
   resourceTypes: ["aws_lb_listener", "aws_alb_listener"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(listener) {
     const protocol = String(listener.config["protocol"] ?? "");
     if (protocol !== "HTTPS" && protocol !== "TLS") return [];

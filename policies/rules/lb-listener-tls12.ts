@@ -9,6 +9,7 @@
  * without ssl_policy gets ELBSecurityPolicy-2016-08 (TLS 1.0) and fails.
  */
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 const TLS12_PREFIXES = [
   "ELBSecurityPolicy-FS-1-2",
@@ -22,6 +23,7 @@ export const rule: Rule = {
   mirrors: ["CKV_AWS_103", "AVD-AWS-0047", "EDGE-4"],
   description: "HTTPS/TLS listeners use a TLS 1.2+ security policy.",
   resourceTypes: ["aws_lb_listener", "aws_alb_listener"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(listener) {
     const protocol = String(listener.config["protocol"] ?? "");
     if (protocol !== "HTTPS" && protocol !== "TLS") return [];

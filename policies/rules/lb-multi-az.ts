@@ -5,12 +5,14 @@
  * cannot be counted here and passes (the network tests prove two AZs).
  */
 import { blocks, isToken, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "lb-multi-az",
   mirrors: ["ELB.13", "NET-2"],
   description: "aws_lb lists at least two subnets.",
   resourceTypes: ["aws_lb", "aws_alb"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(lb) {
     const subnets = lb.config["subnets"];
     const mappings = blocks(lb.config["subnet_mapping"]);

@@ -5,12 +5,14 @@
  * The tracker ALB is the public edge by design (EDGE-1): it carries a recorded exception.
  */
 import { isTrue, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "lb-not-internet-facing",
   mirrors: ["AVD-AWS-0053"],
   description: "aws_lb.internal = true (internet-facing load balancers need an exception).",
   resourceTypes: ["aws_lb", "aws_alb"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(lb) {
     return isTrue(lb.config["internal"]) ? [] : ["the load balancer is internet-facing"];
   },

@@ -7,12 +7,14 @@
  * exception, reviewed when the services can serve TLS themselves.
  */
 import { block, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "lb-target-group-encrypted",
   mirrors: ["ELB.22", "ELB.21"],
   description: "aws_lb_target_group protocol and health-check protocol are HTTPS/TLS.",
   resourceTypes: ["aws_lb_target_group", "aws_alb_target_group"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(tg) {
     const type = tg.config["target_type"] ?? "instance";
     if (type === "lambda" || type === "alb") return [];

@@ -7,11 +7,13 @@
  * `loadBalancer.waf.enabled` is false carries an exception derived from that switch.
  */
 import { isTrue, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "lb-waf-associated",
   mirrors: ["ELB.16", "CKV2_AWS_28", "EDGE-7"],
   description: "An internet-facing application aws_lb has an aws_wafv2_web_acl_association (resource_arn references it).",
+  expectedIn: ENVIRONMENT_STACKS,
   resourceTypes: ["aws_lb", "aws_alb"],
   check(lb, ctx) {
     const type = lb.config["load_balancer_type"];

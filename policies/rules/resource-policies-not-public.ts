@@ -7,6 +7,7 @@
  * normal, safe use and pass.
  */
 import type { Rule } from "../engine";
+import { EVERY_STACK } from "../stacks";
 
 const POLICY_ATTRIBUTE: Readonly<Record<string, string>> = {
   aws_s3_bucket_policy: "policy",
@@ -22,6 +23,7 @@ export const rule: Rule = {
   mirrors: ["CKV_AWS_70", "CKV_AWS_32", "AVD-AWS-0032"],
   description: "No Allow statement for principal * without a condition in bucket, topic, file-system, repository or log resource policies.",
   resourceTypes: Object.keys(POLICY_ATTRIBUTE),
+  expectedIn: EVERY_STACK,
   check(resource, ctx) {
     const statements = ctx.policyStatements(resource.config[POLICY_ATTRIBUTE[resource.type]!]);
     if (!statements) return ["policy document cannot be read"];

@@ -6,12 +6,14 @@
  * Note: ALB access-log buckets only support SSE-S3, so such a bucket needs an exception.
  */
 import { block, blocks, type Rule } from "../engine";
+import { BOOTSTRAP_STACKS, PRODUCTION_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "s3-kms-encryption",
   mirrors: ["CKV_AWS_145", "S3.17", "AVD-AWS-0132", "AVD-AWS-0088"],
   description: "An aws_s3_bucket_server_side_encryption_configuration with sse_algorithm aws:kms (or aws:kms:dsse) references the bucket.",
   resourceTypes: ["aws_s3_bucket"],
+  expectedIn: [PRODUCTION_STACK, ...BOOTSTRAP_STACKS],
   check(bucket, ctx) {
     const configs = ctx.companions(bucket, "aws_s3_bucket_server_side_encryption_configuration", "bucket", ["bucket"]);
     if (configs.length === 0) return ["no server-side encryption configuration"];

@@ -7,6 +7,7 @@
  * no-public-buckets, specify-public-access-block).
  */
 import { isTrue, type Rule } from "../engine";
+import { BOOTSTRAP_STACKS, PRODUCTION_STACK } from "../stacks";
 
 const FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 
@@ -15,6 +16,7 @@ export const rule: Rule = {
   mirrors: ["S3.8", "S3.1", "CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093", "AVD-AWS-0094"],
   description: "An aws_s3_bucket_public_access_block with all four flags true references the bucket.",
   resourceTypes: ["aws_s3_bucket"],
+  expectedIn: [PRODUCTION_STACK, ...BOOTSTRAP_STACKS],
   check(bucket, ctx) {
     const blocks = ctx.companions(bucket, "aws_s3_bucket_public_access_block", "bucket", ["bucket"]);
     if (blocks.length === 0) return ["no aws_s3_bucket_public_access_block"];

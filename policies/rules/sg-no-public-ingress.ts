@@ -9,8 +9,9 @@
  * (aws-ec2-no-public-ingress-sgr). Rule resources of all three forms are normalized
  * (inline blocks, aws_vpc_security_group_ingress_rule, aws_security_group_rule).
  */
-import { OPEN_CIDRS, SECURITY_GROUP_RULE_TYPES, portLabel, securityGroupRules } from "../aws";
+import { SECURITY_GROUP_RULE_TYPES, isOpenCidr, portLabel, securityGroupRules } from "../aws";
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 const AUTHORIZED_PORTS = [80, 443];
 
@@ -19,11 +20,12 @@ export const rule: Rule = {
   mirrors: ["EC2.18", "EC2.19", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277", "AVD-AWS-0107", "SG-6"],
   description: "Ingress from 0.0.0.0/0 or ::/0 is allowed only on tcp/80 and tcp/443.",
   resourceTypes: SECURITY_GROUP_RULE_TYPES,
+  expectedIn: ENVIRONMENT_STACKS,
   check(resource) {
     const out: string[] = [];
     for (const r of securityGroupRules(resource)) {
       if (r.direction !== "ingress") continue;
-      const open = r.cidrs.filter((c) => OPEN_CIDRS.includes(c));
+      const open = r.cidrs.filter(isOpenCidr);
       if (open.length === 0) continue;
       const authorized =
         r.protocol === "tcp" && r.fromPort !== undefined && r.fromPort === r.toPort && AUTHORIZED_PORTS.includes(r.fromPort);

@@ -6,12 +6,14 @@
  */
 import { SECURITY_GROUP_RULE_TYPES, coversPort, portLabel, securityGroupRules } from "../aws";
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "sg-no-ssh",
   mirrors: ["CKV_AWS_24", "EC2.13", "SG-4", "DB-1"],
   description: "No ingress rule covers tcp/22, whatever the source.",
   resourceTypes: SECURITY_GROUP_RULE_TYPES,
+  expectedIn: ENVIRONMENT_STACKS,
   check(resource) {
     return securityGroupRules(resource)
       .filter((r) => r.direction === "ingress" && coversPort(r, 22))

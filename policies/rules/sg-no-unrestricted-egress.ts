@@ -6,19 +6,21 @@
  * any public egress) and stricter than Checkov CKV_AWS_382 ("no unrestricted egress", all ports).
  * Sources: trivy-checks avd_docs/aws/ec2/AVD-AWS-0104; checkov AbsSecurityGroupUnrestrictedEgress.
  */
-import { OPEN_CIDRS, SECURITY_GROUP_RULE_TYPES, portLabel, securityGroupRules } from "../aws";
+import { SECURITY_GROUP_RULE_TYPES, isOpenCidr, portLabel, securityGroupRules } from "../aws";
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "sg-no-unrestricted-egress",
   mirrors: ["AVD-AWS-0104", "CKV_AWS_382"],
   description: "Egress to 0.0.0.0/0 or ::/0 only on tcp/443.",
   resourceTypes: SECURITY_GROUP_RULE_TYPES,
+  expectedIn: ENVIRONMENT_STACKS,
   check(resource) {
     const out: string[] = [];
     for (const r of securityGroupRules(resource)) {
       if (r.direction !== "egress") continue;
-      const open = r.cidrs.filter((c) => OPEN_CIDRS.includes(c));
+      const open = r.cidrs.filter(isOpenCidr);
       if (open.length === 0) continue;
       const https = r.protocol === "tcp" && r.fromPort === 443 && r.toPort === 443;
       if (!https) out.push(`${r.where}: egress ${portLabel(r)} to ${open.join(", ")}`);

@@ -7,6 +7,7 @@
  */
 import { SECURITY_GROUP_RULE_TYPES, securityGroupRules } from "../aws";
 import type { Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 const present = (v: unknown) => typeof v === "string" && v.trim().length > 0;
 
@@ -15,6 +16,7 @@ export const rule: Rule = {
   mirrors: ["CKV_AWS_23", "AVD-AWS-0099", "AVD-AWS-0124", "SG-6"],
   description: "Security groups and all their rules carry a non-empty description.",
   resourceTypes: SECURITY_GROUP_RULE_TYPES,
+  expectedIn: ENVIRONMENT_STACKS,
   check(resource) {
     const out: string[] = [];
     if (resource.type === "aws_security_group" && !present(resource.config["description"])) {

@@ -15,6 +15,7 @@
  */
 import { blocks, referencesIn, type PolicyContext, type PolicyStatement, type Rule, type TfResource } from "../engine";
 import { beforeFirstWildcard, isOwnedTag, isOwnedValue } from "../shared-account";
+import { EVERY_STACK } from "../stacks";
 
 /** Resources whose attributes hold policies, and those attributes. */
 const POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
@@ -92,6 +93,7 @@ export const rule: Rule = {
   mirrors: ["SHR-1"],
   description:
     "Allow statements select by name patterns and tags only this project's resources: wildcard condition values name the project in a literal part; tag-narrowed wildcard resources need one project-unique tag.",
+  expectedIn: EVERY_STACK,
   resourceTypes: ["data.aws_iam_policy_document", ...Object.keys(POLICY_ATTRIBUTES)],
   check(resource, ctx) {
     const statements = statementsOf(resource, ctx);

@@ -8,12 +8,14 @@
  */
 import type { Rule } from "../engine";
 import { isProjectName } from "../shared-account";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "shared-account-log-resource-policy",
   mirrors: ["SHR-1", "SHR-2"],
   description:
     "At most one aws_cloudwatch_log_resource_policy per stack (the account's 10 are shared), named tracker-*, granting only on this stack's log groups.",
+  expectedIn: ENVIRONMENT_STACKS,
   resourceTypes: ["aws_cloudwatch_log_resource_policy"],
   check(resource, ctx) {
     const out: string[] = [];

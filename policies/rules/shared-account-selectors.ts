@@ -17,6 +17,7 @@
  */
 import { block, blocks, parseJsonDocument, stringList, type PolicyContext, type Rule, type TfConfig, type TfResource } from "../engine";
 import { isOwnedTag, isOwnedValue, tagText } from "../shared-account";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 /** Whether an event-pattern matcher (`"value"` or `{ "prefix": "value" }`) matches only our resources. */
 function ownedMatcher(matcher: unknown, ctx: PolicyContext): boolean {
@@ -118,6 +119,7 @@ export const rule: Rule = {
   mirrors: ["SHR-1"],
   description:
     "DLM target tags (every one), backup selections, event patterns, log subscription and metric filters and SSM targets select only this project's resources.",
+  expectedIn: ENVIRONMENT_STACKS,
   resourceTypes: [
     "aws_dlm_lifecycle_policy",
     "aws_backup_selection",

@@ -6,12 +6,14 @@
  */
 import { isToken, type Rule } from "../engine";
 import { isSecretLookingName } from "../secret-scan";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "ssm-sensitive-parameters-secure",
   mirrors: ["CKV2_AWS_34", "CFG-2"],
   description: "aws_ssm_parameter with a secret-looking name is a SecureString and its value is not a literal.",
   resourceTypes: ["aws_ssm_parameter"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(parameter) {
     const name = String(parameter.config["name"] ?? "");
     const last = name.split("/").pop() ?? "";

@@ -5,6 +5,7 @@
  * whole, and its Log4JRCE rules not excluded or overridden to count).
  */
 import { block, blocks, type Rule, type TfConfig } from "../engine";
+import { PRODUCTION_STACK } from "../stacks";
 
 const GROUP = "AWSManagedRulesKnownBadInputsRuleSet";
 
@@ -17,6 +18,7 @@ export const rule: Rule = {
   id: "waf-known-bad-inputs",
   mirrors: ["CKV_AWS_192", "EDGE-7"],
   description: "aws_wafv2_web_acl has AWSManagedRulesKnownBadInputsRuleSet with override_action none and no Log4JRCE rule set to count or excluded.",
+  expectedIn: [PRODUCTION_STACK],
   resourceTypes: ["aws_wafv2_web_acl"],
   check(acl) {
     const rules = blocks(acl.config["rule"]);

@@ -6,11 +6,13 @@
  * is checked too (its metrics count what the default action allowed).
  */
 import { block, blocks, isTrue, type Rule } from "../engine";
+import { PRODUCTION_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "waf-rule-metrics",
   mirrors: ["WAF.12", "EDGE-7"],
   description: "aws_wafv2_web_acl.visibility_config and every rule's visibility_config have cloudwatch_metrics_enabled = true.",
+  expectedIn: [PRODUCTION_STACK],
   resourceTypes: ["aws_wafv2_web_acl"],
   check(acl) {
     const problems: string[] = [];

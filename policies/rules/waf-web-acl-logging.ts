@@ -6,11 +6,13 @@
  * `authorization` header is redacted so that no credential reaches the logs (stricter than both).
  */
 import { block, blocks, stringList, type Rule } from "../engine";
+import { PRODUCTION_STACK } from "../stacks";
 
 export const rule: Rule = {
   id: "waf-web-acl-logging",
   mirrors: ["WAF.11", "CKV2_AWS_31", "EDGE-7"],
   description: "An aws_wafv2_web_acl_logging_configuration with a destination references the web ACL and redacts the authorization header.",
+  expectedIn: [PRODUCTION_STACK],
   resourceTypes: ["aws_wafv2_web_acl"],
   check(acl, ctx) {
     const configs = ctx.companions(acl, "aws_wafv2_web_acl_logging_configuration", "resource_arn", ["arn"]);

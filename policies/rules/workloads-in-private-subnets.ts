@@ -8,12 +8,14 @@
  */
 import { isPublicSubnet } from "../aws";
 import { block, type Rule } from "../engine";
+import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
   id: "workloads-in-private-subnets",
   mirrors: ["EFS.6", "NET-2", "NET-4", "ECS-3"],
   description: "aws_ecs_service, aws_instance and aws_efs_mount_target subnets have no route to an internet gateway.",
   resourceTypes: ["aws_ecs_service", "aws_instance", "aws_efs_mount_target"],
+  expectedIn: ENVIRONMENT_STACKS,
   check(resource, ctx) {
     const value =
       resource.type === "aws_ecs_service" ? block(resource.config["network_configuration"])?.["subnets"] : resource.config["subnet_id"];

@@ -36,10 +36,16 @@ export class AdoptedNetwork extends Construct implements Network {
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;
 
+    // NET-4 / EC2.15: only subnets that do not hand out public IPs are adopted. EC2 applies the
+    // filter in the lookup, so a subnet with map_public_ip_on_launch = true fails the plan
+    // ("no matching EC2 Subnet found") instead of being used.
+    const privateIpsOnly = [{ name: "map-public-ip-on-launch", values: ["false"] }];
     const lookup = (tier: "public" | "application" | "data"): DataAwsSubnet[] => {
       const selector = def.subnets[tier];
       if ("ids" in selector) {
-        return selector.ids.map((subnetId, i) => new DataAwsSubnet(this, `${tier}-subnet-${i}`, { id: subnetId, vpcId: vpc.id }));
+        return selector.ids.map(
+          (subnetId, i) => new DataAwsSubnet(this, `${tier}-subnet-${i}`, { id: subnetId, vpcId: vpc.id, filter: privateIpsOnly }),
+        );
       }
       return this.availabilityZones.map(
         (az) =>
@@ -47,6 +53,7 @@ export class AdoptedNetwork extends Construct implements Network {
             vpcId: vpc.id,
             availabilityZone: az,
             tags: { ...selector.tags },
+            filter: privateIpsOnly,
           }),
       );
     };
