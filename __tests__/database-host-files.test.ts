@@ -60,6 +60,9 @@ function needTools(ctx: { skip: () => void }, tools: readonly string[], needsRoo
 
 type Env = Record<string, string | undefined>;
 
+/** Lets pending I/O (vitest's worker RPC among it) through between synchronous steps. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Runs a tool from the suite's own directory (mode 0755), never from the process's: tools run as
  * postgres or redis must not depend on whether their user can enter the checkout (issue 10).
@@ -624,24 +627,30 @@ describe("services started for real on the host's ports", () => {
       VALKEY_PASSWORD: valkeyPassword,
       OPENSSL_CONF: opensslConf,
     };
-    const script = (name: string, ...args: string[]) => ok(join(bin, name), args, env);
+    // Each step yields to the event loop first: a chain of synchronous child processes must not hold
+    // the worker for a minute, or vitest's worker RPC times out ("Timeout calling onTaskUpdate").
+    const script = async (name: string, ...args: string[]) => {
+      await yieldToEventLoop();
+      return ok(join(bin, name), args, env);
+    };
 
     // PostgreSQL: generated configuration + TLS, initdb, started with pg_ctl as postgres.
-    script("configure-postgres.sh", "render", join(dir, "pgconf"));
-    script("tls.sh", "ensure-ca");
-    script("tls.sh", "issue", join(dir, "pgconf", "tls"), "postgres:postgres");
-    script("configure-postgres.sh", "init");
+    await script("configure-postgres.sh", "render", join(dir, "pgconf"));
+    await script("tls.sh", "ensure-ca");
+    await script("tls.sh", "issue", join(dir, "pgconf", "tls"), "postgres:postgres");
+    await script("configure-postgres.sh", "init");
+    await yieldToEventLoop();
     ok("runuser", ["-u", "postgres", "--", `${PG_BIN}/pg_ctl`, "-D", join(dir, "pgconf"), "-l", join(dir, "postgres.log"), "-w", "-t", "60", "start"], env);
     pgStarted = true;
-    script("configure-postgres.sh", "ensure-database");
-    script("configure-postgres.sh", "ensure-database"); // idempotent
+    await script("configure-postgres.sh", "ensure-database");
+    await script("configure-postgres.sh", "ensure-database"); // idempotent
 
     // Valkey configuration, started with Debian's redis-server; the slots assigned as at first boot.
-    script("configure-valkey.sh", "render", join(dir, "valkey-conf"));
-    script("tls.sh", "issue", join(dir, "valkey-conf", "tls"), "redis:redis");
+    await script("configure-valkey.sh", "render", join(dir, "valkey-conf"));
+    await script("tls.sh", "issue", join(dir, "valkey-conf", "tls"), "redis:redis");
     writeFileSync(join(dir, "valkey-password"), valkeyPassword, { mode: 0o600 });
     await startValkey();
-    script("configure-valkey.sh", "cluster-init");
+    await script("configure-valkey.sh", "cluster-init");
   });
 
   afterAll(async () => {
