@@ -109,8 +109,8 @@ describe("the app", () => {
     // Same components with the same names, but for what only one environment has (its data plane).
     const onlyStaging = [...s].filter((x) => !p.has(x));
     const onlyProduction = [...p].filter((x) => !s.has(x));
-    // Staging alone has the database host (DB-*) and ECS Exec's session log (ECS-9).
-    for (const x of onlyStaging) expect(x, `staging-only resource ${x}`).toMatch(/database|redis|db-|dlm|exec/);
+    // Staging alone has the database host (DB-*), ECS Exec's session log (ECS-9) and the off-hours schedule (COST-2).
+    for (const x of onlyStaging) expect(x, `staging-only resource ${x}`).toMatch(/database|redis|db-|dlm|exec|off-hours|alarms-(quiet|awake)/);
     // Production alone has access logs, autoscaling, NAT per AZ, and the WAF while staging's switch is off (EDGE-7).
     for (const x of onlyProduction) expect(x, `production-only resource ${x}`).toMatch(/alb-logs|autoscal|nat|web-acl|waf/);
   });
