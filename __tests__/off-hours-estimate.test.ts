@@ -14,7 +14,7 @@ describe("COST-2: hours in the schedule", () => {
   it("COST-2: cron expressions of day names are read as minute of day and number of days", () => {
     expect(parseDailyCron("cron(45 6 ? * MON-FRI *)")).toEqual({ minuteOfDay: 405, days: 5 });
     expect(parseDailyCron("cron(0 20 ? * MON,WED,FRI *)")).toEqual({ minuteOfDay: 1200, days: 3 });
-    expect(parseDailyCron("cron(0 9 ? * FRI-MON *)")).toEqual({ minuteOfDay: 540, days: 4 });
+    expect(parseDailyCron("cron(0 9 ? * SUN-MON,FRI-SAT *)")).toEqual({ minuteOfDay: 540, days: 4 });
     expect(() => parseDailyCron("rate(1 hour)")).toThrow(/not a daily cron expression/);
   });
 

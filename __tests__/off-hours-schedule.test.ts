@@ -310,6 +310,7 @@ describe("COST-2: the schedule setting is validated", () => {
     expect(refusal({ weekdays: "1-5" })).toMatch(/staging\.schedule\.weekdays: "1-5" is not a cron day-of-week field of day names/);
     expect(refusal({ weekdays: "MON-FRI," })).toMatch(/staging\.schedule\.weekdays/);
     expect(refusal({ weekdays: "mon-fri" })).toMatch(/staging\.schedule\.weekdays/);
+    expect(refusal({ weekdays: "FRI-MON" })).toMatch(/staging\.schedule\.weekdays: the range FRI-MON runs backwards/);
     expect(() => validateEnvironments([{ ...STAGING, schedule: { ...STAGING.schedule, weekdays: "MON,WED-FRI" } }, PRODUCTION])).not.toThrow();
   });
 

@@ -9,7 +9,8 @@ import type { EnvironmentDefinition } from "./types";
 /** Minutes the database host starts before the services, and stops after them. */
 export const DATABASE_HOST_LEAD_MINUTES = 15;
 
-const DAY = "(SUN|MON|TUE|WED|THU|FRI|SAT)";
+const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+const DAY = `(${DAY_NAMES.join("|")})`;
 /** A cron day-of-week field of day names: single days, ranges, comma-separated. */
 const WEEKDAYS = new RegExp(`^${DAY}(-${DAY})?(,${DAY}(-${DAY})?)*$`);
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -38,6 +39,12 @@ export function scheduleProblems(env: EnvironmentDefinition): string[] {
   if (!isTimeZone(s.timezone)) at("timezone", `"${s.timezone}" is not an IANA time zone (e.g. "Europe/Berlin")`);
   if (!WEEKDAYS.test(s.weekdays)) {
     at("weekdays", `"${s.weekdays}" is not a cron day-of-week field of day names (e.g. "MON-FRI" or "MON,WED,FRI")`);
+  } else {
+    // Cron ranges run SUN..SAT; a range that wraps around the week is not one AWS documents.
+    for (const range of s.weekdays.split(",").filter((r) => r.includes("-"))) {
+      const [from, to] = range.split("-").map((d) => DAY_NAMES.indexOf(d));
+      if (from! > to!) at("weekdays", `the range ${range} runs backwards (days run SUN to SAT); list the days, e.g. "SUN-MON,FRI-SAT"`);
+    }
   }
   const start = minutesOfDay(s.start);
   const stop = minutesOfDay(s.stop);
