@@ -3,6 +3,8 @@
  * 07:00-20:00 are 5 x 13 = 65 hours a week; a 730-hour month is 730/168 weeks, so 65 x 730/168 =
  * 282.44 hours. The host runs 06:45-20:15: 5 x 13.5 = 67.5 hours a week = 293.30 hours a month.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { estimateStack } from "../scripts/lib/cost-estimate";
 import { monthlyHoursBetween, offHoursEstimate, offHoursLine, parseDailyCron } from "../scripts/lib/off-hours-estimate";
@@ -86,5 +88,14 @@ describe("COST-2: staging with its schedule", () => {
     const host = (730 - 293.3) * snapshot.prices["ec2.t4g.medium.hour"]!.usd;
     expect(scheduled.savedUsd).toBeCloseTo(fargate * (1 - 282.44 / 730) + host, 1);
     expect(scheduled.monthlyUsd).toBeLessThan(always.monthlyUsd);
+  });
+
+  it("COST-2: the README states the estimate npm run cost prints for staging with the schedule, and the always-on one", () => {
+    const snapshot = loadSnapshot();
+    const json = synthTracker(STAGING);
+    const always = estimateStack("tracker-staging", json as never, snapshot);
+    const scheduled = offHoursEstimate(json as never, always, snapshot)!;
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+    expect(readme).toContain(`staging **$${scheduled.monthlyUsd.toFixed(2)} a month** with the schedule instead of $${always.monthlyUsd.toFixed(2)} always on`);
   });
 });
