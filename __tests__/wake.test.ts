@@ -58,7 +58,8 @@ describe("COST-2: waking staging on demand", () => {
     ]);
     expect(calls[0]).toEqual([
       "ec2", "describe-instances", "--region", "eu-central-1",
-      "--filters", "Name=tag:Name,Values=tracker-staging-db-host", "Name=instance-state-name,Values=pending,running,stopping,stopped",
+      "--filters", "Name=tag:Name,Values=tracker-staging-db-host", "Name=tag:Project,Values=tracker", "Name=tag:Environment,Values=staging",
+      "Name=instance-state-name,Values=pending,running,stopping,stopped",
       "--query", "Reservations[].Instances[].InstanceId", "--output", "json",
     ]);
     expect(calls[1]).toEqual(["ec2", "start-instances", "--region", "eu-central-1", "--instance-ids", HOST]);

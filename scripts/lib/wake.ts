@@ -13,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { scheduledCapacity } from "../../src/compute/off-hours-schedule";
-import { clusterName, resourceName, serviceResourceName } from "../../src/config/naming";
+import { clusterName, PROJECT, resourceName, serviceResourceName } from "../../src/config/naming";
 import { SERVICE_CATALOG } from "../../src/config/service-catalog";
 import type { EnvironmentDefinition, ServiceDefinition } from "../../src/config/types";
 import { databaseHostAlarmName, loadBalancer5xxAlarmName, noHealthyTargetsAlarmName } from "../../src/observability/names";
@@ -109,7 +109,9 @@ async function findHost(env: EnvironmentDefinition, aws: AwsCli): Promise<string
   const name = resourceName(env.name, "db-host");
   const out = await aws([
     "ec2", "describe-instances", "--region", env.region,
-    "--filters", `Name=tag:Name,Values=${name}`, "Name=instance-state-name,Values=pending,running,stopping,stopped",
+    // By its name and this project's tags (the staging account is shared, SHR-1).
+    "--filters", `Name=tag:Name,Values=${name}`, `Name=tag:Project,Values=${PROJECT}`, `Name=tag:Environment,Values=${env.name}`,
+    "Name=instance-state-name,Values=pending,running,stopping,stopped",
     "--query", "Reservations[].Instances[].InstanceId", "--output", "json",
   ]);
   const ids = JSON.parse(out) as string[];
