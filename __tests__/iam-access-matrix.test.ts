@@ -15,12 +15,13 @@ import {
   documentNameOf,
   evaluate,
   renderPolicy,
+  resolveAttribute,
   rolesOf,
   type EvaluatedRole,
   type PolicyJson,
   type Request,
 } from "./support/iam-evaluator";
-import { only, synthBootstrap, synthTracker } from "./support/synth";
+import { only, resources, synthBootstrap, synthTracker } from "./support/synth";
 
 const REPO = "glimpse-technology/tracker-infrastructure";
 const ISSUER = "token.actions.githubusercontent.com";
@@ -37,13 +38,17 @@ interface World {
   readonly boundaryArn: string;
   /** The environment key's key policy: KMS requires the key policy to allow, too. */
   readonly keyPolicy: PolicyJson;
+  /** The environment key's ARN and the database host's, as the evaluator resolves their references. */
+  readonly keyArn: string;
+  readonly hostArn?: string;
 }
 
 function world(env: EnvironmentDefinition, other: EnvironmentDefinition): World {
   const bootstrap = synthBootstrap(env);
   const boundaries = boundariesOf(bootstrap, env);
   const tracker = synthTracker(env);
-  const [, key] = only(tracker, "aws_kms_key");
+  const [keyName, key] = only(tracker, "aws_kms_key");
+  const host = resources(tracker, "aws_instance").find(([name]) => name.startsWith("database-host"));
   const boundaryArn = `arn:aws:iam::${env.accountId}:policy/tracker-${env.name}-workload-boundary`;
   return {
     env,
@@ -53,6 +58,8 @@ function world(env: EnvironmentDefinition, other: EnvironmentDefinition): World 
     keyPolicy: renderPolicy(tracker, env, documentNameOf(key.policy)),
     boundary: boundaries.get(boundaryArn)!,
     boundaryArn,
+    keyArn: resolveAttribute(tracker, env, `aws_kms_key.${keyName}.arn`),
+    ...(host ? { hostArn: resolveAttribute(tracker, env, `aws_instance.${host[0]}.arn`) } : {}),
   };
 }
 
@@ -219,6 +226,10 @@ describe.each(worlds)("$env.name", (w) => {
       ["iam:CreateAccessKey", iam("user/admin"), {}, DENY, "no keys"],
       ["iam:PassRole", iam(`role/tracker-${E}-api-task`), { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, ALLOW, "task roles to ECS"],
       ["iam:PassRole", iam(`role/tracker-${E}-api-task`), { "iam:PassedToService": "lambda.amazonaws.com" }, DENY, "not to a service the project does not use"],
+      ["iam:PassRole", iam(`role/tracker-${E}-off-hours-scheduler`), { "iam:PassedToService": "scheduler.amazonaws.com" }, ALLOW, "COST-2: the scheduler role to EventBridge Scheduler"],
+      ["scheduler:CreateSchedule", arn("scheduler", "schedule/billing-nightly/billing-export"), {}, DENY, "COST-2: never another project's schedule"],
+      ["scheduler:DeleteScheduleGroup", arn("scheduler", "schedule-group/default"), {}, DENY, "COST-2: nor the account's default group"],
+      ["scheduler:UpdateSchedule", arn("scheduler", `schedule/tracker-${other.name}-off-hours/tracker-${other.name}-db-host-start`), {}, DENY, "COST-2: nor the other environment's"],
       ["iam:PassRole", iam(`role/tracker-${E}-ci-deploy`), { "iam:PassedToService": "ec2.amazonaws.com" }, DENY, "IAM-2: never a CI role, to anyone"],
       ["iam:PassRole", iam("role/billing-admin"), { "iam:PassedToService": "ec2.amazonaws.com" }, DENY, "never another project's role"],
       ["iam:PutRolePolicy", iam("role/billing-admin"), boundary, DENY, "never another project's role"],
@@ -335,6 +346,24 @@ describe.each(worlds)("$env.name", (w) => {
         ["db-snapshots", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, DENY, "nor reads secrets"],
       );
     }
+    if (env.schedule.enabled && env.dataPlane.mode === "host") {
+      const host = w.hostArn!;
+      const ec2 = { "kms:ViaService": `ec2.${R}.amazonaws.com`, "kms:GrantIsForAWSResource": "true" };
+      rows.push(
+        ["off-hours-scheduler", "ec2:StartInstances", host, {}, ALLOW, "COST-2: starts the database host in the morning"],
+        ["off-hours-scheduler", "ec2:StopInstances", host, {}, ALLOW, "COST-2: and stops it at night"],
+        ["off-hours-scheduler", "ec2:StartInstances", arn("ec2", "instance/i-0123456789abcdef0"), {}, DENY, "COST-2: no other instance (another project's in the shared account)"],
+        ["off-hours-scheduler", "ec2:StopInstances", arn("ec2", "instance/i-0123456789abcdef0"), {}, DENY, "COST-2: nor stops one"],
+        ["off-hours-scheduler", "ec2:TerminateInstances", host, {}, DENY, "COST-2: never terminates the host"],
+        ["off-hours-scheduler", "kms:CreateGrant", w.keyArn, ec2, ALLOW, "COST-2: EC2 grants itself the key of the encrypted volumes at start"],
+        ["off-hours-scheduler", "kms:CreateGrant", w.keyArn, { "kms:ViaService": `ec2.${R}.amazonaws.com` }, DENY, "COST-2: only a grant for an AWS resource"],
+        ["off-hours-scheduler", "cloudwatch:DisableAlarmActions", arn("cloudwatch", `alarm:tracker-${E}-db-host-postgres-down`), {}, ALLOW, "COST-2: quiets the host probe's alarm at night"],
+        ["off-hours-scheduler", "cloudwatch:EnableAlarmActions", arn("cloudwatch", `alarm:tracker-${E}-api-no-healthy-targets`), {}, ALLOW, "COST-2: and wakes the alarms in the morning"],
+        ["off-hours-scheduler", "cloudwatch:DisableAlarmActions", arn("cloudwatch", `alarm:tracker-${E}-api-task-failures`), {}, DENY, "COST-2: never a failure alarm that must stay on"],
+        ["off-hours-scheduler", "cloudwatch:DisableAlarmActions", arn("cloudwatch", "alarm:billing-5xx"), {}, DENY, "COST-2: nor another project's alarm"],
+        ["off-hours-scheduler", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, DENY, "COST-2: reads no secret"],
+      );
+    }
     it.each(rows)(`IAM-1: %s %s on %s -> %s`, async (name, action, resource, context, expected) => {
       expect(await decide(w, workload(name), { action, resource, context })).toBe(expected);
     });
@@ -351,6 +380,13 @@ describe.each(worlds)("$env.name", (w) => {
             ["db-host", "ec2.amazonaws.com", A, ALLOW, "the host's instance profile"],
             ["db-snapshots", "dlm.amazonaws.com", A, ALLOW, "Data Lifecycle Manager takes the snapshots"],
             ["db-snapshots", "ecs-tasks.amazonaws.com", A, DENY, "nothing else assumes the snapshot role"],
+          ] as [string, string, string, Expect, string][])
+        : []),
+      ...(env.schedule.enabled
+        ? ([
+            ["off-hours-scheduler", "scheduler.amazonaws.com", A, ALLOW, "COST-2: EventBridge Scheduler acts with it"],
+            ["off-hours-scheduler", "scheduler.amazonaws.com", "111122223333", DENY, "COST-2: for this account's schedules only"],
+            ["off-hours-scheduler", "events.amazonaws.com", A, DENY, "COST-2: no other service"],
           ] as [string, string, string, Expect, string][])
         : []),
     ];
@@ -437,6 +473,9 @@ describe.each(worlds)("$env.name", (w) => {
       aws_wafv2_web_acl_association: { action: "elasticloadbalancing:SetWebAcl", resource: "*" },
       aws_wafv2_web_acl_logging_configuration: { action: "wafv2:PutLoggingConfiguration", resource: arn("wafv2", `regional/webacl/tracker-${E}-web-acl/0123abcd-0123-4567-89ab-0123456789ab`) },
       aws_budgets_budget: { action: "budgets:ModifyBudget", resource: `arn:aws:budgets::${A}:budget/tracker-${E}-monthly-cost` },
+      aws_scheduler_schedule_group: { action: "scheduler:CreateScheduleGroup", resource: arn("scheduler", `schedule-group/tracker-${E}-off-hours`) },
+      aws_scheduler_schedule: { action: "scheduler:CreateSchedule", resource: arn("scheduler", `schedule/tracker-${E}-off-hours/tracker-${E}-db-host-start`) },
+      aws_appautoscaling_scheduled_action: { action: "application-autoscaling:PutScheduledAction", resource: arn("application-autoscaling", "scalable-target/*") },
     };
     function secretArn(name: string) {
       return arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);

@@ -6,6 +6,7 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "../src/cdktf";
 import { EcsCluster } from "../src/compute/cluster";
 import { FargateService } from "../src/compute/fargate-service";
+import { OffHoursSchedule } from "../src/compute/off-hours-schedule";
 import { ImageTags } from "../src/compute/image-tags";
 import { ServiceDiscovery } from "../src/compute/service-discovery";
 import { environmentStackName } from "../src/config/naming";
@@ -54,6 +55,8 @@ export class TrackerStack extends TerraformStack {
   readonly cluster: EcsCluster;
   readonly services: ReadonlyMap<ServiceName, FargateService>;
   readonly alarms: TrackerAlarms;
+  /** COST-2: absent where `schedule.enabled` is false. */
+  readonly offHours?: OffHoursSchedule;
 
   constructor(scope: Construct, props: TrackerStackProps, id: string = environmentStackName(props.environment.name)) {
     super(scope, id);
@@ -124,7 +127,7 @@ export class TrackerStack extends TerraformStack {
 
     // --- data plane: staging database host (DB-*) or production's external endpoints (PRD-2) ----
     const data = env.dataPlane;
-    let databaseHostInstanceId: string | undefined;
+    let databaseHost: DatabaseHost | undefined;
     let databaseCa: { name: string; arn: string } | undefined;
     if (data.mode === "external") {
       this.discovery.registerEndpoint("db", { cname: data.postgres.host });
@@ -145,7 +148,7 @@ export class TrackerStack extends TerraformStack {
       });
       this.discovery.registerEndpoint("db", { ipv4: host.privateIp });
       this.discovery.registerEndpoint("redis", { ipv4: host.privateIp });
-      databaseHostInstanceId = host.instanceId;
+      databaseHost = host;
       databaseCa = { name: host.caCertificateParameterName, arn: host.caCertificateParameterArn };
     }
     // CFG-2: the runtime parameters; the staging host owns (writes) its CA certificate parameter.
@@ -197,7 +200,7 @@ export class TrackerStack extends TerraformStack {
         targetGroupArnSuffixes: Object.fromEntries(publicServices.map((s) => [s.name, this.loadBalancer.targetGroupArnSuffix(s.name)])),
       },
       ...(this.webAcl ? { webAcl: { metricName: this.webAcl.metricName, logGroupName: this.webAcl.logGroup.name } } : {}),
-      ...(databaseHostInstanceId ? { databaseHost: { instanceId: databaseHostInstanceId } } : {}),
+      ...(databaseHost ? { databaseHost: { instanceId: databaseHost.instanceId } } : {}),
       catalog,
     });
 
@@ -240,6 +243,20 @@ export class TrackerStack extends TerraformStack {
       services.set(service.name, fargate);
     }
     this.services = services;
+
+    // --- off-hours schedule (COST-2): services to zero and the host stopped outside working hours --
+    if (env.schedule.enabled) {
+      this.offHours = new OffHoursSchedule(this, "off-hours", {
+        environment: env,
+        clusterName: this.cluster.clusterName,
+        services,
+        ...(databaseHost
+          ? { databaseHost: { instanceId: databaseHost.instanceId, instanceArn: databaseHost.instance.arn, volumeKmsKeyArn: kmsKeyArn } }
+          : {}),
+        quietAlarms: this.alarms.offHoursAlarms,
+        kmsKeyArn,
+      });
+    }
 
     // --- outputs for operators and the smoke test -----------------------------------------------
     new TerraformOutput(this, "alb-dns-name", { value: this.loadBalancer.dnsName });

@@ -119,6 +119,8 @@ export function resolveAttribute(stack: SynthesizedStack, env: EnvironmentDefini
     aws_sns_topic: () => regional("sns", plain(block.name, "name")),
     aws_ecr_repository: () => regional("ecr", `repository/${plain(block.name, "name")}`),
     aws_ebs_volume: () => regional("ec2", `volume/vol-${fakeId(name)}`),
+    aws_instance: () => regional("ec2", `instance/i-${fakeId(name)}`),
+    aws_cloudwatch_metric_alarm: () => regional("cloudwatch", `alarm:${plain(block.alarm_name, "alarm_name")}`),
     aws_efs_file_system: () => regional("elasticfilesystem", `file-system/fs-${fakeId(name, 8)}`),
     aws_efs_access_point: () => regional("elasticfilesystem", `access-point/fsap-${fakeId(name)}`),
     // eu-central-1's Elastic Load Balancing account (AWS documentation, "Enable access logs").

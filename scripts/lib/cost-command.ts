@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import { exitCodeOf } from "./command";
 import { estimateStack, formatMarkdown, formatText, type StackEstimate } from "./cost-estimate";
+import { offHoursEstimate, offHoursLine, type OffHoursEstimate } from "./off-hours-estimate";
 import { livePrices, type PriceSnapshot } from "./prices";
 import { UsageError } from "./runtime";
 
@@ -55,6 +56,8 @@ export interface CostReport {
   readonly priceDate: string;
   readonly priceSource: "price-list-api" | "snapshot";
   readonly stacks: readonly StackEstimate[];
+  /** COST-2: each stack with an off-hours schedule, estimated with it (an assumption, stated). */
+  readonly offHours?: Readonly<Record<string, OffHoursEstimate>>;
 }
 
 export async function choosePrices(mode: string, deps: CostDependencies): Promise<{ prices: PriceSnapshot; source: CostReport["priceSource"] }> {
@@ -99,10 +102,20 @@ export function costCommand(argv: readonly string[], deps: CostDependencies): Pr
         ? new Map((JSON.parse(readFileSync(values.baseline, "utf8")) as CostReport).stacks.map((s) => [s.stack, s.monthlyUsd] as const))
         : undefined;
       const { prices, source } = await choosePrices(values.prices!, deps);
-      const stacks = wanted.map((stack) => estimateStack(stack, JSON.parse(readFileSync(join(dir, stack, "cdk.tf.json"), "utf8")), prices));
-      const report: CostReport = { priceDate: prices.date, priceSource: source, stacks };
+      const jsons = new Map(wanted.map((stack) => [stack, JSON.parse(readFileSync(join(dir, stack, "cdk.tf.json"), "utf8"))] as const));
+      const stacks = wanted.map((stack) => estimateStack(stack, jsons.get(stack), prices));
+      const offHours = Object.fromEntries(
+        stacks.flatMap((e) => {
+          const scheduled = offHoursEstimate(jsons.get(e.stack), e, prices);
+          return scheduled ? [[e.stack, scheduled] as const] : [];
+        }),
+      );
+      const report: CostReport = { priceDate: prices.date, priceSource: source, stacks, ...(Object.keys(offHours).length > 0 ? { offHours } : {}) };
+      const scheduleLines = Object.entries(offHours).map(([stack, e]) => `${format === "markdown" ? `\`${stack}\`` : stack} ${offHoursLine(e)}`);
       const text =
-        format === "json" ? JSON.stringify(report, null, 2) : format === "markdown" ? formatMarkdown(stacks, baseline) : formatText(stacks, baseline);
+        format === "json"
+          ? JSON.stringify(report, null, 2)
+          : [format === "markdown" ? formatMarkdown(stacks, baseline) : formatText(stacks, baseline), ...scheduleLines].join(format === "markdown" ? "\n\n" : "\n");
       if (values.out) deps.writeFile(values.out, `${text}\n`);
       else deps.out(text);
       return 0;

@@ -25,6 +25,15 @@ function budgetArn(env: EnvironmentDefinition): string {
   return `arn:aws:budgets::${env.accountId}:budget/${PROJECT}-${env.name}-*`;
 }
 
+/** COST-2: the environment's EventBridge Scheduler groups `tracker-<env>-*` and the schedules in them. */
+function schedulerArns(env: EnvironmentDefinition): string[] {
+  const group = `${PROJECT}-${env.name}-*`;
+  return [
+    `arn:aws:scheduler:${env.region}:${env.accountId}:schedule-group/${group}`,
+    `arn:aws:scheduler:${env.region}:${env.accountId}:schedule/${group}/*`,
+  ];
+}
+
 function arns(env: EnvironmentDefinition) {
   return {
     regional: (service: string, resource: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${resource}`,
@@ -67,12 +76,19 @@ export function configurationReads(env: EnvironmentDefinition): Statement[] {
         "sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource",
         "dlm:GetLifecyclePolicy", "dlm:GetLifecyclePolicies", "dlm:ListTagsForResource",
         "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies", "application-autoscaling:ListTagsForResource",
+        "application-autoscaling:DescribeScheduledActions",
         "iam:ListOpenIDConnectProviders",
         "wafv2:GetWebACL", "wafv2:GetLoggingConfiguration", "wafv2:GetWebACLForResource", "wafv2:ListTagsForResource",
         // COST-3: the plan's cost estimate reads list prices (public data, no resource type).
         "pricing:GetProducts",
       ],
       resources: ["*"],
+    },
+    {
+      // COST-2: refresh of this environment's off-hours schedules and their group.
+      sid: "ReadThisEnvironmentsSchedules",
+      actions: ["scheduler:GetSchedule", "scheduler:GetScheduleGroup", "scheduler:ListTagsForResource"],
+      resources: schedulerArns(env),
     },
     {
       // COST-4: refresh of this environment's budget.
@@ -178,7 +194,11 @@ export function noSecretValues(): Statement[] {
 }
 
 /** The AWS services this project passes its roles to (iam:PassedToService). */
-export const PASSED_TO_SERVICES = ["ecs-tasks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "dlm.amazonaws.com"];
+export const PASSED_TO_SERVICES = [
+  "ecs-tasks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "dlm.amazonaws.com",
+  // COST-2: the off-hours schedules act with the environment's scheduler role.
+  "scheduler.amazonaws.com",
+];
 
 /** The service-linked roles the services used create on first use. */
 export const SERVICE_LINKED_ROLES = [
@@ -321,6 +341,16 @@ export function deployManagement(env: EnvironmentDefinition, boundaryArn: string
       resources: [regional("sns", `${prefix}:*`)],
     },
     {
+      // COST-2: the off-hours schedules, only in this environment's schedule groups.
+      sid: "ThisEnvironmentsSchedules",
+      actions: [
+        "scheduler:CreateScheduleGroup", "scheduler:DeleteScheduleGroup", "scheduler:GetScheduleGroup",
+        "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule",
+        "scheduler:TagResource", "scheduler:UntagResource", "scheduler:ListTagsForResource",
+      ],
+      resources: schedulerArns(env),
+    },
+    {
       // COST-4: the environment's cost budget (Budgets creates, updates and deletes with ModifyBudget).
       sid: "ThisEnvironmentsBudget",
       actions: ["budgets:ModifyBudget", "budgets:ViewBudget", "budgets:TagResource", "budgets:UntagResource", "budgets:ListTagsForResource"],
@@ -401,6 +431,7 @@ export function deployManagement(env: EnvironmentDefinition, boundaryArn: string
         "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
         "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
         "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
+        "application-autoscaling:PutScheduledAction", "application-autoscaling:DeleteScheduledAction",
         "application-autoscaling:TagResource", "application-autoscaling:UntagResource",
         "dlm:CreateLifecyclePolicy", "dlm:UpdateLifecyclePolicy", "dlm:DeleteLifecyclePolicy", "dlm:TagResource", "dlm:UntagResource",
       ],

@@ -7,7 +7,7 @@
  * A boundary caps, it grants nothing: each role still gets exactly its own grants (ECS-10). The
  * list below is the union of what the environment's roles legitimately use (task and execution
  * roles, the database host with AWS's `AmazonSSMManagedInstanceCore`, VPC flow logs, Data
- * Lifecycle Manager with AWS's `AWSDataLifecycleManagerServiceRole`); the access matrix test
+ * Lifecycle Manager with AWS's `AWSDataLifecycleManagerServiceRole`, the off-hours scheduler); the access matrix test
  * (`__tests__/iam-access-matrix.test.ts`) proves every grant of every role still passes it.
  */
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -94,6 +94,18 @@ export class WorkloadBoundary extends Construct {
             "ec2:ModifySnapshotTier", "ec2:CreateTags",
           ],
           resources: ["*"],
+        },
+        {
+          // COST-2: EventBridge Scheduler starts and stops the database host outside working hours
+          // (its role names the one instance), and quiets this environment's off-hours alarms.
+          sid: "OffHoursSchedule",
+          actions: ["ec2:StartInstances", "ec2:StopInstances"],
+          resources: [arn("ec2", "instance/*")],
+        },
+        {
+          sid: "OffHoursAlarms",
+          actions: ["cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions"],
+          resources: [arn("cloudwatch", `alarm:${PROJECT}-${env.name}-*`)],
         },
         {
           // Data Lifecycle Manager's own event rules (AWSDataLifecycleManagerServiceRole).

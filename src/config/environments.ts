@@ -64,6 +64,9 @@ const SECURITY_HEADERS: SecurityHeadersDefinition = {
   frameOptions: "DENY",
 };
 
+/** COST-2: the working hours of the team that uses staging. */
+const OFFICE_HOURS = { timezone: "Europe/Berlin", weekdays: "MON-FRI", start: "07:00", stop: "20:00" } as const;
+
 const small: ServiceSizing = { cpu: 256, memory: 512, desiredCount: 1 };
 
 export const STAGING: EnvironmentDefinition = {
@@ -110,6 +113,9 @@ export const STAGING: EnvironmentDefinition = {
   cluster: { containerInsights: "disabled", fargateCapacity: "spot" },
   // COST-1: staging is meant to stay at or below $130 a month (npm run cost).
   budget: { monthlyLimitUsd: 130 },
+  // COST-2: weekdays 07:00-20:00 Berlin time; nights and weekends the services are at zero and the
+  // database host is stopped (README "Off-hours schedule": how to wake staging, how to turn it off).
+  schedule: { ...OFFICE_HOURS, enabled: true },
   services: {
     api: { cpu: 512, memory: 1024, desiredCount: 1 },
     frontend: small,
@@ -195,6 +201,8 @@ export const PRODUCTION: EnvironmentDefinition = {
   cluster: { containerInsights: "enhanced", fargateCapacity: "on-demand" },
   alarmEmail: "platform-alerts@glimpse.technology",
   budget: { monthlyLimitUsd: 600 },
+  // COST-2: production runs around the clock.
+  schedule: { ...OFFICE_HOURS, enabled: false },
   services: {
     api: {
       cpu: 1024,

@@ -150,6 +150,26 @@ export interface SecurityHeadersDefinition {
   readonly frameOptions: FrameOptions;
 }
 
+/**
+ * COST-2: the off-hours schedule. Inside it everything runs; outside it every ECS service is scaled to
+ * zero (Application Auto Scaling scheduled actions) and the database host is stopped (EventBridge
+ * Scheduler). The host starts `DATABASE_HOST_LEAD_MINUTES` before the services and stops as long
+ * after them (`src/compute/off-hours-schedule.ts`). Times are wall-clock times of `timezone`: the
+ * schedulers follow its daylight-saving changes.
+ */
+export interface OffHoursScheduleDefinition {
+  /** Whether the environment stops outside the schedule (staging: on; production: off). */
+  readonly enabled: boolean;
+  /** An IANA time zone, e.g. "Europe/Berlin". */
+  readonly timezone: string;
+  /** The days it runs, as a cron day-of-week field of day names: "MON-FRI", "MON-SAT", "MON,WED,FRI". */
+  readonly weekdays: string;
+  /** "HH:MM": the services start (the host 15 minutes earlier). */
+  readonly start: string;
+  /** "HH:MM": the services stop (the host 15 minutes later). Later than `start` on the same day. */
+  readonly stop: string;
+}
+
 /** Target-tracking autoscaling of one service (ECS-7). */
 export interface AutoscalingDefinition {
   readonly minCount: number;
@@ -247,6 +267,8 @@ export interface EnvironmentDefinition {
   readonly alarmEmail?: string;
   /** COST-4: the monthly cost budget, alerting the alarm topic at 80 %, 100 % and forecast 100 %. */
   readonly budget: { readonly monthlyLimitUsd: number };
+  /** COST-2: the hours the environment runs; outside them its services and database host are stopped. */
+  readonly schedule: OffHoursScheduleDefinition;
   /** Size, count and scaling of every service (ECS-3, ECS-7). */
   readonly services: Readonly<Record<ServiceName, ServiceSizing>>;
   readonly databaseVersions: DatabaseVersions;

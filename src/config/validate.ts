@@ -10,6 +10,7 @@ import { SERVICE_CATALOG } from "./service-catalog";
 import { awsLimitProblems } from "./validate-aws-limits";
 import { imageContractProblems } from "./validate-image-contracts";
 import { projectProblems } from "./validate-project";
+import { scheduleProblems } from "./validate-schedule";
 import type {
   EnvironmentDefinition,
   ProjectDefinition,
@@ -358,6 +359,7 @@ export function validateEnvironments(
     ...imageContractProblems(catalog),
     ...envs.flatMap((env) => environmentProblems(env)),
     ...envs.flatMap((env) => awsLimitProblems(env)),
+    ...envs.flatMap((env) => scheduleProblems(env)),
     ...crossEnvironmentProblems(envs),
     ...projectProblems(project, envs),
   ];

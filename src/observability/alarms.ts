@@ -148,6 +148,21 @@ export class TrackerAlarms extends Construct {
     ];
   }
 
+  /**
+   * COST-2: the alarms that fire merely because the environment is stopped outside its off-hours
+   * schedule: no healthy target behind a public service (missing data is breaching), the load
+   * balancer's own 5xx (it answers 503 without targets), and the host probe's silence (breaching).
+   * The task-failure, unhealthy-target, target-5xx and connectivity alarms treat missing data as
+   * not breaching and stay on: a scale-in is not a failure (stop code ServiceSchedulerInitiated).
+   */
+  get offHoursAlarms(): CloudwatchMetricAlarm[] {
+    return [
+      this.loadBalancer.loadBalancer5xx,
+      ...[...this.loadBalancer.targetGroups.values()].map((t) => t.noHealthyTargets),
+      ...(this.databaseHost ? [this.databaseHost.postgresDown, this.databaseHost.valkeyDown] : []),
+    ];
+  }
+
   private deploymentAlarmSpecs(service: ServiceName): { name: string; alarm: CloudwatchMetricAlarm }[] {
     const definition = this.catalog.find((s) => s.name === service);
     if (!definition) throw new Error(`TrackerAlarms: no service "${service}" in the catalog`);
