@@ -525,12 +525,19 @@ describe("smoke test", () => {
         expect(await smokeCommand(["--env", "staging", "--timeout", "soon"], () => deps())).toBe(2);
         expect(await smokeCommand(["--env", "staging", "--wait", "later"], () => deps())).toBe(2);
         expect(await smokeCommand(["--env", "staging", "--stuck-after", "1h"], () => deps())).toBe(2);
+        // Each usage error is named once, then points at --help (issue 11).
+        const help = ["smoke: see 'smoke --help' for the options"];
         expect(stderr.mock.calls).toEqual([
           ["smoke: --attempts must be a positive integer"],
+          help,
           ["smoke: --attempts must be a positive integer"],
+          help,
           ['smoke: --timeout: expected a duration like 90s or 15m, got "soon"'],
+          help,
           ['smoke: --wait: expected a duration like 90s or 15m, got "later"'],
+          help,
           ['smoke: --stuck-after: expected a duration like 90s or 15m, got "1h"'],
+          help,
         ]);
       } finally {
         stderr.mockRestore();

@@ -20,7 +20,7 @@
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { type PolicyContext, type Rule, type TfResource } from "../engine";
-import { ENVIRONMENT_STACKS } from "../stacks";
+import { STAGING_STACK } from "../stacks";
 
 export const ACCOUNT_WIDE_TYPES: readonly string[] = [
   "aws_ebs_encryption_by_default",
@@ -101,7 +101,7 @@ export const rule: Rule = {
   mirrors: ["SHR-2"],
   description:
     "No account- or region-wide setting or singleton (EBS default encryption, S3 account public access block, IAM password policy, ECS account defaults, GuardDuty, service-linked roles, DLM default policies, the default VPC, ...); VPC defaults only of our own VPC.",
-  expectedIn: ENVIRONMENT_STACKS,
+  expectedIn: [STAGING_STACK],
   resourceTypes: [
     ...new Set([...ACCOUNT_WIDE_TYPES, ...providerTypesWithPrefixes()]),
     ...Object.keys(VPC_DEFAULTS),
