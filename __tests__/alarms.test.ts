@@ -455,7 +455,7 @@ describe("OBS-2: load balancer alarms need every public service's target group",
           environment: "staging",
           topicArn: "arn:aws:sns:eu-central-1:802732539686:tracker-staging-alarms",
           loadBalancerArnSuffix: LOAD_BALANCER("staging"),
-          targetGroupArnSuffixes: { api: TARGET_GROUP("staging", "api"), frontend: TARGET_GROUP("staging", "frontend") },
+          targetGroupArnSuffixes: { api: [TARGET_GROUP("staging", "api")], frontend: [TARGET_GROUP("staging", "frontend")] },
         }),
     ).toThrow(/no target group for the public-web service\(s\) admin/);
   });

@@ -82,7 +82,8 @@ function synthEdge(env: EnvironmentDefinition, id: string): Edge {
   // The typed outputs, so that tests can see what they resolve to.
   for (const service of lb.services) {
     new TerraformOutput(stack, `tg-arn-${service}`, { value: lb.targetGroupArn(service) });
-    new TerraformOutput(stack, `tg-suffix-${service}`, { value: lb.targetGroupArnSuffix(service) });
+    new TerraformOutput(stack, `tg-suffix-${service}`, { value: lb.targetGroupArnSuffixes(service)[0] });
+    new TerraformOutput(stack, `tg-alt-suffix-${service}`, { value: lb.targetGroupArnSuffixes(service)[1] });
   }
   new TerraformOutput(stack, "lb-suffix", { value: lb.loadBalancerArnSuffix });
   new TerraformOutput(stack, "lb-dns", { value: lb.dnsName });

@@ -100,6 +100,9 @@ export const STAGING: EnvironmentDefinition = {
   cluster: { containerInsights: "disabled", fargateCapacity: "spot" },
   // COST-1: staging is meant to stay at or below $130 a month (npm run cost).
   budget: { monthlyLimitUsd: 130 },
+  // DLV-1: production's strategy with short bakes, so that a staging release rehearses the same
+  // traffic shift and rollback in minutes.
+  deployment: { strategy: "CANARY", canaryPercent: 10, canaryBakeMinutes: 2, bakeMinutes: 2 },
   services: {
     api: { cpu: 512, memory: 1024, desiredCount: 1 },
     frontend: small,
@@ -165,6 +168,9 @@ export const PRODUCTION: EnvironmentDefinition = {
   cluster: { containerInsights: "enhanced", fargateCapacity: "on-demand" },
   alarmEmail: "platform-alerts@glimpse.technology",
   budget: { monthlyLimitUsd: 600 },
+  // DLV-1: 10 % of production traffic to the new revision for 5 minutes, then all of it; the old
+  // revision stays up 5 more minutes so that an alarm can still switch straight back.
+  deployment: { strategy: "CANARY", canaryPercent: 10, canaryBakeMinutes: 5, bakeMinutes: 5 },
   services: {
     api: {
       cpu: 1024,

@@ -4,6 +4,10 @@
  * rule and the ECS service move to it), so two generations must not share a name: the name ends in
  * a short fingerprint of the settings that force replacement (port, protocol, target type). A
  * change of those gives a new name; anything else keeps it.
+ *
+ * DLV-1: a public service has a second, alternate target group for ECS's canary deployments. Its
+ * name carries `-alt` where it fits and its fingerprint covers the role too, so the twin never
+ * shares the primary's name even where the base name is cut to fit.
  */
 import { createHash } from "node:crypto";
 import { resourceName } from "../config/naming";
@@ -19,13 +23,24 @@ export interface TargetGroupIdentity {
   readonly targetType: string;
 }
 
-/** `tracker-<env>-<service>-<4 hex>`, the base cut (never the fingerprint) to fit 32 characters. */
-export function targetGroupName(env: EnvironmentName, service: ServiceName, identity: TargetGroupIdentity): string {
+/** Which of a service's two target groups (DLV-1). */
+export type TargetGroupRole = "primary" | "alternate";
+
+/**
+ * `tracker-<env>-<service>[-alt]-<4 hex>`, the base cut (never the fingerprint) to fit 32
+ * characters; the fingerprint of the alternate group also covers its role.
+ */
+export function targetGroupName(
+  env: EnvironmentName,
+  service: ServiceName,
+  identity: TargetGroupIdentity,
+  role: TargetGroupRole = "primary",
+): string {
   const fingerprint = createHash("sha256")
-    .update(`${identity.protocol}:${identity.port}:${identity.targetType}`)
+    .update(`${identity.protocol}:${identity.port}:${identity.targetType}${role === "alternate" ? ":alternate" : ""}`)
     .digest("hex")
     .slice(0, 4);
   const room = TARGET_GROUP_NAME_MAX - fingerprint.length - 1;
-  const base = resourceName(env, service).slice(0, room).replace(/-+$/, "");
+  const base = resourceName(env, role === "alternate" ? `${service}-alt` : service).slice(0, room).replace(/-+$/, "");
   return `${base}-${fingerprint}`;
 }
