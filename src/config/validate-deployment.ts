@@ -43,7 +43,7 @@ export function deploymentProblems(env: EnvironmentDefinition): string[] {
       at(`deployment.${field}`, `must be whole minutes from ${BAKE_MINUTES_RANGE.min} to ${BAKE_MINUTES_RANGE.max}, got ${minutes}`);
     }
   }
-  if (Number.isInteger(deployment.canaryBakeMinutes) && deployment.canaryBakeMinutes < 1) {
+  if (deployment.canaryBakeMinutes === 0) {
     at("deployment.canaryBakeMinutes", "must be at least 1 minute: with 0 the canary share is skipped and the rollback alarms never see it");
   }
   return problems;
