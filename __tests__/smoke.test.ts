@@ -102,9 +102,9 @@ beforeEach(() => {
   ecs = FakeEcs.healthy(env);
   elb = new ElasticLoadBalancingV2Client({ region: env.region, credentials: { accessKeyId: "t", secretAccessKey: "t" } });
   elbMock = mockClient(elb);
-  targets = new Map([
-    ...TARGET_GROUPS.map((name) => [`arn:tg/${name}`, [healthyTarget(`10.42.16.${name.length}`)]] as const),
-    ...ALTERNATE_GROUPS.map((name) => [`arn:tg/${name}`, []] as const),
+  targets = new Map<string, TargetHealthDescription[]>([
+    ...TARGET_GROUPS.map((name): [string, TargetHealthDescription[]] => [`arn:tg/${name}`, [healthyTarget(`10.42.16.${name.length}`)]]),
+    ...ALTERNATE_GROUPS.map((name): [string, TargetHealthDescription[]] => [`arn:tg/${name}`, []]),
   ]);
   weights = new Map(TARGET_GROUPS.map((name) => [name, [100, 0]]));
   elbMock.on(DescribeListenersCommand).callsFake(() => ({

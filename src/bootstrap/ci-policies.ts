@@ -280,10 +280,13 @@ export function deployManagement(env: EnvironmentDefinition, boundaryArn: string
         "ecs:CreateCluster", "ecs:DeleteCluster", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:PutClusterCapacityProviders",
         "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource",
         "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions",
+        // DLV-1: `npm run rollback` stops a canary in progress with ECS's own rollback.
+        "ecs:StopServiceDeployment",
       ],
       resources: [
         regional("ecs", `cluster/${prefix}`),
         regional("ecs", `service/${resourceName(env.name, "cluster")}/*`),
+        regional("ecs", `service-deployment/${resourceName(env.name, "cluster")}/*`),
         regional("ecs", `task-definition/${prefix}:*`),
       ],
     },
