@@ -573,8 +573,9 @@ describe("EDGE-6: load balancer and target groups", () => {
 
   it("EDGE-6: target group names fit 32 characters, are stable, and change when a replacing setting changes", () => {
     const identity = { port: 3000, protocol: "HTTP", targetType: "ip" };
-    // DLV-1: the alternate twin is named apart even where the base is cut to fit.
-    expect(targetGroupName("staging", "api", identity, "alternate")).toMatch(/^tracker-staging-api-alt-[0-9a-f]{4}$/);
+    // DLV-1: the alternate twin has the same base (one scheme in every environment) and its own fingerprint.
+    expect(targetGroupName("staging", "api", identity, "alternate")).toMatch(/^tracker-staging-api-[0-9a-f]{4}$/);
+    expect(targetGroupName("staging", "api", identity, "alternate")).not.toBe(targetGroupName("staging", "api", identity));
     expect(targetGroupName("production", "frontend", identity, "alternate")).toMatch(/^tracker-production-frontend-[0-9a-f]{4}$/);
     expect(targetGroupName("production", "frontend", identity, "alternate")).not.toBe(targetGroupName("production", "frontend", identity));
     const name = targetGroupName("production", "frontend", identity);

@@ -6,8 +6,10 @@
  * change of those gives a new name; anything else keeps it.
  *
  * DLV-1: a public service has a second, alternate target group for ECS's canary deployments. Its
- * name carries `-alt` where it fits and its fingerprint covers the role too, so the twin never
- * shares the primary's name even where the base name is cut to fit.
+ * name has the same base (ECS swaps the two groups' roles with every deployment anyway, so neither
+ * is "the" primary for long) and a fingerprint that also covers the role, so the twins never share a
+ * name; the `Name` tag says which is which. (A `-alt` in the name would not fit 32 characters in
+ * every environment, and names must follow one scheme in all of them, ACC-3.)
  */
 import { createHash } from "node:crypto";
 import { resourceName } from "../config/naming";
@@ -27,8 +29,8 @@ export interface TargetGroupIdentity {
 export type TargetGroupRole = "primary" | "alternate";
 
 /**
- * `tracker-<env>-<service>[-alt]-<4 hex>`, the base cut (never the fingerprint) to fit 32
- * characters; the fingerprint of the alternate group also covers its role.
+ * `tracker-<env>-<service>-<4 hex>`, the base cut (never the fingerprint) to fit 32 characters; the
+ * fingerprint of the alternate group also covers its role.
  */
 export function targetGroupName(
   env: EnvironmentName,
@@ -41,6 +43,6 @@ export function targetGroupName(
     .digest("hex")
     .slice(0, 4);
   const room = TARGET_GROUP_NAME_MAX - fingerprint.length - 1;
-  const base = resourceName(env, role === "alternate" ? `${service}-alt` : service).slice(0, room).replace(/-+$/, "");
+  const base = resourceName(env, service).slice(0, room).replace(/-+$/, "");
   return `${base}-${fingerprint}`;
 }
