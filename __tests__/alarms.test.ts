@@ -330,7 +330,7 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
 
     /** The metric queries an alarm over both target groups must have: `e` = expression over m0 (primary), m1 (alternate). */
     const queries = (service: string, metric: string, stat: string, expression: string) => [
-      { id: "e", expression, label: `${metric} (${expression.startsWith("MAX") ? "max" : "sum"} over 2 target groups)`, return_data: true },
+      { id: "e", expression, label: `${metric} (sum over 2 target groups)`, return_data: true },
       ...[TARGET_GROUP(env.name, service), ALTERNATE_GROUP(env.name, service)].map((group, i) => ({
         id: `m${i}`,
         return_data: false,
@@ -349,7 +349,7 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
       expect(target5xx.metric_query).toEqual(queries(service, "HTTPCode_Target_5XX_Count", "Sum", "FILL(m0, 0) + FILL(m1, 0)"));
       expect(target5xx).toMatchObject({ evaluation_periods: 1, comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 5, treat_missing_data: "notBreaching" });
       const unhealthy = alarmNamed(json, `tracker-${env.name}-${service}-unhealthy-targets`);
-      expect(unhealthy.metric_query).toEqual(queries(service, "UnHealthyHostCount", "Maximum", "MAX([FILL(m0, 0), FILL(m1, 0)])"));
+      expect(unhealthy.metric_query).toEqual(queries(service, "UnHealthyHostCount", "Maximum", "FILL(m0, 0) + FILL(m1, 0)"));
       expect(unhealthy).toMatchObject({ evaluation_periods: 3, datapoints_to_alarm: 2, comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 1 });
       const none = alarmNamed(json, `tracker-${env.name}-${service}-no-healthy-targets`);
       expect(none.metric_query).toEqual(queries(service, "HealthyHostCount", "Minimum", "FILL(m0, 0) + FILL(m1, 0)"));

@@ -9,7 +9,7 @@
  *   - `tracker-<env>-<service>-target-5xx`: 5xx returned by the service, summed over both groups
  *     (HTTPCode_Target_5XX_Count), in one minute;
  *   - `tracker-<env>-<service>-unhealthy-targets`: a target of either group failing its health check
- *     (the larger UnHealthyHostCount of the two);
+ *     (UnHealthyHostCount summed over both: >= 1 in the sum is >= 1 in either group);
  *   - `tracker-<env>-<service>-no-healthy-targets`: no healthy target in either group (the sum of
  *     HealthyHostCount < 1), the outage that UnHealthyHostCount misses when crashing tasks are
  *     deregistered rather than unhealthy. (The idle group has no targets; only the sum means anything.)
@@ -71,16 +71,15 @@ export const TARGET_ALARM_PERIOD_SECONDS = 60;
 export function acrossTargetGroups(
   metricName: string,
   stat: string,
-  combine: "sum" | "max",
   targetGroupArnSuffixes: readonly string[],
   loadBalancerArnSuffix: string,
 ) {
   const ids = targetGroupArnSuffixes.map((_, i) => `m${i}`);
   // FILL: a group without data in a minute (no targets, no requests) counts as 0 next to the other.
-  const filled = ids.map((id) => `FILL(${id}, 0)`);
-  const expression = combine === "sum" ? filled.join(" + ") : `MAX([${filled.join(", ")}])`;
+  // A sum of counts: ">= 1 in the sum" is ">= 1 in either group", so one form serves every alarm.
+  const expression = ids.map((id) => `FILL(${id}, 0)`).join(" + ");
   return [
-    { id: "e", expression, label: `${metricName} (${combine} over ${ids.length} target groups)`, returnData: true },
+    { id: "e", expression, label: `${metricName} (sum over ${ids.length} target groups)`, returnData: true },
     ...targetGroupArnSuffixes.map((suffix, i) => ({
       id: ids[i]!,
       returnData: false,
@@ -147,7 +146,7 @@ export class LoadBalancerAlarms extends Construct {
             `one minute, summed over ${groupsText}. During a deployment (canary and bake included) this ` +
             `alarm rolls the service back (OBS-3, DLV-1). To do: read the service's logs for the failing ` +
             `requests; if a deployment just finished, roll back to the previous image tags.`,
-          metricQuery: acrossTargetGroups("HTTPCode_Target_5XX_Count", "Sum", "sum", suffixes, lb),
+          metricQuery: acrossTargetGroups("HTTPCode_Target_5XX_Count", "Sum", suffixes, lb),
           evaluationPeriods: 1,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
           threshold: targetThreshold,
@@ -161,7 +160,7 @@ export class LoadBalancerAlarms extends Construct {
             `health check (${service.healthPath ?? "health path"}) in 2 of the last 3 minutes. During a ` +
             `deployment (canary and bake included) this alarm rolls the service back (OBS-3, DLV-1). To do: ` +
             `check the target groups' health reasons and the service's logs and ECS events.`,
-          metricQuery: acrossTargetGroups("UnHealthyHostCount", "Maximum", "max", suffixes, lb),
+          metricQuery: acrossTargetGroups("UnHealthyHostCount", "Maximum", suffixes, lb),
           evaluationPeriods: 3,
           datapointsToAlarm: 2,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -175,7 +174,7 @@ export class LoadBalancerAlarms extends Construct {
             `${ecsService} has had no healthy target behind the load balancer (in any of ${groupsText}) for ` +
             `2 minutes: its hostname answers 503. To do: check the service's running count, stopped tasks ` +
             `and logs; roll back if a deployment caused it.`,
-          metricQuery: acrossTargetGroups("HealthyHostCount", "Minimum", "sum", suffixes, lb),
+          metricQuery: acrossTargetGroups("HealthyHostCount", "Minimum", suffixes, lb),
           evaluationPeriods: 2,
           comparisonOperator: "LessThanThreshold",
           threshold: 1,
