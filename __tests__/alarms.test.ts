@@ -22,6 +22,8 @@ import { LOG_RETENTION_DAYS } from "./support/contract";
 const HOST_INSTANCE_ID = "i-0123456789abcdef0";
 const LOAD_BALANCER = (env: string) => `app/tracker-${env}-alb/0123456789abcdef`;
 const TARGET_GROUP = (env: string, service: string) => `targetgroup/tracker-${env}-${service}/fedcba9876543210`;
+/** DLV-1: the canary twin of a service's target group. */
+const ALTERNATE_GROUP = (env: string, service: string) => `targetgroup/tracker-${env}-${service}-alt/0123456789fedcba`;
 const WEB_ACL = (env: string) => `tracker-${env}-web-acl`;
 const CLUSTER_ARN = (env: EnvironmentDefinition) =>
   `arn:aws:ecs:${env.region}:${env.accountId}:cluster/tracker-${env.name}-cluster`;
@@ -56,7 +58,7 @@ function build(env: EnvironmentDefinition, hostInstanceId?: string): Built {
     logGroups,
     loadBalancer: {
       arnSuffix: LOAD_BALANCER(env.name),
-      targetGroupArnSuffixes: Object.fromEntries(PUBLIC.map((s) => [s, TARGET_GROUP(env.name, s)])),
+      targetGroupArnSuffixes: Object.fromEntries(PUBLIC.map((s) => [s, [TARGET_GROUP(env.name, s), ALTERNATE_GROUP(env.name, s)]])),
     },
     databaseHost: hostInstanceId ? { instanceId: hostInstanceId } : undefined,
     // EDGE-7: the web ACL where the environment's WAF is on (production), as the stack wires it.
@@ -280,9 +282,10 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
       // The dimension's value is the field the pattern pins: $.detail.group == group_.
       expect(Object.keys(alarm.dimensions)).toEqual(Object.keys(transformation.dimensions));
       expect(alarm.dimensions.ServiceName).toBe(group_);
+      // DLV-2: a rollback alarm, one minute (it bounds the rollback time).
       expect(alarm).toMatchObject({
         statistic: "Sum",
-        period: 300,
+        period: 60,
         evaluation_periods: 1,
         comparison_operator: "GreaterThanOrEqualToThreshold",
         threshold: 1,
@@ -327,29 +330,37 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
       });
     });
 
-    it.each(PUBLIC)("%s: target 5xx, unhealthy targets and no healthy target on its target group", (service) => {
-      const dimensions = { TargetGroup: TARGET_GROUP(env.name, service), LoadBalancer: LOAD_BALANCER(env.name) };
-      expect(alarmNamed(json, `tracker-${env.name}-${service}-target-5xx`)).toMatchObject({
-        namespace: "AWS/ApplicationELB",
-        metric_name: "HTTPCode_Target_5XX_Count",
-        dimensions,
-        statistic: "Sum",
-      });
-      expect(alarmNamed(json, `tracker-${env.name}-${service}-unhealthy-targets`)).toMatchObject({
-        namespace: "AWS/ApplicationELB",
-        metric_name: "UnHealthyHostCount",
-        dimensions,
-        comparison_operator: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-      });
-      expect(alarmNamed(json, `tracker-${env.name}-${service}-no-healthy-targets`)).toMatchObject({
-        namespace: "AWS/ApplicationELB",
-        metric_name: "HealthyHostCount",
-        dimensions,
-        comparison_operator: "LessThanThreshold",
-        threshold: 1,
-        treat_missing_data: "breaching",
-      });
+    /** The metric queries an alarm over both target groups must have: `e` = expression over m0 (primary), m1 (alternate). */
+    const queries = (service: string, metric: string, stat: string, expression: string) => [
+      { id: "e", expression, label: `${metric} (sum over 2 target groups)`, return_data: true },
+      ...[TARGET_GROUP(env.name, service), ALTERNATE_GROUP(env.name, service)].map((group, i) => ({
+        id: `m${i}`,
+        return_data: false,
+        metric: {
+          namespace: "AWS/ApplicationELB",
+          metric_name: metric,
+          stat,
+          period: 60,
+          dimensions: { TargetGroup: group, LoadBalancer: LOAD_BALANCER(env.name) },
+        },
+      })),
+    ];
+
+    it.each(PUBLIC)("DLV-1: %s: target 5xx, unhealthy targets and no healthy target over BOTH its target groups (the canary is in either)", (service) => {
+      const target5xx = alarmNamed(json, `tracker-${env.name}-${service}-target-5xx`);
+      expect(target5xx.metric_query).toEqual(queries(service, "HTTPCode_Target_5XX_Count", "Sum", "FILL(m0, 0) + FILL(m1, 0)"));
+      expect(target5xx).toMatchObject({ evaluation_periods: 1, comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 5, treat_missing_data: "notBreaching" });
+      const unhealthy = alarmNamed(json, `tracker-${env.name}-${service}-unhealthy-targets`);
+      expect(unhealthy.metric_query).toEqual(queries(service, "UnHealthyHostCount", "Maximum", "FILL(m0, 0) + FILL(m1, 0)"));
+      expect(unhealthy).toMatchObject({ evaluation_periods: 3, datapoints_to_alarm: 2, comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 1 });
+      const none = alarmNamed(json, `tracker-${env.name}-${service}-no-healthy-targets`);
+      expect(none.metric_query).toEqual(queries(service, "HealthyHostCount", "Minimum", "FILL(m0, 0) + FILL(m1, 0)"));
+      expect(none).toMatchObject({ evaluation_periods: 2, comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
+      // A metric-math alarm names no metric of its own.
+      for (const alarm of [target5xx, unhealthy, none]) {
+        expect(alarm.metric_name).toBeUndefined();
+        expect(alarm.period).toBeUndefined();
+      }
     });
   });
 
@@ -457,7 +468,7 @@ describe("OBS-2: load balancer alarms need every public service's target group",
           environment: "staging",
           topicArn: "arn:aws:sns:eu-central-1:802732539686:tracker-staging-alarms",
           loadBalancerArnSuffix: LOAD_BALANCER("staging"),
-          targetGroupArnSuffixes: { api: TARGET_GROUP("staging", "api"), frontend: TARGET_GROUP("staging", "frontend") },
+          targetGroupArnSuffixes: { api: [TARGET_GROUP("staging", "api")], frontend: [TARGET_GROUP("staging", "frontend")] },
         }),
     ).toThrow(/no target group for the public-web service\(s\) admin/);
   });

@@ -113,7 +113,8 @@ describe.each([
         expect(s.actions).not.toContain("*");
         const writes = (s.actions as string[]).filter((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a) && a !== "iam:CreateServiceLinkedRole");
         if (writes.length > 0) {
-          for (const r of s.resources as string[]) expect(r).toMatch(new RegExp(`:(role|instance-profile)/tracker-${env.name}-\\*$`));
+          // `tracker-<env>-*`, or narrower within it (DLV-1: `tracker-<env>-*-traffic-shift` roles to ECS).
+          for (const r of s.resources as string[]) expect(r).toMatch(new RegExp(`:(role|instance-profile)/tracker-${env.name}-\\*(-[a-z-]+)?$`));
         }
       }
     }

@@ -597,13 +597,14 @@ describe("CFG-5: values AWS would reject at apply are refused at synth", () => {
   });
 });
 
-describe("CFG-5 / EDGE-5: the admin allow-list fits the ALB's listener rules", () => {
-  it("CFG-5 / EDGE-5: 27 CIDRs fit, 28 are refused at synth instead of failing inside the load balancer construct", () => {
+describe("CFG-5 / EDGE-5 / DLV-1: the admin allow-list fits the admin host's one listener rule", () => {
+  it("CFG-5 / EDGE-5 / DLV-1: 3 CIDRs fit, 4 are refused at synth instead of failing inside the load balancer construct", () => {
     const cidrs = (n: number) => Array.from({ length: n }, (_, i) => `203.0.${i}.0/24`);
     // The admin name must be two levels below the zone, or Cloudflare's proxy hides the client (EDGE-5).
-    expect(stagingWith((e) => (e.loadBalancer.adminAllowedCidrs = cidrs(27)))).toEqual([]);
-    expect(stagingWith((e) => (e.loadBalancer.adminAllowedCidrs = cidrs(28)))).toEqual([
-      "staging.loadBalancer.adminAllowedCidrs: has 28 CIDRs; at most 27 fit the admin host's listener rules (ALB rules take five condition values each); merge them into wider CIDRs",
+    // One rule (host + 3 source IPs), because ECS shifts the weights of exactly one rule per service.
+    expect(stagingWith((e) => (e.loadBalancer.adminAllowedCidrs = cidrs(3)))).toEqual([]);
+    expect(stagingWith((e) => (e.loadBalancer.adminAllowedCidrs = cidrs(4)))).toEqual([
+      "staging.loadBalancer.adminAllowedCidrs: has 4 CIDRs; at most 3 fit the admin host's one listener rule (ALB rules take five condition values each, and ECS shifts the traffic of one rule per service, DLV-1); merge them into wider CIDRs",
     ]);
   });
 });

@@ -40,7 +40,8 @@ const WITH_ADMIN_CIDRS: EnvironmentDefinition = {
   ...STAGING,
   loadBalancer: {
     ...STAGING.loadBalancer,
-    adminAllowedCidrs: ["203.0.113.0/24", "198.51.100.7/32", "192.0.2.0/28", "100.64.0.0/16"],
+    // DLV-1: as many as fit the admin host's one forwarding rule (ECS shifts exactly that rule).
+    adminAllowedCidrs: ["203.0.113.0/24", "198.51.100.7/32", "192.0.2.0/28"],
   },
 };
 
@@ -83,7 +84,8 @@ function synthEdge(env: EnvironmentDefinition, id: string): Edge {
   // The typed outputs, so that tests can see what they resolve to.
   for (const service of lb.services) {
     new TerraformOutput(stack, `tg-arn-${service}`, { value: lb.targetGroupArn(service) });
-    new TerraformOutput(stack, `tg-suffix-${service}`, { value: lb.targetGroupArnSuffix(service) });
+    new TerraformOutput(stack, `tg-suffix-${service}`, { value: lb.targetGroupArnSuffixes(service)[0] });
+    new TerraformOutput(stack, `tg-alt-suffix-${service}`, { value: lb.targetGroupArnSuffixes(service)[1] });
   }
   new TerraformOutput(stack, "lb-suffix", { value: lb.loadBalancerArnSuffix });
   new TerraformOutput(stack, "lb-dns", { value: lb.dnsName });
@@ -117,6 +119,18 @@ function serviceOfTargetGroupRef(json: SynthesizedStack, expression: string): st
   const tg = json.resource?.["aws_lb_target_group"]?.[name!] as Record<string, any> | undefined;
   if (!tg) throw new Error(`no target group at ${address}`);
   return String(tg["tags"]["Name"]).replace(/^tracker-(staging|production)-/, "");
+}
+
+/**
+ * DLV-1: a forwarding rule's targets as `service:role=weight` (role `primary` or `alt`, from the
+ * target group's Name tag), so that a test can state the whole forward in one line.
+ */
+function forwardOf(json: SynthesizedStack, rule: Record<string, any>): string[] {
+  const groups = rule["action"][0]["forward"]["target_group"] as { arn: string; weight: number }[];
+  return groups.map((g) => {
+    const name = serviceOfTargetGroupRef(json, g.arn);
+    return name.endsWith("-alt") ? `${name.slice(0, -4)}:alt=${g.weight}` : `${name}:primary=${g.weight}`;
+  });
 }
 
 function hostOf(rule: Record<string, any>): string[] {
@@ -368,11 +382,14 @@ describe("EDGE-5: host rules", () => {
         expect(sourceIpsOf(r)).toEqual([]);
         expect(r["action"]).toHaveLength(1);
         expect(r["action"][0]["type"]).toBe("forward");
-        return [hostOf(r).join(","), serviceOfTargetGroupRef(json, r["action"][0]["target_group_arn"])];
+        return [hostOf(r).join(","), forwardOf(json, r).join(" ")];
       });
-      expect(Object.fromEntries(routing)).toEqual(
-        Object.fromEntries(PUBLIC_WEB.map((s) => [env.dns.hostnames[s.name as keyof typeof env.dns.hostnames], s.name])),
-      );
+      // DLV-1: each host's one rule forwards to its service's two groups, all traffic on the primary.
+      expect(Object.fromEntries(routing)).toEqual({
+        [env.dns.hostnames.frontend]: "frontend:primary=100 frontend:alt=0",
+        [env.dns.hostnames.api]: "api:primary=100 api:alt=0",
+        [env.dns.hostnames.admin]: "admin:primary=100 admin:alt=0",
+      });
       expect(routing).toHaveLength(PUBLIC_WEB.length);
     }
   });
@@ -400,13 +417,12 @@ describe("EDGE-5: host rules", () => {
     const allowed = adminRules.filter((r) => r["action"][0]["type"] === "forward");
     const denied = adminRules.filter((r) => r["action"][0]["type"] === "fixed-response");
     expect(allowed.length + denied.length).toBe(adminRules.length);
-    // Every CIDR exactly once, every allow rule restricted by source IP, within ALB limits.
-    expect(allowed.flatMap(sourceIpsOf).sort()).toEqual([...env.loadBalancer.adminAllowedCidrs].sort());
+    // Every CIDR exactly once, in the one forwarding rule (DLV-1: the rule ECS shifts), within ALB limits.
+    expect(allowed).toHaveLength(1);
+    expect(allowed.flatMap(sourceIpsOf).sort()).toEqual(["192.0.2.0/28", "198.51.100.7/32", "203.0.113.0/24"]);
     for (const r of allowed) {
-      expect(sourceIpsOf(r).length).toBeGreaterThan(0);
       expect(sourceIpsOf(r).length + hostOf(r).length).toBeLessThanOrEqual(5);
-      expect(sourceIpsOf(r).length).toBeLessThanOrEqual(3);
-      expect(serviceOfTargetGroupRef(json, r["action"][0]["target_group_arn"])).toBe("admin");
+      expect(forwardOf(json, r)).toEqual(["admin:primary=100", "admin:alt=0"]);
     }
     expect(denied).toHaveLength(1);
     const deny = denied[0]!;
@@ -508,28 +524,56 @@ describe("EDGE-6: load balancer and target groups", () => {
     expect(deny["condition"]).toEqual([{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }]);
   });
 
-  it("EDGE-6: one ip target group per public web service: the image's port and health path, 30 s deregistration", () => {
+  it("EDGE-6, DLV-1: two ip target groups per public web service (primary and canary twin): catalog port, catalog health path, 30 s deregistration", () => {
     for (const [, { json, env }] of each()) {
       const groups = resources(json, "aws_lb_target_group").map(([, tg]) => tg);
-      expect(groups.map((tg) => tg["tags"]["Name"]).sort()).toEqual(PUBLIC_WEB.map((s) => resourceName(env.name, s.name)).sort());
+      expect(groups.map((tg) => tg["tags"]["Name"]).sort()).toEqual(
+        PUBLIC_WEB.flatMap((s) => [resourceName(env.name, s.name), resourceName(env.name, `${s.name}-alt`)]).sort(),
+      );
       for (const service of PUBLIC_WEB) {
-        const tg = groups.find((g) => g["tags"]["Name"] === resourceName(env.name, service.name))!;
-        expect(tg["target_type"]).toBe("ip");
-        expect(tg["protocol"]).toBe("HTTP");
-        const contract = WEB_SERVICES[service.name as keyof typeof WEB_SERVICES];
-        expect(tg["port"]).toBe(contract.port);
-        expect(tg["vpc_id"]).toBe(VPC_ID);
-        expect(String(tg["deregistration_delay"])).toBe(String(DEREGISTRATION_DELAY_SECONDS));
-        expect(tg["health_check"]).toMatchObject({ enabled: true, path: contract.healthPath, port: "traffic-port", protocol: "HTTP", matcher: "200-399" });
-        expect(tg["name"].length).toBeLessThanOrEqual(TARGET_GROUP_NAME_MAX);
-        expect(tg["name"].startsWith(`${resourceName(env.name, service.name)}-`)).toBe(true);
-        expect(tg["lifecycle"]["create_before_destroy"]).toBe(true);
+        for (const component of [service.name, `${service.name}-alt`]) {
+          const tg = groups.find((g) => g["tags"]["Name"] === resourceName(env.name, component))!;
+          expect(tg["target_type"]).toBe("ip");
+          expect(tg["protocol"]).toBe("HTTP");
+          const contract = WEB_SERVICES[service.name as keyof typeof WEB_SERVICES];
+          expect(tg["port"]).toBe(contract.port);
+          expect(tg["vpc_id"]).toBe(VPC_ID);
+          expect(String(tg["deregistration_delay"])).toBe(String(DEREGISTRATION_DELAY_SECONDS));
+          expect(tg["health_check"]).toEqual({
+            enabled: true, path: contract.healthPath, port: "traffic-port", protocol: "HTTP", matcher: "200-399",
+            interval: 15, timeout: 5, healthy_threshold: 2, unhealthy_threshold: 3,
+          });
+          expect(tg["name"].length).toBeLessThanOrEqual(TARGET_GROUP_NAME_MAX);
+          expect(tg["lifecycle"]["create_before_destroy"]).toBe(true);
+        }
+      }
+      // Twins, never the same name (the alternate's fingerprint covers its role).
+      expect(new Set(groups.map((g) => g["name"])).size).toBe(groups.length);
+    }
+  });
+
+  it("DLV-1: Terraform ignores changes to the forwarding rules' action (ECS owns the weights); other rules are fully managed", () => {
+    for (const [, { json }] of [...each(), ["restricted", restricted] as const]) {
+      for (const [, r] of resources(json, "aws_lb_listener_rule")) {
+        if (r["action"][0]["type"] === "forward") expect(r["lifecycle"]).toEqual({ ignore_changes: ["action"] });
+        else expect(r["lifecycle"]).toBeUndefined();
       }
     }
+    // The construct hands out exactly those rules as the services' production rules.
+    for (const service of PUBLIC_WEB) {
+      const rule = staging.lb.productionListenerRule(service.name);
+      expect(rule.priorityInput).toBe((SERVICE_CATALOG.indexOf(service) + 1) * 10);
+    }
+    expect(() => staging.lb.productionListenerRule("tracker-fetcher")).toThrow(/"tracker-fetcher" has no production listener rule/);
   });
 
   it("EDGE-6: target group names fit 32 characters, are stable, and change when a replacing setting changes", () => {
     const identity = { port: 3000, protocol: "HTTP", targetType: "ip" };
+    // DLV-1: the alternate twin has the same base (one scheme in every environment) and its own fingerprint.
+    expect(targetGroupName("staging", "api", identity, "alternate")).toMatch(/^tracker-staging-api-[0-9a-f]{4}$/);
+    expect(targetGroupName("staging", "api", identity, "alternate")).not.toBe(targetGroupName("staging", "api", identity));
+    expect(targetGroupName("production", "frontend", identity, "alternate")).toMatch(/^tracker-production-frontend-[0-9a-f]{4}$/);
+    expect(targetGroupName("production", "frontend", identity, "alternate")).not.toBe(targetGroupName("production", "frontend", identity));
     const name = targetGroupName("production", "frontend", identity);
     expect(name).toMatch(/^tracker-production-frontend-[0-9a-f]{4}$/);
     expect(name.length).toBeLessThanOrEqual(32);

@@ -230,6 +230,15 @@ describe.each(worlds)("$env.name", (w) => {
       ["scheduler:CreateSchedule", arn("scheduler", "schedule/billing-nightly/billing-export"), {}, DENY, "COST-2: never another project's schedule"],
       ["scheduler:DeleteScheduleGroup", arn("scheduler", "schedule-group/default"), {}, DENY, "COST-2: nor the account's default group"],
       ["scheduler:UpdateSchedule", arn("scheduler", `schedule/tracker-${other.name}-off-hours/tracker-${other.name}-db-host-start`), {}, DENY, "COST-2: nor the other environment's"],
+      ["iam:PassRole", iam(`role/tracker-${E}-api-traffic-shift`), { "iam:PassedToService": "ecs.amazonaws.com" }, ALLOW, "DLV-1: the canary's traffic-shift role to ECS itself"],
+      ["iam:PassRole", iam(`role/tracker-${E}-admin-traffic-shift`), { "iam:PassedToService": "ecs.amazonaws.com" }, ALLOW, "DLV-1: each public service's"],
+      ["iam:PassRole", iam(`role/tracker-${E}-api-task`), { "iam:PassedToService": "ecs.amazonaws.com" }, DENY, "DLV-1: only the traffic-shift roles go to ECS itself, not a task role"],
+      ["iam:PassRole", iam(`role/tracker-${E}-db-host`), { "iam:PassedToService": "ecs.amazonaws.com" }, DENY, "DLV-1: nor the host's role"],
+      ["iam:PassRole", iam("role/billing-api-traffic-shift"), { "iam:PassedToService": "ecs.amazonaws.com" }, DENY, "DLV-1: never another project's role"],
+      ["iam:CreateRole", iam(`role/tracker-${E}-api-traffic-shift`), boundary, ALLOW, "DLV-1: creates the traffic-shift role with the boundary"],
+      ["iam:PutRolePolicy", iam(`role/tracker-${E}-api-traffic-shift`), boundary, ALLOW, "DLV-1: and writes its policy"],
+      ["elasticloadbalancing:CreateTargetGroup", arn("elasticloadbalancing", `targetgroup/tracker-${E}-api-alt-0a1b/0123456789abcdef`), {}, ALLOW, "DLV-1: the alternate target group"],
+      ["elasticloadbalancing:ModifyRule", arn("elasticloadbalancing", `listener-rule/app/tracker-${E}-alb/0123456789abcdef/0123456789abcdef/0123456789abcdef`), {}, ALLOW, "DLV-1: the weighted production rules"],
       ["iam:PassRole", iam(`role/tracker-${E}-ci-deploy`), { "iam:PassedToService": "ec2.amazonaws.com" }, DENY, "IAM-2: never a CI role, to anyone"],
       ["iam:PassRole", iam("role/billing-admin"), { "iam:PassedToService": "ec2.amazonaws.com" }, DENY, "never another project's role"],
       ["iam:PutRolePolicy", iam("role/billing-admin"), boundary, DENY, "never another project's role"],
@@ -244,6 +253,9 @@ describe.each(worlds)("$env.name", (w) => {
       ["elasticfilesystem:DeleteFileSystem", arn("elasticfilesystem", "file-system/fs-01234567"), { "aws:ResourceTag/Project": "billing" }, DENY, "another project's file system"],
       ["ecs:DeleteService", arn("ecs", "service/billing-cluster/billing-api"), {}, DENY, "another project's ECS service"],
       ["ecs:UpdateService", arn("ecs", `service/tracker-${E}-cluster/tracker-${E}-api`), {}, ALLOW, "rollback updates this environment's services"],
+      ["ecs:StopServiceDeployment", arn("ecs", `service-deployment/tracker-${E}-cluster/tracker-${E}-api/abc123`), {}, ALLOW, "DLV-1: rollback stops a canary in progress"],
+      ["ecs:StopServiceDeployment", arn("ecs", "service-deployment/billing-cluster/billing-api/abc123"), {}, DENY, "DLV-1: never another project's deployment"],
+      ["ecs:ListServiceDeployments", arn("ecs", `service/tracker-${E}-cluster/tracker-${E}-api`), {}, ALLOW, "DLV-1: and finds it first"],
       ["logs:DeleteLogGroup", arn("logs", "log-group:/aws/lambda/billing"), {}, DENY, "another project's log group"],
       ["sns:DeleteTopic", arn("sns", "billing-alerts"), {}, DENY, "another project's topic"],
       ["ssm:DeleteParameter", arn("ssm", "parameter/billing/prod/api-url"), {}, DENY, "another project's parameter"],
@@ -393,6 +405,61 @@ describe.each(worlds)("$env.name", (w) => {
     it.each(trust)("IAM-1: %s assumed by %s for %s -> %s", (name, principal, sourceAccount, expected) => {
       const decision = assume(workload(name), A, principal, "sts:AssumeRole", { "aws:SourceAccount": sourceAccount });
       expect(decision === "Allowed" ? ALLOW : DENY).toBe(expected);
+    });
+  });
+
+  describe("DLV-1: the traffic-shift roles ECS assumes during a canary", () => {
+    const tracker = synthTracker(env);
+    /** The ARN (as the evaluator builds it) of the resource of a type whose properties match. */
+    const arnOf = (type: string, where: (r: Record<string, any>) => boolean) => {
+      const found = resources(tracker, type).filter(([, r]) => where(r));
+      if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+      return resolveAttribute(tracker, env, `${type}.${found[0]![0]}.arn`);
+    };
+    const hostRule = (service: "api" | "frontend" | "admin") =>
+      arnOf("aws_lb_listener_rule", (r) => JSON.stringify(r["condition"]).includes(`"${env.dns.hostnames[service]}"`) && r["action"][0]["type"] === "forward");
+    const group = (component: string) => arnOf("aws_lb_target_group", (g) => g["tags"]["Name"] === `tracker-${E}-${component}`);
+    const https = arnOf("aws_lb_listener", (l) => l["port"] === 443);
+    const http = arnOf("aws_lb_listener", (l) => l["port"] === 80);
+    const otherProjectsRule = arn("elasticloadbalancing", "listener-rule/app/billing-alb/0123456789abcdef/0123456789abcdef/0123456789abcdef");
+    const otherProjectsGroup = arn("elasticloadbalancing", "targetgroup/billing-api/0123456789abcdef");
+    const shifter = (service: string) => role(w.workload, `tracker-${E}-${service}-traffic-shift`);
+
+    // [role's service, action, resource, expected, why]
+    const rows: [string, string, () => string, Expect, string][] = [
+      ["api", "elasticloadbalancing:ModifyRule", () => hostRule("api"), ALLOW, "shifts the weights of the API's production rule"],
+      ["api", "elasticloadbalancing:ModifyRule", () => hostRule("frontend"), DENY, "never another service's rule"],
+      ["api", "elasticloadbalancing:ModifyRule", () => otherProjectsRule, DENY, "never another project's rule in the shared account"],
+      ["api", "elasticloadbalancing:RegisterTargets", () => group("api"), ALLOW, "registers tasks in its primary group"],
+      ["api", "elasticloadbalancing:RegisterTargets", () => group("api-alt"), ALLOW, "and in its alternate group"],
+      ["api", "elasticloadbalancing:DeregisterTargets", () => group("api-alt"), ALLOW, "and deregisters the old revision's"],
+      ["api", "elasticloadbalancing:RegisterTargets", () => group("admin"), DENY, "never another service's group"],
+      ["api", "elasticloadbalancing:DeregisterTargets", () => otherProjectsGroup, DENY, "never another project's group"],
+      ["api", "elasticloadbalancing:ModifyListener", () => https, ALLOW, "the HTTPS listener that holds its rule"],
+      ["api", "elasticloadbalancing:ModifyListener", () => http, DENY, "not the HTTP redirect listener"],
+      ["api", "elasticloadbalancing:DescribeRules", () => "*", ALLOW, "reads the rules (no resource-level permissions)"],
+      ["api", "elasticloadbalancing:DeleteRule", () => hostRule("api"), DENY, "changes weights, deletes nothing"],
+      ["api", "elasticloadbalancing:DeleteLoadBalancer", () => arnOf("aws_lb", () => true), DENY, "nor the load balancer"],
+      ["api", "secretsmanager:GetSecretValue", () => arn("secretsmanager", `secret:tracker/${E}/secret-key-AbCdEf`), DENY, "reads no secret"],
+      ["admin", "elasticloadbalancing:ModifyRule", () => hostRule("admin"), ALLOW, "the admin panel's own rule"],
+      ["frontend", "elasticloadbalancing:RegisterTargets", () => group("frontend-alt"), ALLOW, "the frontend's alternate group"],
+    ];
+    it.each(rows)("DLV-1: %s-traffic-shift %s -> %s (%s)", async (service, action, resource, expected) => {
+      expect(await decide(w, shifter(service), { action, resource: resource() })).toBe(expected);
+    });
+
+    it.each(["api", "frontend", "admin"])("DLV-1: %s-traffic-shift is assumed by ECS itself, not by tasks or EC2, and carries the workload boundary", (service) => {
+      const r = shifter(service);
+      expect(assume(r, A, "ecs.amazonaws.com", "sts:AssumeRole", {})).toBe("Allowed");
+      expect(assume(r, A, "ecs-tasks.amazonaws.com", "sts:AssumeRole", { "aws:SourceAccount": A })).not.toBe("Allowed");
+      expect(assume(r, A, "ec2.amazonaws.com", "sts:AssumeRole", {})).not.toBe("Allowed");
+      expect(r.boundary).toBe(w.boundary);
+    });
+
+    it("DLV-1: no traffic-shift role for a worker", () => {
+      expect([...w.workload.keys()].filter((n) => n.endsWith("-traffic-shift")).sort()).toEqual(
+        ["admin", "api", "frontend"].map((s) => `tracker-${E}-${s}-traffic-shift`),
+      );
     });
   });
 

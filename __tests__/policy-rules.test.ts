@@ -366,6 +366,44 @@ const CASES: Record<string, Case> = {
     fail: tf({ aws_ecs_service: { s: { ...goodService, platform_version: "1.3.0" } } }),
     pass: tf({ aws_ecs_service: { s: { ...goodService, platform_version: "LATEST" } } }),
   },
+  "ecs-service-canary-traffic": {
+    fail: tf({
+      aws_lb_listener_rule: { r: { action: [{ type: "forward", forward: [{ target_group: [{ arn: ref("aws_lb_target_group.a", "arn"), weight: 100 }] }] }] } },
+      aws_ecs_service: {
+        s: {
+          ...goodService,
+          deployment_configuration: [{ strategy: "ROLLING" }],
+          load_balancer: [
+            {
+              target_group_arn: ref("aws_lb_target_group.a", "arn"),
+              advanced_configuration: [{ alternate_target_group_arn: ref("aws_lb_target_group.b", "arn"), production_listener_rule: ref("aws_lb_listener_rule.r", "arn"), role_arn: ref("aws_iam_role.t", "arn") }],
+            },
+          ],
+        },
+      },
+    }),
+    pass: tf({
+      aws_lb_listener_rule: {
+        r: {
+          action: [{ type: "forward", forward: [{ target_group: [{ arn: ref("aws_lb_target_group.a", "arn"), weight: 100 }, { arn: ref("aws_lb_target_group.b", "arn"), weight: 0 }] }] }],
+          lifecycle: { ignore_changes: ["action"] },
+        },
+      },
+      aws_ecs_service: {
+        s: {
+          ...goodService,
+          deployment_configuration: [{ strategy: "CANARY" }],
+          load_balancer: [
+            {
+              target_group_arn: ref("aws_lb_target_group.a", "arn"),
+              advanced_configuration: [{ alternate_target_group_arn: ref("aws_lb_target_group.b", "arn"), production_listener_rule: ref("aws_lb_listener_rule.r", "arn"), role_arn: ref("aws_iam_role.t", "arn") }],
+            },
+          ],
+        },
+        worker: goodService,
+      },
+    }),
+  },
   "ecs-service-circuit-breaker": {
     fail: tf({ aws_ecs_service: { s: { ...goodService, deployment_circuit_breaker: [{ enable: true, rollback: false }] } } }),
     pass: tf({ aws_ecs_service: { s: goodService } }),

@@ -105,10 +105,50 @@ describe("rollback", () => {
   });
 
   it("CD-4: during a rollout, goes back to the revision being replaced", async () => {
+    ecs.set("tracker-fetcher", rollingOut(env, "tracker-fetcher", 5, 6, T0));
+    ecs.revisions.set(serviceResourceName(env.name, "tracker-fetcher"), [6, 5, 4]);
+    await runRollback(deps(), options({ dryRun: true, services: ["tracker-fetcher"] }));
+    expect(lines.some((l) => /ROLLBACK tracker-fetcher: tracker-staging-tracker-fetcher:6 -> tracker-staging-tracker-fetcher:5 .*a rollout is in progress/.test(l))).toBe(true);
+  });
+
+  it("DLV-1: a public service's canary in progress is stopped with ECS's rollback (traffic back at once), not redeployed as a new canary", async () => {
+    const deployment = "arn:aws:ecs:eu-central-1:802732539686:service-deployment/tracker-staging-cluster/tracker-staging-api/abc123";
     ecs.set("api", rollingOut(env, "api", 5, 6, T0));
     ecs.revisions.set(serviceResourceName(env.name, "api"), [6, 5, 4]);
-    await runRollback(deps(), options({ dryRun: true, services: ["api"] }));
-    expect(lines.some((l) => /ROLLBACK api: tracker-staging-api:6 -> tracker-staging-api:5 .*a rollout is in progress/.test(l))).toBe(true);
+    ecs.deploymentsInProgress.set("tracker-staging-api", deployment);
+    const result = await runRollback(deps(), options({ services: ["api"] }));
+    expect(result.ok).toBe(true);
+    expect(ecs.stops).toEqual([{ serviceDeploymentArn: deployment, stopType: "ROLLBACK" }]);
+    expect(ecs.updates).toEqual([]);
+    expect(lines.some((l) => /STOP {5}api: tracker-staging-api:6 -> tracker-staging-api:5 .*the canary is still in progress/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes("Rollback complete: 1 service(s) stable"))).toBe(true);
+  });
+
+  it("DLV-1: the deploy workflow's baseline rollback also stops a canary in progress towards the bad revision", async () => {
+    const deployment = "arn:aws:ecs:eu-central-1:802732539686:service-deployment/tracker-staging-cluster/tracker-staging-frontend/def456";
+    ecs.set("frontend", rollingOut(env, "frontend", 5, 6, T0));
+    ecs.revisions.set(serviceResourceName(env.name, "frontend"), [6, 5, 4]);
+    ecs.deploymentsInProgress.set("tracker-staging-frontend", deployment);
+    const baseline: ImageSnapshot = {
+      environment: "staging",
+      cluster: "tracker-staging-cluster",
+      services: { frontend: { taskDefinition: taskDefinitionArn(env, "frontend", 5), image: "x", imageTag: tagOfRevision(5) } },
+      missing: {},
+    };
+    const result = await runRollback(deps(), options({ services: ["frontend"], baseline }));
+    expect(result.ok).toBe(true);
+    expect(ecs.stops.map((s) => s.serviceDeploymentArn)).toEqual([deployment]);
+    expect(ecs.updates).toEqual([]);
+  });
+
+  it("DLV-1: once the canary has completed (no deployment in progress), going back is an ordinary update", async () => {
+    ecs.set("api", settledService(env, "api", 6));
+    ecs.revisions.set(serviceResourceName(env.name, "api"), [6, 5, 4]);
+    rolloutsCompleteAfter(1);
+    const result = await runRollback(deps(), options({ services: ["api"] }));
+    expect(result.ok).toBe(true);
+    expect(ecs.stops).toEqual([]);
+    expect(ecs.updates.map((u) => [u.service, u.taskDefinition])).toEqual([["tracker-staging-api", taskDefinitionArn(env, "api", 5)]]);
   });
 
   it("CD-4: while ECS itself rolls back (circuit breaker), the service is left alone, never moved to the failed revision", async () => {

@@ -154,6 +154,18 @@ class ServicesTestStack extends TerraformStack {
               healthCheck: { path: def.healthPath! },
             })
           : undefined;
+      // DLV-1: the canary's alternate group (here a plain twin; the stack's is LoadBalancer's).
+      const alternate =
+        def.kind === "public-web"
+          ? new LbTargetGroup(this, `target-group-${def.name}-alternate`, {
+              name: resourceName(env.name, `${def.name}-alt`),
+              port: def.port!,
+              protocol: "HTTP",
+              targetType: "ip",
+              vpcId: network.vpcId,
+              healthCheck: { path: def.healthPath! },
+            })
+          : undefined;
       const props: FargateServiceProps = {
         environment: env,
         service: def,
@@ -168,7 +180,16 @@ class ServicesTestStack extends TerraformStack {
         kmsKeyArn: key.arn,
         deploymentAlarmNames: [alarm.alarmName],
         serviceDiscoveryArn: discovery.arn,
-        ...(targetGroup ? { targetGroupArn: targetGroup.arn } : {}),
+        ...(targetGroup && alternate
+          ? {
+              targetGroupArn: targetGroup.arn,
+              canary: {
+                alternateTargetGroupArn: alternate.arn,
+                productionListenerRuleArn: `arn:aws:elasticloadbalancing:${env.region}:${env.accountId}:listener-rule/app/${resourceName(env.name, "alb")}/0123456789abcdef/0123456789abcdef/${def.name}`,
+                roleArn: `arn:aws:iam::${env.accountId}:role/${resourceName(env.name, `${def.name}-traffic-shift`)}`,
+              },
+            }
+          : {}),
         ...(def.storage
           ? {
               fileSystem: {
@@ -419,6 +440,11 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
       const tg = resourceAt(stack, addressOf(lbs[0]!["target_group_arn"]));
       expect(tg["name"]).toBe(resourceName(env.name, s.name));
       expect(tg["port"]).toBe(contract.port);
+      // DLV-1: the canary's alternate group, the rule ECS shifts and the role it shifts with.
+      const advanced = lbs[0]!["advanced_configuration"] as Record<string, string>;
+      expect(resourceAt(stack, addressOf(advanced["alternate_target_group_arn"]!))["name"]).toBe(resourceName(env.name, `${s.name}-alt`));
+      expect(advanced["production_listener_rule"]).toMatch(new RegExp(`:listener-rule/app/tracker-${env.name}-alb/.+/${s.name}$`));
+      expect(advanced["role_arn"]).toBe(`arn:aws:iam::${env.accountId}:role/tracker-${env.name}-${s.name}-traffic-shift`);
       const grace = v.service["health_check_grace_period_seconds"];
       expect(grace).toBeGreaterThanOrEqual(60);
       expect(grace).toBeLessThanOrEqual(120);
@@ -497,14 +523,19 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
     expect(16).toBeLessThan(env.services.anisette.memory / 8);
   });
 
-  it("ECS-6: rolling deployments with 100/200 %, circuit breaker with rollback, and alarm-based rollback", () => {
+  it("ECS-6, DLV-1: workers roll, public services deploy as a canary; 100/200 %, circuit breaker with rollback, alarm-based rollback", () => {
     const stack = stackOf(env);
+    // DLV-1: the environment definitions' values, written out.
+    const canary =
+      env.name === "production"
+        ? { strategy: "CANARY", bake_time_in_minutes: "5", canary_configuration: { canary_percent: 10, canary_bake_time_in_minutes: "5" } }
+        : { strategy: "CANARY", bake_time_in_minutes: "2", canary_configuration: { canary_percent: 10, canary_bake_time_in_minutes: "2" } };
     for (const s of SERVICE_CATALOG) {
       const svc = viewOf(env, s.name).service;
       expect(svc["deployment_minimum_healthy_percent"]).toBe(100);
       expect(svc["deployment_maximum_percent"]).toBe(200);
       expect(svc["deployment_controller"]).toEqual({ type: "ECS" });
-      expect(svc["deployment_configuration"]).toEqual({ strategy: "ROLLING" });
+      expect(svc["deployment_configuration"]).toEqual(s.kind === "public-web" ? canary : { strategy: "ROLLING" });
       expect(svc["deployment_circuit_breaker"]).toEqual({ enable: true, rollback: true });
       expect(svc["alarms"]["enable"]).toBe(true);
       expect(svc["alarms"]["rollback"]).toBe(true);
@@ -841,7 +872,16 @@ describe("FargateService input checks", () => {
     securityGroupId: "sg-0123456789abcdef0",
     kmsKeyArn: "arn:aws:kms:eu-central-1:802732539686:key/k",
     deploymentAlarmNames: ["a"],
-    ...(def.kind === "public-web" ? { targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:802732539686:targetgroup/t/1" } : {}),
+    ...(def.kind === "public-web"
+      ? {
+          targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:802732539686:targetgroup/t/1",
+          canary: {
+            alternateTargetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:802732539686:targetgroup/t-alt/2",
+            productionListenerRuleArn: "arn:aws:elasticloadbalancing:eu-central-1:802732539686:listener-rule/app/a/1/2/3",
+            roleArn: "arn:aws:iam::802732539686:role/tracker-staging-api-traffic-shift",
+          },
+        }
+      : {}),
     ...patch,
   });
   const build = (p: FargateServiceProps) => new FargateService(new TerraformStack(Testing.app(), "check"), "service", p);
@@ -858,6 +898,12 @@ describe("FargateService input checks", () => {
 
   it("CFG-3: a catalog secret the props do not provide throws", () => {
     expect(() => build(props(STAGING, def("api"), { secrets: {} }))).toThrow(/api: the catalog gives it secret "postgres-password", but props.secrets/);
+  });
+
+  it("DLV-1: a public web service without its canary wiring, or a worker with one, throws", () => {
+    expect(() => build(props(STAGING, def("api"), { canary: undefined }))).toThrow(/api \(staging\): a public web service deploys as a canary: pass canary/);
+    const canary = props(STAGING, def("api")).canary!;
+    expect(() => build(props(STAGING, def("tracker-fetcher"), { canary }))).toThrow(/tracker-fetcher \(staging\): a worker has no load balancer to shift; drop canary/);
   });
 
   it("ECS-6: no deployment alarm throws", () => {

@@ -11,7 +11,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
@@ -84,6 +86,8 @@ const endpoints = (paths: Partial<Record<"api" | "frontend" | "admin", string>> 
 ];
 
 const TARGET_GROUPS = ["tracker-staging-api", "tracker-staging-frontend", "tracker-staging-admin"];
+/** DLV-1: each public service's canary twin, idle (weight 0) between deployments. */
+const ALTERNATE_GROUPS = ["tracker-staging-api-alt", "tracker-staging-frontend-alt", "tracker-staging-admin-alt"];
 const healthyTarget = (id: string): TargetHealthDescription => ({
   Target: { Id: id, Port: 8000 },
   TargetHealth: { State: "healthy" },
@@ -93,6 +97,8 @@ let ecs: FakeEcs;
 let elb: ElasticLoadBalancingV2Client;
 let elbMock: AwsClientStub<ElasticLoadBalancingV2Client>;
 let targets: Map<string, TargetHealthDescription[]>;
+/** DLV-1: the weights of each service's production rule, as ECS left them: [primary, alternate]. */
+let weights: Map<string, [number, number]>;
 let lines: string[];
 
 function deps(overrides: Partial<SmokeDependencies> = {}): SmokeDependencies {
@@ -110,7 +116,36 @@ beforeEach((ctx) => {
   ecs = FakeEcs.healthy(env);
   elb = new ElasticLoadBalancingV2Client({ region: env.region, credentials: { accessKeyId: "t", secretAccessKey: "t" } });
   elbMock = mockClient(elb);
-  targets = new Map(TARGET_GROUPS.map((name) => [`arn:tg/${name}`, [healthyTarget(`10.42.16.${name.length}`)]]));
+  targets = new Map<string, TargetHealthDescription[]>([
+    ...TARGET_GROUPS.map((name): [string, TargetHealthDescription[]] => [`arn:tg/${name}`, [healthyTarget(`10.42.16.${name.length}`)]]),
+    ...ALTERNATE_GROUPS.map((name): [string, TargetHealthDescription[]] => [`arn:tg/${name}`, []]),
+  ]);
+  weights = new Map(TARGET_GROUPS.map((name) => [name, [100, 0]]));
+  elbMock.on(DescribeListenersCommand).callsFake(() => ({
+    Listeners: [
+      { ListenerArn: "arn:listener/http", DefaultActions: [{ Type: "redirect" }] },
+      { ListenerArn: "arn:listener/https", DefaultActions: [{ Type: "fixed-response" }] },
+    ],
+  }));
+  elbMock.on(DescribeRulesCommand).callsFake((input: { ListenerArn?: string }) => ({
+    Rules:
+      input.ListenerArn === "arn:listener/https"
+        ? TARGET_GROUPS.map((name) => ({
+            RuleArn: `arn:rule/${name}`,
+            Actions: [
+              {
+                Type: "forward",
+                ForwardConfig: {
+                  TargetGroups: [
+                    { TargetGroupArn: `arn:tg/${name}`, Weight: weights.get(name)![0] },
+                    { TargetGroupArn: `arn:tg/${name}-alt`, Weight: weights.get(name)![1] },
+                  ],
+                },
+              },
+            ],
+          }))
+        : [],
+  }));
   elbMock.on(DescribeLoadBalancersCommand).callsFake((input: { Names?: string[] }) => {
     if (input.Names?.[0] !== resourceName(env.name, "alb")) {
       const err = new Error(`One or more load balancers not found`);
@@ -144,7 +179,14 @@ describe("smoke test", () => {
     const others = SERVICE_CATALOG.length - publicWeb;
     expect(results.filter((r) => r.kind === "http")).toHaveLength(publicWeb);
     expect(results.filter((r) => r.kind === "service")).toHaveLength(SERVICE_CATALOG.length);
-    expect(results.filter((r) => r.kind === "target-group")).toHaveLength(TARGET_GROUPS.length);
+    // DLV-1: both groups of each public service are reported; the idle twin passes empty.
+    expect(results.filter((r) => r.kind === "target-group")).toHaveLength(TARGET_GROUPS.length + ALTERNATE_GROUPS.length);
+    expect(results.find((r) => r.name === "tracker-staging-api-alt")).toEqual({
+      kind: "target-group",
+      name: "tracker-staging-api-alt",
+      ok: true,
+      detail: "standby (weight 0, takes the next canary): no targets",
+    });
     expect(results.filter((r) => r.kind === "task-health")).toHaveLength(others);
     const report = formatReport(env, results).split("\n");
     expect(report).toHaveLength(results.length + 2);
@@ -281,6 +323,42 @@ describe("smoke test", () => {
     const failed = failures(await run());
     expect(failed.map((r) => r.name)).toEqual(["tracker-staging-api"]);
     expect(failed[0]!.detail).toBe("1/2 targets not healthy: 10.42.32.12:8000 initial");
+  });
+
+  it("DLV-1: after a canary ECS serves from the alternate group: the emptied primary is the standby, the live alternate must be healthy", async () => {
+    weights.set("tracker-staging-api", [0, 100]);
+    targets.set("arn:tg/tracker-staging-api", []);
+    targets.set("arn:tg/tracker-staging-api-alt", [healthyTarget("10.42.32.20")]);
+    let results = await run();
+    expect(failures(results)).toEqual([]);
+    expect(results.find((r) => r.name === "tracker-staging-api")!.detail).toBe("standby (weight 0, takes the next canary): no targets");
+    expect(results.find((r) => r.name === "tracker-staging-api-alt")!.detail).toBe("1/1 targets healthy");
+    // The live group with nothing in it is the outage the smoke test exists for.
+    targets.set("arn:tg/tracker-staging-api-alt", []);
+    results = await run();
+    expect(failures(results).map((r) => `${r.kind} ${r.name}: ${r.detail}`)).toEqual(["target-group tracker-staging-api-alt: no registered targets"]);
+  });
+
+  it("DLV-1: mid-canary both groups take traffic and both must be healthy; a standby still draining the old revision passes", async () => {
+    weights.set("tracker-staging-frontend", [90, 10]);
+    targets.set("arn:tg/tracker-staging-frontend-alt", [
+      { Target: { Id: "10.42.32.21", Port: 3000 }, TargetHealth: { State: "unhealthy", Reason: "Target.Timeout" } },
+    ]);
+    expect(failures(await run()).map((r) => `${r.kind} ${r.name}: ${r.detail}`)).toEqual([
+      "target-group tracker-staging-frontend-alt: 1/1 targets not healthy: 10.42.32.21:3000 unhealthy (Target.Timeout)",
+    ]);
+    weights.set("tracker-staging-frontend", [100, 0]);
+    targets.set("arn:tg/tracker-staging-frontend-alt", [
+      { Target: { Id: "10.42.32.21", Port: 3000 }, TargetHealth: { State: "draining", Reason: "Target.DeregistrationInProgress" } },
+    ]);
+    expect(failures(await run())).toEqual([]);
+    // An unhealthy target in the idle group is still reported.
+    targets.set("arn:tg/tracker-staging-frontend-alt", [
+      { Target: { Id: "10.42.32.21", Port: 3000 }, TargetHealth: { State: "unhealthy", Reason: "Target.Timeout" } },
+    ]);
+    expect(failures(await run()).map((r) => r.detail)).toEqual([
+      "standby (weight 0) with 1 unhealthy target(s): 10.42.32.21:3000 unhealthy (Target.Timeout)",
+    ]);
   });
 
   it("CD-3: fails when the environment's load balancer cannot be found", async () => {

@@ -229,11 +229,21 @@ describe.each([
     }
   });
 
-  it("EDGE-5: every listener rule forwards to a target group that an ECS service is attached to", () => {
-    const attached = new Set(services.flatMap((s) => (s.service.load_balancer ?? []).map((b: { target_group_arn: string }) => b.target_group_arn)));
-    const forwards = resources(stack.json, "aws_lb_listener_rule").flatMap(([, r]) => (r.action as Record<string, any>[]).filter((a) => a.type === "forward"));
-    expect(forwards.length).toBeGreaterThanOrEqual(3);
-    for (const action of forwards) expect(attached.has(action.target_group_arn), action.target_group_arn).toBe(true);
+  it("EDGE-5, DLV-1: every listener rule forwards to exactly the two target groups (primary, alternate) of one ECS service, and is that service's production rule", () => {
+    const rules = resources(stack.json, "aws_lb_listener_rule").filter(([, r]) => (r.action as Record<string, any>[])[0]!.type === "forward");
+    expect(rules.length).toBeGreaterThanOrEqual(3);
+    for (const [name, r] of rules) {
+      const groups = (r.action[0].forward.target_group as { arn: string }[]).map((g) => g.arn);
+      const owner = services.filter((s) =>
+        (s.service.load_balancer ?? []).some(
+          (b: Record<string, any>) =>
+            b.target_group_arn === groups[0] &&
+            b.advanced_configuration?.alternate_target_group_arn === groups[1] &&
+            b.advanced_configuration?.production_listener_rule === `\${aws_lb_listener_rule.${name}.arn}`,
+        ),
+      );
+      expect(owner, name).toHaveLength(1);
+    }
   });
 
   it("EDGE-2 / EDGE-3: every hostname is covered by the certificate and has a Cloudflare record pointing at the ALB", () => {

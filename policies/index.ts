@@ -27,6 +27,7 @@ import { rule as ecrLifecyclePolicy } from "./rules/ecr-lifecycle-policy";
 import { rule as ecrScanOnPush } from "./rules/ecr-scan-on-push";
 import { rule as ecsClusterContainerInsights } from "./rules/ecs-cluster-container-insights";
 import { rule as ecsClusterExecLoggingEncrypted } from "./rules/ecs-cluster-exec-logging-encrypted";
+import { rule as ecsServiceCanaryTraffic } from "./rules/ecs-service-canary-traffic";
 import { rule as ecsServiceCircuitBreaker } from "./rules/ecs-service-circuit-breaker";
 import { rule as ecsServiceFargateLatest } from "./rules/ecs-service-fargate-latest";
 import { rule as ecsServiceNoPublicIp } from "./rules/ecs-service-no-public-ip";
@@ -121,6 +122,7 @@ export const RULES: readonly Rule[] = [
   ecrScanOnPush,
   ecsClusterContainerInsights,
   ecsClusterExecLoggingEncrypted,
+  ecsServiceCanaryTraffic,
   ecsServiceCircuitBreaker,
   ecsServiceFargateLatest,
   ecsServiceNoPublicIp,

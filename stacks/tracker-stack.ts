@@ -9,6 +9,7 @@ import { FargateService } from "../src/compute/fargate-service";
 import { OffHoursSchedule } from "../src/compute/off-hours-schedule";
 import { ImageTags } from "../src/compute/image-tags";
 import { ServiceDiscovery } from "../src/compute/service-discovery";
+import { TrafficShiftRole } from "../src/compute/traffic-shift-role";
 import { environmentStackName } from "../src/config/naming";
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ServiceDefinition, ServiceName } from "../src/config/types";
@@ -197,7 +198,8 @@ export class TrackerStack extends TerraformStack {
       logGroups,
       loadBalancer: {
         arnSuffix: this.loadBalancer.loadBalancerArnSuffix,
-        targetGroupArnSuffixes: Object.fromEntries(publicServices.map((s) => [s.name, this.loadBalancer.targetGroupArnSuffix(s.name)])),
+        // DLV-1: both target groups of each service; either may hold the canary.
+        targetGroupArnSuffixes: Object.fromEntries(publicServices.map((s) => [s.name, this.loadBalancer.targetGroupArnSuffixes(s.name)])),
       },
       ...(this.webAcl ? { webAcl: { metricName: this.webAcl.metricName, logGroupName: this.webAcl.logGroup.name } } : {}),
       ...(databaseHost ? { databaseHost: { instanceId: databaseHost.instanceId } } : {}),
@@ -219,6 +221,19 @@ export class TrackerStack extends TerraformStack {
           })
         : undefined;
       const isPublic = service.kind === "public-web";
+      // DLV-1: the role ECS shifts this service's traffic with, limited to its own groups and rule.
+      const trafficShift = isPublic
+        ? new TrafficShiftRole(this, `${service.name}-traffic-shift`, {
+            environment: env,
+            service: service.name,
+            targetGroupArns: [
+              this.loadBalancer.targetGroupPair(service.name).primary.arn,
+              this.loadBalancer.targetGroupPair(service.name).alternate.arn,
+            ],
+            productionListenerRuleArn: this.loadBalancer.productionListenerRule(service.name).arn,
+            listenerArn: this.loadBalancer.httpsListenerArn,
+          })
+        : undefined;
       const fargate = new FargateService(this, `service-${service.name}`, {
         environment: env,
         service,
@@ -233,10 +248,24 @@ export class TrackerStack extends TerraformStack {
         kmsKeyArn,
         deploymentAlarmNames: this.alarms.deploymentAlarmNames(service.name),
         serviceDiscoveryArn: this.discovery.serviceArn(service.name),
-        ...(isPublic ? { targetGroupArn: this.loadBalancer.targetGroupArn(service.name) } : {}),
+        ...(isPublic && trafficShift
+          ? {
+              targetGroupArn: this.loadBalancer.targetGroupArn(service.name),
+              canary: {
+                alternateTargetGroupArn: this.loadBalancer.targetGroupPair(service.name).alternate.arn,
+                productionListenerRuleArn: this.loadBalancer.productionListenerRule(service.name).arn,
+                roleArn: trafficShift.arn,
+              },
+            }
+          : {}),
         ...(fileSystem ? { fileSystem } : {}),
         // ECS refuses a target group no listener uses yet; rollback alarms must exist first.
-        dependsOn: [...(isPublic ? this.loadBalancer.listenerRules : []), ...this.alarms.deploymentAlarms(service.name)],
+        // ECS must be able to use the traffic-shift role before its first deployment (DLV-1).
+        dependsOn: [
+          ...(isPublic ? this.loadBalancer.listenerRules : []),
+          ...(trafficShift ? [trafficShift.policy] : []),
+          ...this.alarms.deploymentAlarms(service.name),
+        ],
       });
       // EFS-2: only this service's task role may mount its file system.
       fileSystem?.allowOnly(fargate.taskRoleArn);

@@ -8,12 +8,15 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListServiceDeploymentsCommand,
   ListTaskDefinitionsCommand,
   ListTasksCommand,
+  StopServiceDeploymentCommand,
   UpdateServiceCommand,
   type Deployment,
   type Service,
   type Task,
+  type StopServiceDeploymentCommandInput,
   type UpdateServiceCommandInput,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
@@ -113,6 +116,9 @@ export class FakeEcs {
   /** Running tasks by service resource name. */
   readonly tasks = new Map<string, Task[]>();
   readonly updates: UpdateServiceCommandInput[] = [];
+  /** DLV-1: the service deployment ECS is running, by service resource name (ListServiceDeployments). */
+  readonly deploymentsInProgress = new Map<string, string>();
+  readonly stops: StopServiceDeploymentCommandInput[] = [];
   describeCalls = 0;
   clusterMissing = false;
   /** Called before every DescribeServices answer: lets a rollout progress between polls. */
@@ -124,6 +130,21 @@ export class FakeEcs {
     const from = Number(current.taskDefinition!.split(":").pop());
     const name = input.service!.replace(`tracker-${this.env.name}-`, "") as ServiceName;
     fake.services.set(input.service!, rollingOut(this.env, name, from, revision, T0));
+  };
+
+  /**
+   * How StopServiceDeployment (ROLLBACK) changes a service. Default: ECS shifts back to the revision
+   * the canary replaced, still running, and the service is settled on it at once.
+   */
+  onStop: (fake: FakeEcs, input: StopServiceDeploymentCommandInput) => void = (fake, input) => {
+    for (const [name, arn] of fake.deploymentsInProgress) {
+      if (arn !== input.serviceDeploymentArn) continue;
+      const current = fake.services.get(name)!;
+      const old = current.deployments!.find((d) => d.status !== "PRIMARY")!;
+      const catalogName = name.replace(`tracker-${this.env.name}-`, "") as ServiceName;
+      fake.services.set(name, settledService(this.env, catalogName, Number(old.taskDefinition!.split(":").pop())));
+      fake.deploymentsInProgress.delete(name);
+    }
   };
 
   constructor(readonly env: EnvironmentDefinition) {
@@ -173,6 +194,16 @@ export class FakeEcs {
       this.updates.push(input);
       this.onUpdate(this, input);
       return { service: this.services.get(input.service!) };
+    });
+    this.mock.on(ListServiceDeploymentsCommand).callsFake((input: { service?: string; status?: string[] }) => {
+      const arn = this.deploymentsInProgress.get(input.service ?? "");
+      const wanted = input.status ?? [];
+      return { serviceDeployments: arn && wanted.includes("IN_PROGRESS") ? [{ serviceDeploymentArn: arn, status: "IN_PROGRESS" }] : [] };
+    });
+    this.mock.on(StopServiceDeploymentCommand).callsFake((input: StopServiceDeploymentCommandInput) => {
+      this.stops.push(input);
+      this.onStop(this, input);
+      return { serviceDeploymentArn: input.serviceDeploymentArn };
     });
     this.mock.on(ListTasksCommand).callsFake((input: { serviceName?: string }) => {
       if (this.clusterMissing) throw Object.assign(new Error("Cluster not found."), { name: "ClusterNotFoundException" });

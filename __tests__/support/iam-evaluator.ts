@@ -123,6 +123,17 @@ export function resolveAttribute(stack: SynthesizedStack, env: EnvironmentDefini
     aws_cloudwatch_metric_alarm: () => regional("cloudwatch", `alarm:${plain(block.alarm_name, "alarm_name")}`),
     aws_efs_file_system: () => regional("elasticfilesystem", `file-system/fs-${fakeId(name, 8)}`),
     aws_efs_access_point: () => regional("elasticfilesystem", `access-point/fsap-${fakeId(name)}`),
+    // DLV-1: the load balancer's pieces the traffic-shift roles name (ELB's ARN formats).
+    aws_lb: () => regional("elasticloadbalancing", `loadbalancer/app/${plain(block.name, "name")}/${fakeId(name, 16)}`),
+    aws_lb_target_group: () => regional("elasticloadbalancing", `targetgroup/${plain(block.name, "name")}/${fakeId(name, 16)}`),
+    aws_lb_listener: () => {
+      const lb = resolveReferences(stack, env, String(block.load_balancer_arn)).replace(":loadbalancer/", ":listener/");
+      return `${lb}/${fakeId(name, 16)}`;
+    },
+    aws_lb_listener_rule: () => {
+      const listener = resolveReferences(stack, env, String(block.listener_arn)).replace(":listener/", ":listener-rule/");
+      return `${listener}/${fakeId(name, 16)}`;
+    },
     // eu-central-1's Elastic Load Balancing account (AWS documentation, "Enable access logs").
     aws_elb_service_account: () => "arn:aws:iam::054676820928:root",
   };

@@ -15,11 +15,19 @@
  *
  * Requires old revisions to stay ACTIVE (Terraform `skip_destroy` on the task definitions): ECS
  * refuses to move a service to an INACTIVE revision.
+ *
+ * DLV-1: a public service deploys as a canary. While its canary (or the bake after it) is in progress
+ * and the target is the revision the canary replaces, the command does not start a new deployment:
+ * `UpdateService` would roll the old revision out as another canary, with both bake times. It stops
+ * the service deployment instead (`StopServiceDeployment`, stop type ROLLBACK): ECS moves the
+ * production listener rule's traffic straight back to the old revision, which is still running. Once
+ * a canary has completed (the old revision stopped), going back is an ordinary `UpdateService`.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { UpdateServiceCommand, type ECSClient } from "@aws-sdk/client-ecs";
+import { ListServiceDeploymentsCommand, StopServiceDeploymentCommand, UpdateServiceCommand, type ECSClient } from "@aws-sdk/client-ecs";
 import { clusterName, serviceResourceName } from "../../src/config/naming";
+import { SERVICE_CATALOG } from "../../src/config/service-catalog";
 import type { EnvironmentDefinition, ServiceName } from "../../src/config/types";
 import {
   describeEnvironmentServices,
@@ -37,7 +45,8 @@ import type { ImageSnapshot } from "./image-tags";
 import { exitCodeOf } from "./command";
 import { environmentByName, formatDuration, parseDuration, selectServices, type Clock, type Log } from "./runtime";
 
-export type RollbackAction = "rollback" | "skip" | "error";
+/** `stop`: stop the service's canary in progress with ECS's own rollback (DLV-1). */
+export type RollbackAction = "rollback" | "stop" | "skip" | "error";
 
 export interface RollbackStep {
   readonly service: ServiceName;
@@ -48,6 +57,17 @@ export interface RollbackStep {
   readonly currentTag?: string;
   readonly targetTag?: string;
   readonly reason: string;
+  /** For `stop`: the ECS service deployment (the canary in progress) to stop. */
+  readonly serviceDeploymentArn?: string;
+}
+
+/** DLV-1: the services that deploy as a canary behind the load balancer. */
+const CANARY_SERVICES: ReadonlySet<ServiceName> = new Set(SERVICE_CATALOG.filter((s) => s.kind === "public-web").map((s) => s.name));
+
+/** The service deployment ECS is running for a service right now (pending or in progress), if any. */
+async function deploymentInProgress(ecs: ECSClient, cluster: string, service: string): Promise<string | undefined> {
+  const out = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: ["PENDING", "IN_PROGRESS"] }));
+  return out.serviceDeployments?.[0]?.serviceDeploymentArn;
 }
 
 export interface RollbackDependencies {
@@ -108,6 +128,11 @@ export async function planRollback(
     const family = serviceResourceName(env.name, service);
     let target: TaskDefinitionRef | undefined;
     let reason: string;
+    // The revision a rollout in progress replaces (the non-PRIMARY deployment), if one is running.
+    const replacing = (described.deployments ?? []).find(
+      (d) => d.status !== "PRIMARY" && d.taskDefinition && d.taskDefinition !== currentArn,
+    );
+    const replaced = replacing?.taskDefinition ? parseTaskDefinitionArn(replacing.taskDefinition) : undefined;
     if (baseline) {
       const before = baseline.services[service]?.taskDefinition;
       if (!before) {
@@ -121,10 +146,6 @@ export async function planRollback(
       target = parseTaskDefinitionArn(before);
       reason = "back to the revision recorded before the deploy";
     } else {
-      const replacing = (described.deployments ?? []).find(
-        (d) => d.status !== "PRIMARY" && d.taskDefinition && d.taskDefinition !== currentArn,
-      );
-      const replaced = replacing?.taskDefinition ? parseTaskDefinitionArn(replacing.taskDefinition) : undefined;
       if (replaced && replaced.revision > current.revision) {
         // The PRIMARY deployment is already the older revision: ECS (circuit breaker or alarm) is
         // rolling back right now. Going "back" from it would mean moving to the failed revision.
@@ -160,6 +181,23 @@ export async function planRollback(
       }
     }
     const [currentTag, targetTag] = await Promise.all([tagOf(ecs, current.arn, service), tagOf(ecs, target.arn, service)]);
+    // DLV-1: a canary still in progress towards `current`, and the target is what it replaces: stop it.
+    if (CANARY_SERVICES.has(service) && replaced && replaced.arn === target.arn && replaced.revision < current.revision) {
+      const serviceDeploymentArn = await deploymentInProgress(ecs, cluster, family);
+      if (serviceDeploymentArn) {
+        steps.push({
+          service,
+          action: "stop",
+          current,
+          target,
+          currentTag,
+          targetTag,
+          serviceDeploymentArn,
+          reason: `${reason}; the canary is still in progress, so ECS stops it and shifts the traffic back to the running old revision`,
+        });
+        continue;
+      }
+    }
     steps.push({ service, action: "rollback", current, target, currentTag, targetTag, reason });
   }
   return steps;
@@ -168,9 +206,11 @@ export async function planRollback(
 export function describeStep(step: RollbackStep): string {
   const from = step.current ? `${step.current.family}:${step.current.revision}` : "?";
   switch (step.action) {
-    case "rollback": {
+    case "rollback":
+    case "stop": {
       const tags = step.currentTag || step.targetTag ? ` (image ${step.currentTag ?? "?"} -> ${step.targetTag ?? "?"})` : "";
-      return `ROLLBACK ${step.service}: ${from} -> ${step.target!.family}:${step.target!.revision}${tags}; ${step.reason}`;
+      const verb = step.action === "stop" ? "STOP    " : "ROLLBACK";
+      return `${verb} ${step.service}: ${from} -> ${step.target!.family}:${step.target!.revision}${tags}; ${step.reason}`;
     }
     case "skip":
       return `SKIP     ${step.service}: ${step.reason}`;
@@ -189,7 +229,7 @@ export async function runRollback(deps: RollbackDependencies, options: RollbackO
   const steps = await planRollback(ecs, env, options.services, options.baseline);
   for (const step of steps) log(`  ${describeStep(step)}`);
   const errors = steps.filter((s) => s.action === "error");
-  const rollbacks = steps.filter((s) => s.action === "rollback");
+  const rollbacks = steps.filter((s) => s.action === "rollback" || s.action === "stop");
   if (options.dryRun) {
     log(`Dry run: would roll back ${rollbacks.length} service(s); ${errors.length} error(s). Nothing was changed.`);
     return { ok: errors.length === 0, steps };
@@ -201,14 +241,19 @@ export async function runRollback(deps: RollbackDependencies, options: RollbackO
   const updateFailures: string[] = [];
   for (const step of rollbacks) {
     try {
-      await ecs.send(
-        new UpdateServiceCommand({
-          cluster,
-          service: serviceResourceName(env.name, step.service),
-          taskDefinition: step.target!.arn,
-        }),
-      );
-      log(`  updated ${step.service} to ${shortTaskDefinition(step.target!.arn)}`);
+      if (step.action === "stop") {
+        await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: step.serviceDeploymentArn!, stopType: "ROLLBACK" }));
+        log(`  stopped ${step.service}'s canary; ECS rolls it back to ${shortTaskDefinition(step.target!.arn)}`);
+      } else {
+        await ecs.send(
+          new UpdateServiceCommand({
+            cluster,
+            service: serviceResourceName(env.name, step.service),
+            taskDefinition: step.target!.arn,
+          }),
+        );
+        log(`  updated ${step.service} to ${shortTaskDefinition(step.target!.arn)}`);
+      }
     } catch (err) {
       updateFailures.push(step.service);
       log(`  FAILED to update ${step.service}: ${(err as Error).message}`);
@@ -250,7 +295,9 @@ export async function runRollback(deps: RollbackDependencies, options: RollbackO
 export const ROLLBACK_USAGE = `Usage: npm run rollback -- --env <environment> [options]
 
 Puts services back on the task definition revision (and so the image tags) they ran before the
-current one, or on a saved baseline, and waits until they are stable (CD-4).
+current one, or on a saved baseline, and waits until they are stable (CD-4). A public service
+whose canary is still in progress is rolled back by stopping that deployment (ECS shifts the
+traffic back to the old revision at once) instead of deploying the old revision as a new canary.
 Exits 0 when done or nothing to do, 1 when a service was not rolled back or did not settle, 2 on a
 usage error.
 

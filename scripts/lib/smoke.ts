@@ -8,16 +8,23 @@
  * - service:      each ECS service runs desired == running (>= 1) on the task definition its PRIMARY
  *                 deployment points at, which is the family's latest revision; no failed deployment,
  *                 no rollout in progress or stuck;
- * - target-group: each target group of the environment's ALB has >= 1 target, all healthy;
+ * - target-group: each target group of the environment's ALB that takes traffic (a weight > 0 in a
+ *                 listener rule's forward) has >= 1 target, all healthy. DLV-1: every public service
+ *                 has two groups and ECS moves the traffic between them with each canary, so the
+ *                 group at weight 0 is the idle twin: it passes empty (or still draining the old
+ *                 revision), and fails only with an unhealthy target;
  * - task-health:  the latest task of each worker (and private service) reports HEALTHY.
  */
 import * as https from "node:https";
 import { parseArgs } from "node:util";
 import { DescribeTasksCommand, ListTasksCommand, type ECSClient, type Service } from "@aws-sdk/client-ecs";
 import {
+  DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  type Action,
   type ElasticLoadBalancingV2Client,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { clusterName, resourceName, serviceResourceName } from "../../src/config/naming";
@@ -203,6 +210,38 @@ async function checkServices(
   return results;
 }
 
+/** The traffic weight each target group gets from one forward action (a plain forward is weight 1). */
+function forwardWeights(action: Action): [string, number][] {
+  if (action.Type !== "forward") return [];
+  const weighted = action.ForwardConfig?.TargetGroups ?? [];
+  if (weighted.length > 0) return weighted.filter((g) => g.TargetGroupArn).map((g) => [g.TargetGroupArn!, g.Weight ?? 1]);
+  return action.TargetGroupArn ? [[action.TargetGroupArn, 1]] : [];
+}
+
+/**
+ * DLV-1: each target group's highest weight in any rule (or default action) of the load balancer's
+ * listeners, as ECS has left them; a group no rule forwards to is absent (weight 0).
+ */
+export async function liveTargetGroupWeights(elb: ElasticLoadBalancingV2Client, loadBalancerArn: string): Promise<Map<string, number>> {
+  const weights = new Map<string, number>();
+  const note = (actions: readonly Action[] | undefined) => {
+    for (const action of actions ?? []) {
+      for (const [arn, weight] of forwardWeights(action)) weights.set(arn, Math.max(weights.get(arn) ?? 0, weight));
+    }
+  };
+  const listeners = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn }))).Listeners ?? [];
+  for (const listener of listeners) {
+    note(listener.DefaultActions);
+    let marker: string | undefined;
+    do {
+      const page = await elb.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn, Marker: marker }));
+      for (const rule of page.Rules ?? []) note(rule.Actions);
+      marker = page.NextMarker;
+    } while (marker);
+  }
+  return weights;
+}
+
 async function checkTargetGroups(deps: SmokeDependencies, env: EnvironmentDefinition): Promise<CheckResult[]> {
   const albName = resourceName(env.name, "alb");
   let loadBalancerArn: string | undefined;
@@ -220,18 +259,31 @@ async function checkTargetGroups(deps: SmokeDependencies, env: EnvironmentDefini
   if (groups.length === 0) {
     return [{ kind: "target-group", name: albName, ok: false, detail: "the load balancer has no target groups" }];
   }
+  const weights = await liveTargetGroupWeights(deps.elb, loadBalancerArn);
+  const describe = (t: { Target?: { Id?: string; Port?: number }; TargetHealth?: { State?: string; Reason?: string } }) =>
+    `${t.Target?.Id ?? "?"}:${t.Target?.Port ?? "?"} ${t.TargetHealth?.State ?? "?"}${t.TargetHealth?.Reason ? ` (${t.TargetHealth.Reason})` : ""}`;
   const results: CheckResult[] = [];
   for (const group of groups) {
     const name = group.TargetGroupName ?? group.TargetGroupArn ?? "?";
     const health = await deps.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: group.TargetGroupArn }));
     const targets = health.TargetHealthDescriptions ?? [];
+    const weight = weights.get(group.TargetGroupArn ?? "") ?? 0;
+    if (weight === 0) {
+      // The idle twin of a canary pair: empty, or draining the revision the last canary replaced.
+      const broken = targets.filter((t) => t.TargetHealth?.State === "unhealthy");
+      const states = targets.length === 0 ? "no targets" : targets.map(describe).join(", ");
+      results.push(
+        broken.length === 0
+          ? { kind: "target-group", name, ok: true, detail: `standby (weight 0, takes the next canary): ${states}` }
+          : { kind: "target-group", name, ok: false, detail: `standby (weight 0) with ${broken.length} unhealthy target(s): ${broken.map(describe).join(", ")}` },
+      );
+      continue;
+    }
     const unhealthy = targets.filter((t) => t.TargetHealth?.State !== "healthy");
     if (targets.length === 0) {
       results.push({ kind: "target-group", name, ok: false, detail: "no registered targets" });
     } else if (unhealthy.length > 0) {
-      const list = unhealthy
-        .map((t) => `${t.Target?.Id ?? "?"}:${t.Target?.Port ?? "?"} ${t.TargetHealth?.State ?? "?"}${t.TargetHealth?.Reason ? ` (${t.TargetHealth.Reason})` : ""}`)
-        .join(", ");
+      const list = unhealthy.map(describe).join(", ");
       results.push({ kind: "target-group", name, ok: false, detail: `${unhealthy.length}/${targets.length} targets not healthy: ${list}` });
     } else {
       results.push({ kind: "target-group", name, ok: true, detail: `${targets.length}/${targets.length} targets healthy` });
@@ -316,7 +368,8 @@ export function formatReport(env: EnvironmentDefinition, results: readonly Check
 export const SMOKE_USAGE = `Usage: npm run smoke -- --env <environment> [options]
 
 Checks a deployed environment (CD-3): every public hostname answers over HTTPS, every ECS service
-runs its desired count on the intended task definition, every target group is healthy.
+runs its desired count on the intended task definition, every target group that takes traffic is
+healthy (a canary pair's idle group, at weight 0, may be empty).
 Prints one line per check; exits 0 when all pass, 1 when any fails, 2 on a usage error.
 
 Options:

@@ -14,7 +14,7 @@
  * docs/DESIGN.md "CI roles: least privilege, proven by evaluation" says what stays account-wide.
  */
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { parameterName, PROJECT, resourceName } from "../config/naming";
+import { parameterName, PROJECT, resourceName, TRAFFIC_SHIFT_ROLE_SUFFIX } from "../config/naming";
 import type { EnvironmentDefinition } from "../config/types";
 
 type Statement = DataAwsIamPolicyDocumentStatement;
@@ -300,10 +300,13 @@ export function deployManagement(env: EnvironmentDefinition, boundaryArn: string
         "ecs:CreateCluster", "ecs:DeleteCluster", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:PutClusterCapacityProviders",
         "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource",
         "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions",
+        // DLV-1: `npm run rollback` stops a canary in progress with ECS's own rollback.
+        "ecs:StopServiceDeployment",
       ],
       resources: [
         regional("ecs", `cluster/${prefix}`),
         regional("ecs", `service/${resourceName(env.name, "cluster")}/*`),
+        regional("ecs", `service-deployment/${resourceName(env.name, "cluster")}/*`),
         regional("ecs", `task-definition/${prefix}:*`),
       ],
     },
@@ -462,6 +465,14 @@ export function deployManagement(env: EnvironmentDefinition, boundaryArn: string
       actions: ["iam:PassRole"],
       resources: [iam(`role/${prefix}`)],
       condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: PASSED_TO_SERVICES }],
+    },
+    {
+      // DLV-1: ECS assumes each public service's traffic-shift role during a canary; only those roles
+      // may be passed to ECS itself (a task role passed there would be a role ECS acts with).
+      sid: "PassTheTrafficShiftRolesToEcs",
+      actions: ["iam:PassRole"],
+      resources: [iam(`role/${resourceName(env.name, `*-${TRAFFIC_SHIFT_ROLE_SUFFIX}`)}`)],
+      condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs.amazonaws.com"] }],
     },
     {
       sid: "CreateServiceLinkedRolesOfTheServicesUsed",

@@ -7,13 +7,14 @@
  * A boundary caps, it grants nothing: each role still gets exactly its own grants (ECS-10). The
  * list below is the union of what the environment's roles legitimately use (task and execution
  * roles, the database host with AWS's `AmazonSSMManagedInstanceCore`, VPC flow logs, Data
- * Lifecycle Manager with AWS's `AWSDataLifecycleManagerServiceRole`, the off-hours scheduler); the access matrix test
+ * Lifecycle Manager with AWS's `AWSDataLifecycleManagerServiceRole`, the off-hours scheduler, and ECS's
+ * traffic-shift roles of the canary deployments, DLV-1); the access matrix test
  * (`__tests__/iam-access-matrix.test.ts`) proves every grant of every role still passes it.
  */
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
-import { parameterName, PROJECT, workloadBoundaryName } from "../config/naming";
+import { parameterName, PROJECT, resourceName, workloadBoundaryName } from "../config/naming";
 import type { EnvironmentDefinition } from "../config/types";
 
 export interface WorkloadBoundaryProps {
@@ -106,6 +107,30 @@ export class WorkloadBoundary extends Construct {
           sid: "OffHoursAlarms",
           actions: ["cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions"],
           resources: [arn("cloudwatch", `alarm:${PROJECT}-${env.name}-*`)],
+        },
+        {
+          // DLV-1: ECS's traffic-shift roles read the load balancer's configuration (Describe* has no
+          // resource-level permissions)...
+          sid: "CanaryTrafficShiftReads",
+          actions: [
+            "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules",
+            "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+          ],
+          resources: ["*"],
+        },
+        {
+          // ...and change only this environment's load balancer: its listeners' rules and its target
+          // groups, never another project's in the shared account.
+          sid: "CanaryTrafficShift",
+          actions: [
+            "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+            "elasticloadbalancing:ModifyRule", "elasticloadbalancing:ModifyListener",
+          ],
+          resources: [
+            arn("elasticloadbalancing", `targetgroup/${resourceName(env.name, "*")}/*`),
+            arn("elasticloadbalancing", `listener-rule/app/${resourceName(env.name, "alb")}/*`),
+            arn("elasticloadbalancing", `listener/app/${resourceName(env.name, "alb")}/*`),
+          ],
         },
         {
           // Data Lifecycle Manager's own event rules (AWSDataLifecycleManagerServiceRole).

@@ -74,6 +74,11 @@ export interface FargateServiceProps {
   readonly deploymentAlarmNames: readonly string[];
   /** The ALB target group; required for, and only allowed on, public web services (ECS-5). @default - no load balancer */
   readonly targetGroupArn?: string;
+  /**
+   * DLV-1: what ECS's canary deployment of a public web service needs; required exactly when
+   * `targetGroupArn` is given. @default - no canary (workers: rolling updates)
+   */
+  readonly canary?: CanaryTrafficReference;
   /** The Cloud Map service (A records) that gives the service its internal name (ECS-8). @default - not registered */
   readonly serviceDiscoveryArn?: string;
   /** Required exactly when the catalog row has `storage` (EFS-2). @default - no file system */
@@ -101,6 +106,29 @@ export interface FargateServiceProps {
    * @default - nothing beyond its references
    */
   readonly dependsOn?: ITerraformDependable[];
+}
+
+/** DLV-1: the second target group, the rule ECS shifts, and the role it shifts them with. */
+export interface CanaryTrafficReference {
+  /** The service's alternate target group (the primary's twin). */
+  readonly alternateTargetGroupArn: string;
+  /** The one listener rule that forwards the service's traffic to both groups with weights. */
+  readonly productionListenerRuleArn: string;
+  /** The infrastructure role ECS assumes to change the rule and register targets (`TrafficShiftRole`). */
+  readonly roleArn: string;
+}
+
+/**
+ * DLV-1: the deployment configuration of a public web service, from the environment definition:
+ * ECS's CANARY strategy, its canary share and bake, and the bake of the whole deployment.
+ */
+export function canaryDeploymentConfiguration(env: EnvironmentDefinition) {
+  const d = env.deployment;
+  return {
+    strategy: d.strategy,
+    bakeTimeInMinutes: String(d.bakeMinutes),
+    canaryConfiguration: { canaryPercent: d.canaryPercent, canaryBakeTimeInMinutes: String(d.canaryBakeMinutes) },
+  };
 }
 
 /** Where ECS Exec's SSM agent keeps state and logs inside the container; writable when Exec is on. */
@@ -346,7 +374,9 @@ export class FargateService extends Construct {
         assignPublicIp: false,
       },
       deploymentController: { type: "ECS" },
-      deploymentConfiguration: { strategy: "ROLLING" },
+      // DLV-1: public web services roll out as a canary behind the ALB; workers (no load balancer
+      // to shift) keep rolling updates (docs/DESIGN.md "Rollout").
+      deploymentConfiguration: web ? canaryDeploymentConfiguration(env) : { strategy: "ROLLING" },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -361,7 +391,18 @@ export class FargateService extends Construct {
       ...(props.serviceDiscoveryArn ? { serviceRegistries: { registryArn: props.serviceDiscoveryArn } } : {}),
       ...(web
         ? {
-            loadBalancer: [{ targetGroupArn: props.targetGroupArn!, containerName: this.containerName, containerPort: def.port! }],
+            loadBalancer: [
+              {
+                targetGroupArn: props.targetGroupArn!,
+                containerName: this.containerName,
+                containerPort: def.port!,
+                advancedConfiguration: {
+                  alternateTargetGroupArn: props.canary!.alternateTargetGroupArn,
+                  productionListenerRule: props.canary!.productionListenerRuleArn,
+                  roleArn: props.canary!.roleArn,
+                },
+              },
+            ],
             healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 90,
           }
         : {}),
@@ -400,6 +441,8 @@ function checkProps(props: FargateServiceProps): void {
   };
   if (def.kind === "public-web" && !props.targetGroupArn) fail("a public web service needs targetGroupArn (ECS-5)");
   if (def.kind !== "public-web" && props.targetGroupArn) fail(`a ${def.kind} has no load balancer; drop targetGroupArn`);
+  if (def.kind === "public-web" && !props.canary) fail("a public web service deploys as a canary: pass canary (alternate target group, production rule, role; DLV-1)");
+  if (def.kind !== "public-web" && props.canary) fail(`a ${def.kind} has no load balancer to shift; drop canary`);
   if (def.storage && !props.fileSystem) fail(`the catalog mounts storage at ${def.storage.efsMountPath}; pass fileSystem (EFS-2)`);
   if (!def.storage && props.fileSystem) fail("the catalog gives it no storage; drop fileSystem");
   if (props.deploymentAlarmNames.length === 0) fail("needs at least one deployment alarm name (ECS-6, OBS-3)");

@@ -116,6 +116,9 @@ export const STAGING: EnvironmentDefinition = {
   // COST-2: weekdays 07:00-20:00 Berlin time; nights and weekends the services are at zero and the
   // database host is stopped (README "Off-hours schedule": how to wake staging, how to turn it off).
   schedule: { ...OFFICE_HOURS, enabled: true },
+  // DLV-1: production's strategy with short bakes, so that a staging release rehearses the same
+  // traffic shift and rollback in minutes.
+  deployment: { strategy: "CANARY", canaryPercent: 10, canaryBakeMinutes: 2, bakeMinutes: 2 },
   services: {
     api: { cpu: 512, memory: 1024, desiredCount: 1 },
     frontend: small,
@@ -203,6 +206,9 @@ export const PRODUCTION: EnvironmentDefinition = {
   budget: { monthlyLimitUsd: 600 },
   // COST-2: production runs around the clock.
   schedule: { ...OFFICE_HOURS, enabled: false },
+  // DLV-1: 10 % of production traffic to the new revision for 5 minutes, then all of it; the old
+  // revision stays up 5 more minutes so that an alarm can still switch straight back.
+  deployment: { strategy: "CANARY", canaryPercent: 10, canaryBakeMinutes: 5, bakeMinutes: 5 },
   services: {
     api: {
       cpu: 1024,

@@ -35,6 +35,16 @@ export function workloadBoundaryArn(accountId: string, env: EnvironmentName): st
   return `arn:aws:iam::${accountId}:policy/${workloadBoundaryName(env)}`;
 }
 
+/**
+ * DLV-1: the infrastructure role ECS assumes to shift a public service's traffic during a canary,
+ * e.g. `tracker-staging-api-traffic-shift`. The deploy role may pass only roles of this pattern to
+ * `ecs.amazonaws.com`.
+ */
+export const TRAFFIC_SHIFT_ROLE_SUFFIX = "traffic-shift";
+export function trafficShiftRoleName(env: EnvironmentName, service: ServiceName): string {
+  return resourceName(env, `${service}-${TRAFFIC_SHIFT_ROLE_SUFFIX}`);
+}
+
 /** The names of the CI roles (IAM-2: all start `tracker-<env>-ci-`, which the deploy role may not touch). */
 export const CI_ROLES = ["ci-plan", "ci-main-plan", "ci-deploy", "ci-image-push"] as const;
 export type CiRole = (typeof CI_ROLES)[number];

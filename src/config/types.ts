@@ -170,6 +170,27 @@ export interface OffHoursScheduleDefinition {
   readonly stop: string;
 }
 
+/**
+ * DLV-1: how the public web services (api, frontend, admin) roll out a new revision: ECS's built-in
+ * CANARY strategy. ECS starts the new revision's tasks in the alternate target group, shifts
+ * `canaryPercent` of the production listener rule's traffic to it, waits `canaryBakeMinutes`, shifts
+ * the rest, then keeps the old revision running `bakeMinutes` before stopping it. The service's
+ * rollback alarms watch throughout; an alarm puts the traffic back on the old revision.
+ */
+export interface CanaryDeploymentDefinition {
+  /** The same in every environment (DLV-1: staging rehearses production's rollout). */
+  readonly strategy: "CANARY";
+  /** Percent of production traffic the canary gets first: 0.1 to 100 in steps of 0.1 (ECS). */
+  readonly canaryPercent: number;
+  /** Minutes the canary serves its share before ECS shifts the rest: whole minutes, 0 to 1440. */
+  readonly canaryBakeMinutes: number;
+  /**
+   * Minutes the old revision keeps running after all traffic moved, so that an alarm can still put
+   * the traffic back on it at once: whole minutes, 0 to 1440.
+   */
+  readonly bakeMinutes: number;
+}
+
 /** Target-tracking autoscaling of one service (ECS-7). */
 export interface AutoscalingDefinition {
   readonly minCount: number;
@@ -269,6 +290,8 @@ export interface EnvironmentDefinition {
   readonly budget: { readonly monthlyLimitUsd: number };
   /** COST-2: the hours the environment runs; outside them its services and database host are stopped. */
   readonly schedule: OffHoursScheduleDefinition;
+  /** DLV-1: the rollout of the public web services (workers keep rolling updates, ECS-6). */
+  readonly deployment: CanaryDeploymentDefinition;
   /** Size, count and scaling of every service (ECS-3, ECS-7). */
   readonly services: Readonly<Record<ServiceName, ServiceSizing>>;
   readonly databaseVersions: DatabaseVersions;

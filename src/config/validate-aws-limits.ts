@@ -55,10 +55,11 @@ export function awsLimitProblems(env: EnvironmentDefinition): string[] {
     at("dns.hostnames.frontend", `"${certificateName}" is ${certificateName.length} characters; it is the certificate's domain name, which ACM limits to ${ACM_DOMAIN_NAME_MAX}`);
   }
 
-  // EDGE-5: the allow-list becomes ALB listener rules of a few source-IP values each.
+  // EDGE-5, DLV-1: the allow-list is the source-IP condition of the admin host's one forwarding
+  // rule, the rule whose weights ECS shifts during a canary.
   const allowed = env.loadBalancer.adminAllowedCidrs.length;
   if (allowed > MAX_ADMIN_ALLOWED_CIDRS) {
-    at("loadBalancer.adminAllowedCidrs", `has ${allowed} CIDRs; at most ${MAX_ADMIN_ALLOWED_CIDRS} fit the admin host's listener rules (ALB rules take five condition values each); merge them into wider CIDRs`);
+    at("loadBalancer.adminAllowedCidrs", `has ${allowed} CIDRs; at most ${MAX_ADMIN_ALLOWED_CIDRS} fit the admin host's one listener rule (ALB rules take five condition values each, and ECS shifts the traffic of one rule per service, DLV-1); merge them into wider CIDRs`);
   }
 
   // ECS-7: Application Auto Scaling takes whole task counts.

@@ -5,6 +5,7 @@
  */
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
 import { edgeProtectionProblems } from "./edge-validation";
+import { crossEnvironmentDeploymentProblems, deploymentProblems } from "./validate-deployment";
 import { PROJECT_DEFINITION } from "./environments";
 import { SERVICE_CATALOG } from "./service-catalog";
 import { awsLimitProblems } from "./validate-aws-limits";
@@ -360,7 +361,9 @@ export function validateEnvironments(
     ...envs.flatMap((env) => environmentProblems(env)),
     ...envs.flatMap((env) => awsLimitProblems(env)),
     ...envs.flatMap((env) => scheduleProblems(env)),
+    ...envs.flatMap((env) => deploymentProblems(env)),
     ...crossEnvironmentProblems(envs),
+    ...crossEnvironmentDeploymentProblems(envs),
     ...projectProblems(project, envs),
   ];
   if (problems.length > 0) throw new ConfigValidationError(problems);

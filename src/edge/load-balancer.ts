@@ -3,7 +3,14 @@
  * HTTP 80 answering only with a 301 to HTTPS, HTTPS 443 with an ELB.17-recommended TLS policy and
  * the validated certificate, a fixed 404 for hosts it does not know, and one host-header rule and
  * `ip` target group per public web service of the catalog. The admin panel is limited to
- * `loadBalancer.adminAllowedCidrs` when that list is not empty (everyone else gets 403). The HTTPS
+ * `loadBalancer.adminAllowedCidrs` when that list is not empty (everyone else gets 403).
+ *
+ * DLV-1: each public web service has two target groups of identical shape (the ECS service's
+ * primary one and its alternate one for ECS's canary deployments) and exactly one forwarding rule,
+ * its production listener rule, which forwards to both with weights (100/0 at creation). ECS moves
+ * the weights during a canary and swaps the roles of the groups after each deployment, so Terraform
+ * ignores changes to that rule's `action` (it would otherwise put the weights back to 100/0 and
+ * send every request to a group that may have no tasks left). The HTTPS
  * listener sets the security headers of `loadBalancer.securityHeaders` (EDGE-8, `security-headers.ts`);
  * the WAF web ACL (EDGE-7) is its own construct (`web-acl.ts`), associated by the stack.
  */
@@ -32,10 +39,17 @@ export const RESTRICTED_SERVICE: ServiceName = "admin";
 export const PRIORITY_BLOCK = 10;
 
 /** ALB limit: five condition values per rule, three per condition (one goes to the host). */
-const SOURCE_IPS_PER_RULE = 3;
+export const SOURCE_IPS_PER_RULE = 3;
 
-/** How many `adminAllowedCidrs` fit one service's block of listener rules (validation refuses more). */
-export const MAX_ADMIN_ALLOWED_CIDRS = (PRIORITY_BLOCK - 1) * SOURCE_IPS_PER_RULE;
+/**
+ * How many `adminAllowedCidrs` fit (validation refuses more): the source-IP values of the admin
+ * host's one forwarding rule. One rule, because ECS shifts the weights of exactly one production
+ * listener rule per service (DLV-1); a second forwarding rule would keep naming the old target group.
+ */
+export const MAX_ADMIN_ALLOWED_CIDRS = SOURCE_IPS_PER_RULE;
+
+/** The weights of a production listener rule as Terraform creates it; ECS changes them afterwards. */
+export const INITIAL_WEIGHTS = { primary: 100, alternate: 0 } as const;
 
 export interface LoadBalancerProps {
   /** Name, account, hostnames (`dns.hostnames`) and `loadBalancer` settings of the environment. */
@@ -63,7 +77,14 @@ interface Route {
   readonly service: ServiceDefinition;
   readonly hostname: string;
   readonly targetGroup: LbTargetGroup;
+  readonly alternateTargetGroup: LbTargetGroup;
   readonly basePriority: number;
+}
+
+/** A public web service's two target groups, in the roles Terraform creates them in (ECS swaps them). */
+export interface TargetGroupPair {
+  readonly primary: LbTargetGroup;
+  readonly alternate: LbTargetGroup;
 }
 
 export class LoadBalancer extends Construct {
@@ -85,7 +106,8 @@ export class LoadBalancer extends Construct {
   /** The services that have a target group, in catalog order. */
   readonly services: readonly ServiceName[];
 
-  private readonly targetGroups: ReadonlyMap<ServiceName, LbTargetGroup>;
+  private readonly targetGroups: ReadonlyMap<ServiceName, TargetGroupPair>;
+  private readonly productionRules: ReadonlyMap<ServiceName, LbListenerRule>;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -159,7 +181,7 @@ export class LoadBalancer extends Construct {
     this.httpsListenerArn = https.arn;
 
     // --- one target group and host rule per public web service, priorities from catalog order ---
-    const targetGroups = new Map<ServiceName, LbTargetGroup>();
+    const targetGroups = new Map<ServiceName, TargetGroupPair>();
     const routes: Route[] = [];
     for (const service of publicWebServices(props.catalog)) {
       const port = service.port;
@@ -168,35 +190,41 @@ export class LoadBalancer extends Construct {
         throw new Error(`edge: public web service "${service.name}" needs a port and a healthPath in the catalog`);
       }
       const identity = { port, protocol: "HTTP", targetType: "ip" };
-      const targetGroup = new LbTargetGroup(this, `target-group-${service.name}`, {
-        name: targetGroupName(env.name, service.name, identity),
-        port,
-        protocol: identity.protocol,
-        protocolVersion: "HTTP1",
-        targetType: identity.targetType,
-        ipAddressType: "ipv4",
-        vpcId: props.vpcId,
-        deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
-        healthCheck: {
-          enabled: true,
-          protocol: "HTTP",
-          port: "traffic-port",
-          path: healthPath,
-          matcher: "200-399",
-          interval: 15,
-          timeout: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 3,
-        },
-        tags: { Name: resourceName(env.name, service.name) },
-        lifecycle: { createBeforeDestroy: true },
-      });
-      targetGroups.set(service.name, targetGroup);
+      // DLV-1: the alternate group is the primary's twin (same port, health check, draining), so
+      // that ECS can move a service between them in either direction.
+      const group = (id: string, role: "primary" | "alternate") =>
+        new LbTargetGroup(this, id, {
+          name: targetGroupName(env.name, service.name, identity, role),
+          port,
+          protocol: identity.protocol,
+          protocolVersion: "HTTP1",
+          targetType: identity.targetType,
+          ipAddressType: "ipv4",
+          vpcId: props.vpcId,
+          deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
+          healthCheck: {
+            enabled: true,
+            protocol: "HTTP",
+            port: "traffic-port",
+            path: healthPath,
+            matcher: "200-399",
+            interval: 15,
+            timeout: 5,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+          },
+          tags: { Name: resourceName(env.name, role === "primary" ? service.name : `${service.name}-alt`) },
+          lifecycle: { createBeforeDestroy: true },
+        });
+      const targetGroup = group(`target-group-${service.name}`, "primary");
+      const alternateTargetGroup = group(`target-group-${service.name}-alternate`, "alternate");
+      targetGroups.set(service.name, { primary: targetGroup, alternate: alternateTargetGroup });
       const index = props.catalog.indexOf(service);
       routes.push({
         service,
         hostname: hostnameOf(env.dns, service.name),
         targetGroup,
+        alternateTargetGroup,
         basePriority: (index + 1) * PRIORITY_BLOCK,
       });
     }
@@ -204,60 +232,79 @@ export class LoadBalancer extends Construct {
     this.services = [...targetGroups.keys()];
 
     const rules: LbListenerRule[] = [];
-    const rule = (ruleId: string, priority: number, hostname: string, action: LbListenerRuleAction, sourceIps?: string[]) =>
-      rules.push(
-        new LbListenerRule(this, ruleId, {
-          listenerArn: https.arn,
-          priority,
-          condition: [{ hostHeader: { values: [hostname] } }, ...(sourceIps ? [{ sourceIp: { values: sourceIps } }] : [])],
-          action: [action],
-          tags: { Name: resourceName(env.name, ruleId) },
-        }),
-      );
+    const productionRules = new Map<ServiceName, LbListenerRule>();
+    const rule = (ruleId: string, priority: number, hostname: string, action: LbListenerRuleAction, sourceIps?: string[]) => {
+      // DLV-1: ECS owns the weights of a forwarding rule once it exists; Terraform keeps the rest.
+      const forwards = action.type === "forward";
+      const created = new LbListenerRule(this, ruleId, {
+        listenerArn: https.arn,
+        priority,
+        condition: [{ hostHeader: { values: [hostname] } }, ...(sourceIps ? [{ sourceIp: { values: sourceIps } }] : [])],
+        action: [action],
+        tags: { Name: resourceName(env.name, ruleId) },
+        ...(forwards ? { lifecycle: { ignoreChanges: ["action"] } } : {}),
+      });
+      rules.push(created);
+      return created;
+    };
     for (const route of routes) {
-      const forward: LbListenerRuleAction = { type: "forward", targetGroupArn: route.targetGroup.arn };
-      const allowed = route.service.name === RESTRICTED_SERVICE ? lbSettings.adminAllowedCidrs : [];
+      const name = route.service.name;
+      const forward: LbListenerRuleAction = {
+        type: "forward",
+        forward: {
+          targetGroup: [
+            { arn: route.targetGroup.arn, weight: INITIAL_WEIGHTS.primary },
+            { arn: route.alternateTargetGroup.arn, weight: INITIAL_WEIGHTS.alternate },
+          ],
+        },
+      };
+      const allowed = name === RESTRICTED_SERVICE ? lbSettings.adminAllowedCidrs : [];
       if (allowed.length === 0) {
-        rule(`${route.service.name}-host`, route.basePriority, route.hostname, forward);
+        productionRules.set(name, rule(`${name}-host`, route.basePriority, route.hostname, forward));
         continue;
       }
-      const chunks = chunk(allowed, SOURCE_IPS_PER_RULE);
-      if (chunks.length >= PRIORITY_BLOCK) {
+      if (allowed.length > MAX_ADMIN_ALLOWED_CIDRS) {
         throw new Error(
-          `edge: ${env.name}.loadBalancer.adminAllowedCidrs has ${allowed.length} CIDRs; at most ${MAX_ADMIN_ALLOWED_CIDRS} fit the listener rules`,
+          `edge: ${env.name}.loadBalancer.adminAllowedCidrs has ${allowed.length} CIDRs; at most ${MAX_ADMIN_ALLOWED_CIDRS} fit the one listener rule ECS shifts (DLV-1)`,
         );
       }
-      chunks.forEach((cidrs, i) => {
-        rule(`${route.service.name}-allowed-${i}`, route.basePriority + i, route.hostname, forward, cidrs);
-      });
-      rule(`${route.service.name}-forbidden`, route.basePriority + chunks.length, route.hostname, {
+      productionRules.set(name, rule(`${name}-allowed-0`, route.basePriority, route.hostname, forward, [...allowed]));
+      rule(`${name}-forbidden`, route.basePriority + 1, route.hostname, {
         type: "fixed-response",
         fixedResponse: { contentType: "text/plain", messageBody: "forbidden", statusCode: "403" },
       });
     }
+    this.productionRules = productionRules;
     this.listenerRules = rules;
   }
 
-  /** The target group ARN of a public web service, for the ECS service's `load_balancer` block. */
+  /** The primary target group ARN of a public web service, for the ECS service's `load_balancer` block. */
   targetGroupArn(service: ServiceName): string {
     return this.targetGroup(service).arn;
   }
 
-  /** `targetgroup/<name>/<id>`, the `TargetGroup` dimension of ALB CloudWatch metrics. */
-  targetGroupArnSuffix(service: ServiceName): string {
-    return this.targetGroup(service).arnSuffix;
+  /** `targetgroup/<name>/<id>` of both target groups, the `TargetGroup` dimensions of ALB CloudWatch metrics. */
+  targetGroupArnSuffixes(service: ServiceName): readonly [string, string] {
+    const pair = this.targetGroupPair(service);
+    return [pair.primary.arnSuffix, pair.alternate.arnSuffix];
   }
 
-  /** The target group of a public web service; throws for a service without one. */
+  /** The primary target group of a public web service; throws for a service without one. */
   targetGroup(service: ServiceName): LbTargetGroup {
-    const group = this.targetGroups.get(service);
-    if (!group) throw new Error(`edge: service "${service}" has no target group (only public web services do: ${this.services.join(", ")})`);
-    return group;
+    return this.targetGroupPair(service).primary;
   }
-}
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  /** Both target groups of a public web service (DLV-1); throws for a service without them. */
+  targetGroupPair(service: ServiceName): TargetGroupPair {
+    const pair = this.targetGroups.get(service);
+    if (!pair) throw new Error(`edge: service "${service}" has no target group (only public web services do: ${this.services.join(", ")})`);
+    return pair;
+  }
+
+  /** The one rule that forwards a public web service's traffic, whose weights ECS shifts (DLV-1). */
+  productionListenerRule(service: ServiceName): LbListenerRule {
+    const found = this.productionRules.get(service);
+    if (!found) throw new Error(`edge: service "${service}" has no production listener rule (only public web services do: ${this.services.join(", ")})`);
+    return found;
+  }
 }

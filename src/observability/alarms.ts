@@ -31,8 +31,8 @@ export interface WebAclAlarmTarget {
 export interface LoadBalancerAlarmTarget {
   /** The ALB's `arn_suffix`. */
   readonly arnSuffix: string;
-  /** Each public-web service's target group `arn_suffix`. */
-  readonly targetGroupArnSuffixes: Readonly<Partial<Record<ServiceName, string>>>;
+  /** Each public-web service's target groups' `arn_suffix` (primary and alternate, DLV-1). */
+  readonly targetGroupArnSuffixes: Readonly<Partial<Record<ServiceName, readonly string[]>>>;
 }
 
 export interface TrackerAlarmsProps {

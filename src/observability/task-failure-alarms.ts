@@ -15,7 +15,8 @@
  *     -> metric `TaskFailures` in `Tracker/<env>`, dimension `ServiceName` = `$.detail.group`
  *        (metric filter dimensions can only take values from the event, so the value is ECS's
  *        deployment group `service:tracker-<env>-<service>`; the pattern pins it per filter)
- *     -> alarm `tracker-<env>-<service>-task-failures`: Sum >= 1 in 5 minutes.
+ *     -> alarm `tracker-<env>-<service>-task-failures`: Sum >= 1 in one minute (a rollback alarm:
+ *        its period bounds the rollback time, DLV-2).
  *
  * The log group also keeps every failed task's stop reason and container exit codes, queryable
  * long after ECS forgets stopped tasks (about an hour).
@@ -155,7 +156,7 @@ export class TaskFailureAlarms extends Construct {
           alarmName: taskFailureAlarmName(env, service.name),
           alarmDescription:
             `A task of the ECS service ${serviceResourceName(env, service.name)} failed (stopped with a failure ` +
-            `stop code or failed its health checks) in the last 5 minutes. During a deployment this alarm rolls ` +
+            `stop code or failed its health checks) in the last minute. During a deployment this alarm rolls ` +
             `the service back (OBS-3). To do: read the stopped reason and exit codes in ` +
             `${taskFailureEventsLogGroupName(env)} and the service's logs in ${serviceLogGroupName(env, service.name)}; ` +
             `check the service's events in the ECS console.`,
@@ -163,7 +164,8 @@ export class TaskFailureAlarms extends Construct {
           metricName: TASK_FAILURES_METRIC,
           dimensions: { ServiceName: group },
           statistic: "Sum",
-          period: 300,
+          // DLV-2: a rollback alarm; one minute keeps the worst-case rollback under five minutes.
+          period: 60,
           evaluationPeriods: 1,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
           threshold: 1,
