@@ -55,7 +55,7 @@ beforeAll(async () => {
     const outcomes = await Promise.all(pair.map((script) => command(script, ["--help"])));
     pair.forEach((script, k) => help.set(script, outcomes[k]!));
   }
-}, 120_000);
+}, 300_000);
 
 describe("issue 11: --help on every command", () => {
   it("every npm script that runs a command under scripts/ is one of the commands checked here", () => {
