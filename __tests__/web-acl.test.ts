@@ -194,9 +194,13 @@ describe("EDGE-7: the per-environment switch", () => {
     // Staging as shipped: the finding exists and the exception covers it.
     const shipped = evaluate([{ name: "tracker-staging", json: staging as TerraformJson }]);
     expect(shipped.excepted.filter((x) => x.finding.ruleId === "lb-waf-associated")).toHaveLength(1);
-    // Rehearsal: no finding; the same exception would be stale, which is why it is derived from the switch.
+    // Rehearsal: no ELB.16 finding; the same exception would be stale, which is why it is derived from
+    // the switch. The only new finding is the WAF log group's staging retention (30 days), which the
+    // staging retention exception covers too once STAGING itself is switched (it is derived likewise).
     const rehearsed = evaluate([{ name: "tracker-staging", json: rehearsal as TerraformJson }]);
-    expect(rehearsed.failures).toEqual([]);
+    expect(rehearsed.failures.map((f) => `${f.ruleId} ${f.address}`)).toEqual([
+      "logs-retention-one-year aws_cloudwatch_log_group.web-acl_log-group_64640BE7",
+    ]);
     expect(rehearsed.excepted.filter((x) => x.finding.ruleId === "lb-waf-associated")).toEqual([]);
     expect(rehearsed.stale.filter((e) => e.stack === "tracker-staging").map((e) => e.ruleId)).toEqual(["lb-waf-associated"]);
     // Production: the ALB passes ELB.16 without any exception.

@@ -43,6 +43,8 @@ export const EXCEPTIONS: readonly PolicyException[] = [
         "aws_cloudwatch_log_group.log-groups_tracker-fetcher_32310037",
         "aws_cloudwatch_log_group.log-groups_unified-geofence_75D114A5",
         "aws_cloudwatch_log_group.network_flow-logs_log-group_B0C6373D",
+        // EDGE-7: the WAF's log group, while staging's WAF is switched on for a rehearsal.
+        ...(ENVIRONMENTS.find((env) => env.name === "staging")?.loadBalancer.waf.enabled ? ["aws_cloudwatch_log_group.web-acl_log-group_64640BE7"] : []),
       ],
     },
     reason:
@@ -84,6 +86,10 @@ export const EXCEPTIONS: readonly PolicyException[] = [
         "aws_lb_target_group.load-balancer_target-group-admin_995D8188",
         "aws_lb_target_group.load-balancer_target-group-api_176B6E5E",
         "aws_lb_target_group.load-balancer_target-group-frontend_19EFF6AD",
+        // DLV-1: each public service's canary twin.
+        "aws_lb_target_group.load-balancer_target-group-admin-alternate_BA533967",
+        "aws_lb_target_group.load-balancer_target-group-api-alternate_5258B8E4",
+        "aws_lb_target_group.load-balancer_target-group-frontend-alternate_D807A55A",
       ],
     },
     reason:
