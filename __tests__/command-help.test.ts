@@ -21,6 +21,7 @@ const DOCUMENTED_OPTIONS: Record<string, readonly string[]> = {
   "scripts/plan-summary.ts": ["--stack", "--env", "--plan-text", "--plan-json", "--cost", "--failed", "--out"],
   "scripts/ci-environments.ts": ["--write", "--build-targets"],
   "scripts/bench.ts": ["--runs"],
+  "scripts/generate.ts": ["--check", "--root"],
 };
 
 interface Outcome {

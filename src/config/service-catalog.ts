@@ -57,7 +57,7 @@ const TLS_CA = "database-ca-certificate" as const;
 const POSTGRES_PARAMETERS = ["postgres-host", "postgres-port", "postgres-db", "postgres-user"] as const;
 const REDIS_PARAMETERS = ["redis-host", "redis-port", "redis-user", "redis-tls", "redis-cluster"] as const;
 
-export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
+const CATALOG_ROWS = [
   {
     name: "api",
     kind: "public-web",
@@ -183,7 +183,12 @@ export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
     talksTo: [],
     storage: { efsMountPath: ANISETTE_STATE },
   },
-];
+] as const satisfies readonly ServiceDefinition<string>[];
+
+/** The names of the catalog's rows; `ServiceName` (types.ts) is this type. */
+export type CatalogServiceName = (typeof CATALOG_ROWS)[number]["name"];
+
+export const SERVICE_CATALOG: readonly ServiceDefinition[] = CATALOG_ROWS;
 
 export const SERVICE_NAMES: readonly ServiceName[] = SERVICE_CATALOG.map((s) => s.name);
 
