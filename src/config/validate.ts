@@ -60,7 +60,7 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 
 /** Validates one environment; returns its problems, each prefixed `<env>.<field>`. */
-export function environmentProblems(env: EnvironmentDefinition): string[] {
+export function environmentProblems(env: EnvironmentDefinition, catalog: readonly ServiceDefinition[] = SERVICE_CATALOG): string[] {
   const problems: string[] = [];
   const at = (field: string, message: string) => problems.push(`${env.name}.${field}: ${message}`);
 
@@ -208,7 +208,7 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
   }
 
   // Services (ECS-3, ECS-7)
-  for (const service of SERVICE_CATALOG) {
+  for (const service of catalog) {
     const sizing: ServiceSizing | undefined = env.services[service.name];
     const field = `services.${service.name}`;
     if (!sizing) {
@@ -239,7 +239,7 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
     }
   }
   for (const name of Object.keys(env.services)) {
-    if (!SERVICE_CATALOG.some((s) => s.name === name)) at(`services.${name}`, "is not a service of the catalog");
+    if (!catalog.some((s) => s.name === name)) at(`services.${name}`, "is not a service of the catalog");
   }
 
   // Database versions (DB-5)
@@ -356,7 +356,7 @@ export function validateEnvironments(
   const problems = [
     ...catalogProblems(catalog),
     ...imageContractProblems(catalog),
-    ...envs.flatMap((env) => environmentProblems(env)),
+    ...envs.flatMap((env) => environmentProblems(env, catalog)),
     ...envs.flatMap((env) => awsLimitProblems(env)),
     ...crossEnvironmentProblems(envs),
     ...projectProblems(project, envs),
