@@ -1,8 +1,9 @@
 /**
- * The service catalog: the single source of truth about the eight components (ARCHITECTURE.md
+ * The service catalog: the single source of truth about the components (ARCHITECTURE.md
  * principle 1, ECS-2). Security-group rules, IAM grants, listener rules, log groups,
- * service-discovery names and alarms are derived from this table; adding a service is adding a row
- * here (and its size in each environment definition).
+ * service-discovery names and alarms are derived from this table, and `ServiceName` from its rows'
+ * names; adding a service is adding a row here (and its size in each environment definition), then
+ * `npm run generate` (README, "Adding a service").
  *
  * Each row's `image` states what its image provides that the task definition relies on (IMG-1):
  * the tools the health command starts, the user, the paths it writes, the arguments it needs.
