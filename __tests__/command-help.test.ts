@@ -22,6 +22,7 @@ const DOCUMENTED_OPTIONS: Record<string, readonly string[]> = {
   "scripts/ci-environments.ts": ["--write", "--build-targets"],
   "scripts/bench.ts": ["--runs"],
   "scripts/wake.ts": ["--env", "--sleep", "--dry-run", "--timeout"],
+  "scripts/generate.ts": ["--check", "--root"],
 };
 
 interface Outcome {

@@ -3,6 +3,7 @@
  * something wrong, and how their outcome becomes an exit code. The messages are written out: an
  * operator reads them.
  */
+import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import { describe, expect, it, vi } from "vitest";
 import { exitCodeOf } from "../scripts/lib/command";
 import {
@@ -15,16 +16,8 @@ import {
   UsageError,
 } from "../scripts/lib/runtime";
 
-const ALL_SERVICES = [
-  "api",
-  "frontend",
-  "admin",
-  "tracker-fetcher",
-  "unified-geofence",
-  "notification-service",
-  "materialized-view-service",
-  "anisette",
-];
+/** Every service, in catalog order (the order the commands act in). */
+const ALL_SERVICES = SERVICE_CATALOG.map((s) => s.name);
 
 describe("CD-3, CD-4: --env", () => {
   it("CD-3: names the environment, or says which ones exist", () => {

@@ -25,16 +25,8 @@ const sharedImage = build(STAGING, [
   { ...SERVICE_CATALOG[0]!, name: "frontend", discoveryName: "frontend" },
 ]);
 
-const REPOSITORIES = [
-  "admin",
-  "anisette",
-  "api",
-  "frontend",
-  "materialized-view-service",
-  "notification-service",
-  "tracker-fetcher",
-  "unified-geofence",
-];
+/** One repository per distinct image the catalog's rows name. */
+const REPOSITORIES = [...new Set(SERVICE_CATALOG.map((s) => s.repository))].sort();
 
 describe.each([
   ["staging", 30],

@@ -78,7 +78,7 @@ describe("rollback", () => {
     expect(clock.slept).toEqual([15_000]);
     expect(lines.some((l) => /\[0s\] api: 0\/1 running on tracker-staging-api:4, rollout IN_PROGRESS/.test(l))).toBe(true);
     expect(lines.some((l) => /\[15s\] api: stable/.test(l))).toBe(true);
-    expect(lines).toContain("Rollback complete: 8 service(s) stable on their previous revision.");
+    expect(lines).toContain(`Rollback complete: ${SERVICE_NAMES.length} service(s) stable on their previous revision.`);
   });
 
   it("CD-4: --service limits the rollback to the named services", async () => {

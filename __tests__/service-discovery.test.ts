@@ -30,16 +30,8 @@ function build(env: EnvironmentDefinition): { json: SynthesizedStack; discovery:
 // Synthesized once per environment for the whole file.
 const built = { staging: build(STAGING), production: build(PRODUCTION) };
 
-const SERVICE_NAMES = [
-  "api",
-  "frontend",
-  "admin",
-  "tracker-fetcher",
-  "unified-geofence",
-  "notification-service",
-  "materialized-view-service",
-  "anisette-v3",
-];
+/** The internal DNS names: each catalog row's `discoveryName`. */
+const SERVICE_NAMES = SERVICE_CATALOG.map((s) => s.discoveryName);
 
 describe.each(["staging", "production"] as const)("service discovery (%s)", (envName) => {
   const { json, discovery } = built[envName];
@@ -58,7 +50,7 @@ describe.each(["staging", "production"] as const)("service discovery (%s)", (env
     expect(discovery.namespaceName).toBe(`${envName}.tracker.internal`);
   });
 
-  it("ECS-8: every internal name resolves: the eight services plus db and redis, nothing else", () => {
+  it("ECS-8: every internal name resolves: each catalog service plus db and redis, nothing else", () => {
     expect(services.map(([, s]) => s.name).sort()).toEqual([...SERVICE_NAMES, "db", "redis"].sort());
   });
 

@@ -15,6 +15,7 @@
 import { describe, expect, it } from "vitest";
 import { ENVIRONMENTS, PRODUCTION, STAGING } from "../src/config/environments";
 import { bootstrapStackName, environmentStackName } from "../src/config/naming";
+import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import type { EnvironmentDefinition } from "../src/config/types";
 import { PolicyContext, block, blocks, runRules, type TerraformJson, type TfConfig } from "../policies/engine";
 import { RULES } from "../policies/index";
@@ -349,7 +350,8 @@ describe("SHR-1: the environment key serves this environment's log groups, and n
       // Each pattern is this account's and names this environment of this project (WAF's groups must start aws-waf-logs-).
       for (const p of patterns) expect(p).toMatch(new RegExp(`^arn:aws:logs:${env.region}:${env.accountId}:log-group:(/[a-z/]+/|aws-waf-logs-)tracker-${env.name}\\*$`));
       const groups = ctx.resources("aws_cloudwatch_log_group").filter((g) => ctx.referenced(g.config["kms_key_id"]).includes(key));
-      expect(groups.length).toBeGreaterThanOrEqual(10); // 8 services, ECS events, flow logs (+ ECS Exec in staging)
+      // Every service's log group is among them (plus ECS events, flow logs, and ECS Exec in staging).
+      for (const s of SERVICE_CATALOG) expect(groups.map((g) => g.config["name"]), s.name).toContain(`/ecs/tracker-${env.name}/${s.name}`);
       for (const g of groups) {
         const arn = `arn:aws:logs:${env.region}:${env.accountId}:log-group:${g.config["name"] as string}`;
         expect(patterns.some((p) => glob(p).test(arn)), arn).toBe(true);

@@ -1,8 +1,9 @@
 /**
- * The service catalog: the single source of truth about the eight components (ARCHITECTURE.md
+ * The service catalog: the single source of truth about the components (ARCHITECTURE.md
  * principle 1, ECS-2). Security-group rules, IAM grants, listener rules, log groups,
- * service-discovery names and alarms are derived from this table; adding a service is adding a row
- * here (and its size in each environment definition).
+ * service-discovery names and alarms are derived from this table, and `ServiceName` from its rows'
+ * names; adding a service is adding a row here (and its size in each environment definition), then
+ * `npm run generate` (README, "Adding a service").
  *
  * Each row's `image` states what its image provides that the task definition relies on (IMG-1):
  * the tools the health command starts, the user, the paths it writes, the arguments it needs.
@@ -57,7 +58,7 @@ const TLS_CA = "database-ca-certificate" as const;
 const POSTGRES_PARAMETERS = ["postgres-host", "postgres-port", "postgres-db", "postgres-user"] as const;
 const REDIS_PARAMETERS = ["redis-host", "redis-port", "redis-user", "redis-tls", "redis-cluster"] as const;
 
-export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
+const CATALOG_ROWS = [
   {
     name: "api",
     kind: "public-web",
@@ -183,7 +184,12 @@ export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
     talksTo: [],
     storage: { efsMountPath: ANISETTE_STATE },
   },
-];
+] as const satisfies readonly ServiceDefinition<string>[];
+
+/** The names of the catalog's rows; `ServiceName` (types.ts) is this type. */
+export type CatalogServiceName = (typeof CATALOG_ROWS)[number]["name"];
+
+export const SERVICE_CATALOG: readonly ServiceDefinition[] = CATALOG_ROWS;
 
 export const SERVICE_NAMES: readonly ServiceName[] = SERVICE_CATALOG.map((s) => s.name);
 

@@ -383,15 +383,11 @@ export interface ProjectDefinition {
 // The service catalog's types
 // ---------------------------------------------------------------------------------------------
 
-export type ServiceName =
-  | "api"
-  | "frontend"
-  | "admin"
-  | "tracker-fetcher"
-  | "unified-geofence"
-  | "notification-service"
-  | "materialized-view-service"
-  | "anisette";
+/**
+ * A service's name, derived from the catalog's rows (`src/config/service-catalog.ts`): adding a row
+ * adds the name; there is no second list to keep by hand.
+ */
+export type ServiceName = import("./service-catalog").CatalogServiceName;
 
 /**
  * `public-web`: behind the ALB on a hostname. `private-service`: answers other services inside the
@@ -479,8 +475,13 @@ export interface ImageContract {
   readonly command?: readonly string[];
 }
 
-export interface ServiceDefinition {
-  readonly name: ServiceName;
+/**
+ * One row of the service catalog. `N` is the name's type: the catalog's own rows are checked as
+ * `ServiceDefinition<string>` (their names then define `ServiceName`); everywhere else a row's name
+ * is a `ServiceName`.
+ */
+export interface ServiceDefinition<N extends string = ServiceName> {
+  readonly name: N;
   readonly kind: ServiceKind;
   /** The container port (public-web and private-service only). */
   readonly port?: number;

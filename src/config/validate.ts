@@ -62,7 +62,7 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 
 /** Validates one environment; returns its problems, each prefixed `<env>.<field>`. */
-export function environmentProblems(env: EnvironmentDefinition): string[] {
+export function environmentProblems(env: EnvironmentDefinition, catalog: readonly ServiceDefinition[] = SERVICE_CATALOG): string[] {
   const problems: string[] = [];
   const at = (field: string, message: string) => problems.push(`${env.name}.${field}: ${message}`);
 
@@ -210,7 +210,7 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
   }
 
   // Services (ECS-3, ECS-7)
-  for (const service of SERVICE_CATALOG) {
+  for (const service of catalog) {
     const sizing: ServiceSizing | undefined = env.services[service.name];
     const field = `services.${service.name}`;
     if (!sizing) {
@@ -241,7 +241,7 @@ export function environmentProblems(env: EnvironmentDefinition): string[] {
     }
   }
   for (const name of Object.keys(env.services)) {
-    if (!SERVICE_CATALOG.some((s) => s.name === name)) at(`services.${name}`, "is not a service of the catalog");
+    if (!catalog.some((s) => s.name === name)) at(`services.${name}`, "is not a service of the catalog");
   }
 
   // Database versions (DB-5)
@@ -358,7 +358,7 @@ export function validateEnvironments(
   const problems = [
     ...catalogProblems(catalog),
     ...imageContractProblems(catalog),
-    ...envs.flatMap((env) => environmentProblems(env)),
+    ...envs.flatMap((env) => environmentProblems(env, catalog)),
     ...envs.flatMap((env) => awsLimitProblems(env)),
     ...envs.flatMap((env) => scheduleProblems(env)),
     ...envs.flatMap((env) => deploymentProblems(env)),
