@@ -19,7 +19,6 @@ import type { EnvironmentDefinition } from "../config/types";
 
 type Statement = DataAwsIamPolicyDocumentStatement;
 
-/** ARN builders for one environment's account and region. */
 /** The environment's budgets: `arn:aws:budgets::<account>:budget/tracker-<env>-*` (Budgets is global). */
 function budgetArn(env: EnvironmentDefinition): string {
   return `arn:aws:budgets::${env.accountId}:budget/${PROJECT}-${env.name}-*`;
@@ -34,6 +33,7 @@ function schedulerArns(env: EnvironmentDefinition): string[] {
   ];
 }
 
+/** ARN builders for one environment's account and region. */
 function arns(env: EnvironmentDefinition) {
   return {
     regional: (service: string, resource: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${resource}`,
