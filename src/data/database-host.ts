@@ -20,7 +20,7 @@
  * certificate's IP SAN survive instance replacement. The AMI is looked up from Canonical's public SSM
  * parameter and ignored after creation: a new Ubuntu release never replaces the instance.
  */
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy";
@@ -33,6 +33,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
+import { instanceStatusAlarm } from "../observability/instance-status-alarm";
 import { PROJECT, parameterName, resourceName, workloadBoundaryArn } from "../config/naming";
 import type { DatabaseHostDefinition, EnvironmentDefinition } from "../config/types";
 import {
@@ -387,23 +388,17 @@ export class DatabaseHost extends Construct {
 
     // --- DB-8: recover from hardware faults -----------------------------------------------------
     const notify = props.alarmTopicArn ? [props.alarmTopicArn] : [];
-    this.recoverAlarm = new CloudwatchMetricAlarm(this, "recover", {
+    this.recoverAlarm = instanceStatusAlarm(this, "recover", {
       alarmName: name("db-host-recover"),
-      alarmDescription:
+      description:
         `The ${env.name} database host failed its EC2 system status check for 2 minutes: EC2 recovers it onto ` +
         `healthy hardware (same instance ID, private IP and volumes). To do: check the instance in the EC2 ` +
         `console if the alarm does not clear within 15 minutes.`,
-      namespace: "AWS/EC2",
-      metricName: "StatusCheckFailed_System",
-      dimensions: { InstanceId: this.instance.id },
-      statistic: "Maximum",
-      period: 60,
-      evaluationPeriods: 2,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "missing",
-      alarmActions: [`arn:aws:automate:${region}:ec2:recover`, ...notify],
-      okActions: notify,
+      instanceId: this.instance.id,
+      region,
+      check: "System",
+      action: "recover",
+      notify,
     });
   }
 }

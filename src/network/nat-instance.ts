@@ -15,7 +15,6 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
@@ -25,6 +24,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { resourceName } from "../config/naming";
+import { instanceStatusAlarm } from "../observability/instance-status-alarm";
 import type { EnvironmentDefinition } from "../config/types";
 
 /** Amazon Linux 2023 for arm64: small, and with the iptables tooling in its repositories. */
@@ -132,19 +132,13 @@ export class NatInstance extends Construct {
     });
 
     const check = (kind: "System" | "Instance", action: "recover" | "reboot", what: string) =>
-      new CloudwatchMetricAlarm(this, `${action}-alarm`, {
+      instanceStatusAlarm(this, `${action}-alarm`, {
         alarmName: name(`nat-${action}`),
-        alarmDescription: `The ${env.name} NAT instance failed its EC2 ${kind.toLowerCase()} status check for 2 minutes: ${what}`,
-        namespace: "AWS/EC2",
-        metricName: `StatusCheckFailed_${kind}`,
-        dimensions: { InstanceId: this.instance.id },
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 2,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-        treatMissingData: "missing",
-        alarmActions: [`arn:aws:automate:${env.region}:ec2:${action}`],
+        description: `The ${env.name} NAT instance failed its EC2 ${kind.toLowerCase()} status check for 2 minutes: ${what}`,
+        instanceId: this.instance.id,
+        region: env.region,
+        check: kind,
+        action,
       });
     check("System", "recover", "EC2 moves it to healthy hardware (same interface, address and routes).");
     check("Instance", "reboot", "EC2 reboots it; tracker-nat.service configures forwarding again at boot.");
