@@ -183,6 +183,18 @@ export class DatabaseHost extends Construct {
       policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     });
     const region = env.region;
+    // A grant on the environment key for an AWS resource, created by EC2 on the caller's behalf: what
+    // attaching an encrypted volume (the host) and snapshotting it (DLM) need, and nothing else.
+    const ec2ResourceGrant = (sid: string) => ({
+      sid,
+      effect: "Allow",
+      actions: ["kms:CreateGrant"],
+      resources: [props.kmsKeyArn],
+      condition: [
+        { test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] },
+        { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] },
+      ],
+    });
     const policy = new DataAwsIamPolicyDocument(this, "policy-document", {
       statement: [
         {
@@ -204,16 +216,7 @@ export class DatabaseHost extends Construct {
             },
           ],
         },
-        {
-          sid: "GrantEncryptedVolumeAttachment",
-          effect: "Allow",
-          actions: ["kms:CreateGrant"],
-          resources: [props.kmsKeyArn],
-          condition: [
-            { test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] },
-            { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] },
-          ],
-        },
+        ec2ResourceGrant("GrantEncryptedVolumeAttachment"),
         {
           sid: "PublishCaCertificate",
           effect: "Allow",
@@ -345,16 +348,7 @@ export class DatabaseHost extends Construct {
           resources: [props.kmsKeyArn],
           condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] }],
         },
-        {
-          sid: "GrantForTheSnapshotOnly",
-          effect: "Allow",
-          actions: ["kms:CreateGrant"],
-          resources: [props.kmsKeyArn],
-          condition: [
-            { test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] },
-            { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] },
-          ],
-        },
+        ec2ResourceGrant("GrantForTheSnapshotOnly"),
       ],
     });
     new IamRolePolicy(this, "dlm-key-policy", {
