@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the offline checks need (__tests__/database-host-files.test.ts, and
+# Installs the Debian packages the offline checks need (__tests__/integration/database-host-files.test.ts, and
 # shellcheck for the workflows' scripts, openssl for the smoke test's local HTTPS server):
 # cloud-init's schema validator, shellcheck, PostgreSQL 15
 # with PostGIS, redis-server/redis-cli (Valkey's configuration language is Redis 7's), OpenSSL,

@@ -127,7 +127,7 @@ describe.each([
     const [, endpoint] = only(stack, "aws_vpc_endpoint");
     expect(endpoint).toMatchObject({ service_name: `com.amazonaws.${env.region}.s3`, vpc_endpoint_type: "Gateway" });
     const privateTables = resources(stack, "aws_route_table").filter(([, t]) => String(t.tags.Name).includes("private"));
-    expect((endpoint.route_table_ids as string[]).sort()).toEqual(privateTables.map(([n]) => `\${aws_route_table.${n}.id}`).sort());
+    expect([...(endpoint.route_table_ids as string[])].sort()).toEqual(privateTables.map(([n]) => `\${aws_route_table.${n}.id}`).sort());
   });
 
   it("NET-4: the default security group is emptied", () => {

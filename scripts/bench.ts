@@ -11,7 +11,7 @@ import { helpRequested } from "./lib/command";
 const USAGE = `Usage: npm run bench [-- --runs <n>]
 
 Wall-time benchmark (not a test): a full synth of every stack, the same through the cdktf CLI,
-and the test suite (tsc + vitest). Prints the median of <n> runs of each.
+the test suite (tsc + vitest) and the integration suites. Prints the median of <n> runs of each.
 
 Options:
   --runs <n>    runs of each measurement (default 3)
@@ -52,3 +52,4 @@ console.log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? "unknown CPU
 time("full synth, all stacks (npm run synth)", "npm", ["run", "--silent", "synth"]);
 time("the same through the cdktf CLI (npx cdktf synth)", "npx", ["cdktf", "synth"], { CHECKPOINT_DISABLE: "1" });
 time("test suite (npm test: tsc + vitest)", "npm", ["test", "--silent"]);
+time("integration suites (npm run test:integration)", "npm", ["run", "--silent", "test:integration"]);

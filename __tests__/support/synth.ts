@@ -20,7 +20,34 @@ export interface SynthesizedStack {
   readonly [key: string]: unknown;
 }
 
-const cache = new Map<string, SynthesizedStack>();
+/**
+ * Synthesized stacks, shared by every test file a vitest worker runs (vitest.config.ts: `isolate:
+ * false`). Each is deep-frozen, so a test that changes one throws instead of changing what the next
+ * file reads: copy it (`structuredClone`) to build a variant.
+ */
+let cache = new WeakMap<EnvironmentDefinition, Map<string, SynthesizedStack>>();
+
+/** Empties the cache (between files under Stryker, where each run must synthesize the mutated code). */
+export function clearSynthCache(): void {
+  cache = new WeakMap();
+}
+
+/** The stack cached for this definition object (a variant built in one file is never another's) and key. */
+function cached(env: EnvironmentDefinition, key: string, synth: () => SynthesizedStack): SynthesizedStack {
+  let byKey = cache.get(env);
+  if (!byKey) cache.set(env, (byKey = new Map()));
+  let json = byKey.get(key);
+  if (!json) byKey.set(key, (json = deepFreeze(synth())));
+  return json;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
+}
 
 export function environment(name: EnvironmentName): EnvironmentDefinition {
   const env = ENVIRONMENTS.find((e) => e.name === name);
@@ -30,22 +57,18 @@ export function environment(name: EnvironmentName): EnvironmentDefinition {
 
 /** The environment stack of a definition, synthesized once per test file (cached by `key`). */
 export function synthTracker(env: EnvironmentDefinition, key: string = env.name): SynthesizedStack {
-  const cached = cache.get(`tracker:${key}`);
-  if (cached) return cached;
-  const json = JSON.parse(Testing.synth(new TrackerStack(Testing.app(), { environment: env }))) as SynthesizedStack;
-  cache.set(`tracker:${key}`, json);
-  return json;
+  return cached(env, `tracker:${key}`, () =>
+    JSON.parse(Testing.synth(new TrackerStack(Testing.app(), { environment: env }))) as SynthesizedStack,
+  );
 }
 
 /** The bootstrap stack of a definition's account, synthesized once per test file. */
 export function synthBootstrap(env: EnvironmentDefinition, key: string = env.name): SynthesizedStack {
-  const cached = cache.get(`bootstrap:${key}`);
-  if (cached) return cached;
-  const json = JSON.parse(
-    Testing.synth(new BootstrapStack(Testing.app(), { environment: env, project: PROJECT_DEFINITION })),
-  ) as SynthesizedStack;
-  cache.set(`bootstrap:${key}`, json);
-  return json;
+  return cached(env, `bootstrap:${key}`, () =>
+    JSON.parse(
+      Testing.synth(new BootstrapStack(Testing.app(), { environment: env, project: PROJECT_DEFINITION })),
+    ) as SynthesizedStack,
+  );
 }
 
 /** Every resource of a type: `[name, properties]` pairs. */

@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const root = join(__dirname, "..");
+const root = join(__dirname, "..", "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
 
 /** The options each operator command takes, as its runbook documents them. */

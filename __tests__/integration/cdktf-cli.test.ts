@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 
-const root = join(__dirname, "..");
+const root = join(__dirname, "..", "..");
 const scratch = mkdtempSync(join(tmpdir(), "synth-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

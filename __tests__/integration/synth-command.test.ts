@@ -11,10 +11,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigValidationError } from "../src/config/validate";
-import { refusalLines } from "../stacks/synth-command";
+import { ConfigValidationError } from "../../src/config/validate";
+import { refusalLines } from "../../stacks/synth-command";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = resolve(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const CDKTF = join(ROOT, "node_modules", ".bin", "cdktf");
 const REFUSED = join(ROOT, "__tests__", "fixtures", "refused-synth.ts");

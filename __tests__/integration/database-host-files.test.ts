@@ -22,9 +22,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Lazy } from "../src/cdktf";
-import { STAGING } from "../src/config/environments";
-import { internalNamespace, parameterName } from "../src/config/naming";
+import { Lazy } from "../../src/cdktf";
+import { STAGING } from "../../src/config/environments";
+import { internalNamespace, parameterName } from "../../src/config/naming";
 import {
   DATABASE_HOST_FILES,
   DATABASE_HOST_FILES_DIR,
@@ -32,7 +32,7 @@ import {
   renderDatabaseHostUserData,
   stripComments,
   type DatabaseHostUserDataParams,
-} from "../src/data/database-host/user-data";
+} from "../../src/data/database-host/user-data";
 
 const CI = process.env.CI === "true" || process.env.CI === "1";
 const PG_BIN = "/usr/lib/postgresql/15/bin";
@@ -408,7 +408,7 @@ esac
 
 describe("documented live properties", () => {
   it("DB-5, DB-6, DB-9: every test named in the DESIGN table of host properties exists, and every live test is in the table", () => {
-    const design = readFileSync(join(__dirname, "..", "docs", "DESIGN.md"), "utf8");
+    const design = readFileSync(join(__dirname, "..", "..", "docs", "DESIGN.md"), "utf8");
     const section = design.split("**Host properties proven live (issue 10).**")[1];
     expect(section, "the section in docs/DESIGN.md").toBeDefined();
     const rows = section!.split("\n").filter((line) => /^\| (?!Property|---)/.test(line));

@@ -12,10 +12,10 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Testing } from "../src/cdktf";
-import { STAGING, PROJECT_DEFINITION } from "../src/config/environments";
-import { BootstrapStack, localStatePath } from "../stacks/bootstrap-stack";
-import { makeWorkspace, missingTools, runbookBlock, runRunbook, type RunbookRun } from "./support/runbooks";
+import { Testing } from "../../src/cdktf";
+import { STAGING, PROJECT_DEFINITION } from "../../src/config/environments";
+import { BootstrapStack, localStatePath } from "../../stacks/bootstrap-stack";
+import { makeWorkspace, missingTools, runbookBlock, runRunbook, type RunbookRun } from "../support/runbooks";
 
 const SLOW = 900_000;
 const workspaces: string[] = [];
@@ -57,7 +57,7 @@ describe("RUN-1: the bootstrap stack's first-apply state file", () => {
   });
 
   it("RUN-1: bootstrap-state/ is git-ignored", () => {
-    expect(readFileSync(join(__dirname, "..", ".gitignore"), "utf8").split("\n")).toContain("/bootstrap-state/");
+    expect(readFileSync(join(__dirname, "..", "..", ".gitignore"), "utf8").split("\n")).toContain("/bootstrap-state/");
   });
 });
 
