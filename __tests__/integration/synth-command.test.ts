@@ -11,22 +11,13 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigValidationError } from "../../src/config/validate";
-import { refusalLines } from "../../stacks/synth-command";
+import { EXPECTED_PROBLEMS, EXPECTED_REFUSAL } from "../support/refused-synth";
 
 const ROOT = resolve(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const CDKTF = join(ROOT, "node_modules", ".bin", "cdktf");
 const REFUSED = join(ROOT, "__tests__", "fixtures", "refused-synth.ts");
 
-/** What the fixture's four mistakes must produce, written out as the operator should read them. */
-const EXPECTED_PROBLEMS = [
-  "  - staging.logRetentionDays: 45 is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
-  '  - staging.dataPlane.instanceType: "t4g.4xlarge" does not exist: t4g comes in nano, micro, small, medium, large, xlarge, 2xlarge (not 4xlarge)',
-  '  - project.githubRepository: "glimpse-technology/*" contains a wildcard; name exactly one repository as owner/name. In the CI roles\' trust a wildcard lets every matching repository (e.g. any repository of the organization) assume them, production\'s deploy role included',
-  '  - project.applicationRepositories[0]: "https://github.com/glimpse-technology/tracker.git" is a URL; write the repository as owner/name, here "glimpse-technology/tracker" (the CI roles\' trust compares GitHub\'s "repo:owner/name" claim)',
-];
-const EXPECTED_REFUSAL = ["Invalid configuration (4 problems), nothing was synthesized:", ...EXPECTED_PROBLEMS];
 
 /** The cdktf CLI and a full synth take tens of seconds on the shared 2-core CI machine. */
 const SLOW_COMMAND_MS = 180_000;
@@ -80,15 +71,6 @@ function runCommand(command: string, args: readonly string[], cwd: string): Prom
 }
 
 describe("CFG-5: a refused synth reports each problem once, without a stack trace", () => {
-  it("CFG-5: refusalLines prints a header and each distinct problem once", () => {
-    expect(refusalLines(new ConfigValidationError(["staging.a: x", "staging.a: x", "project.b: y"]))).toEqual([
-      "Invalid configuration (2 problems), nothing was synthesized:",
-      "  - staging.a: x",
-      "  - project.b: y",
-    ]);
-    expect(refusalLines(new ConfigValidationError(["staging.a: x"]))[0]).toBe("Invalid configuration (1 problem), nothing was synthesized:");
-  });
-
   it("CFG-5: the synth entry point exits 1, prints exactly the problem list on stderr, nothing on stdout, and creates no cdktf.out", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tracker-synth-refused-"));
     const run = await runCommand(TSX, [REFUSED], dir);

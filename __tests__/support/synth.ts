@@ -27,9 +27,18 @@ export interface SynthesizedStack {
  */
 let cache = new WeakMap<EnvironmentDefinition, Map<string, SynthesizedStack>>();
 
-/** Empties the cache (between files under Stryker, where each run must synthesize the mutated code). */
+let cacheTag: string | undefined;
+
+/** Empties the cache (Stryker's initial run: each file synthesizes, so its tests count as covering the code). */
 export function clearSynthCache(): void {
   cache = new WeakMap();
+  cacheTag = undefined;
+}
+
+/** Keeps the cache while `tag` (Stryker's active mutant) stays the same; empties it when it changes. */
+export function keepSynthCacheFor(tag: string): void {
+  if (tag !== cacheTag) clearSynthCache();
+  cacheTag = tag;
 }
 
 /** The stack cached for this definition object (a variant built in one file is never another's) and key. */
