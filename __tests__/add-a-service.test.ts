@@ -13,6 +13,7 @@ import { ENVIRONMENTS } from "../src/config/environments";
 import { SERVICE_CATALOG, serviceDefinition } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ServiceDefinition, ServiceName } from "../src/config/types";
 import { ConfigValidationError } from "../src/config/validate";
+import { builtOrFailEachTest } from "./support/synth";
 
 /** The new row: a worker reading PostgreSQL, like materialized-view-service, from its own image. */
 const NEW_SERVICE = "report-generator" as ServiceName;
@@ -31,7 +32,8 @@ const environments: EnvironmentDefinition[] = ENVIRONMENTS.map((env) => ({
 type Json = { resource?: Record<string, Record<string, Record<string, any>>>; data?: Record<string, Record<string, Record<string, any>>> };
 const outdir = mkdtempSync(join(tmpdir(), "add-a-service-"));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-buildApp({ environments, catalog, outdir }).synth();
+// Built while the file is collected; a build that throws fails every test (support/synth.ts).
+builtOrFailEachTest(() => buildApp({ environments, catalog, outdir }).synth(), undefined);
 const stack = (name: string): Json => JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as Json;
 const of = (json: Json, type: string) => Object.entries(json.resource?.[type] ?? {});
 

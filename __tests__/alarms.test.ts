@@ -16,7 +16,7 @@ import { connectionErrorPatterns } from "../src/observability/connectivity-alarm
 import { LoadBalancerAlarms } from "../src/observability/load-balancer-alarms";
 import { ServiceLogGroups } from "../src/observability/service-log-groups";
 import { alarmState, type Datapoint } from "./support/cloudwatch";
-import { dataSources, only, resources, type SynthesizedStack } from "./support/synth";
+import { dataSources, only, resources, type SynthesizedStack, builtOrFailEachTest } from "./support/synth";
 import { LOG_RETENTION_DAYS } from "./support/contract";
 
 const HOST_INSTANCE_ID = "i-0123456789abcdef0";
@@ -67,10 +67,11 @@ function build(env: EnvironmentDefinition, hostInstanceId?: string): Built {
   return { json: JSON.parse(Testing.synth(stack)) as SynthesizedStack, alarms };
 }
 
-const built = {
-  staging: build(STAGING, HOST_INSTANCE_ID),
-  production: build(PRODUCTION),
-};
+// Built while the file is collected; a build that throws fails every test (support/synth.ts).
+const built = builtOrFailEachTest(
+  () => ({ staging: build(STAGING, HOST_INSTANCE_ID), production: build(PRODUCTION) }),
+  {} as { staging: ReturnType<typeof build>; production: ReturnType<typeof build> },
+);
 const cases = [
   { env: STAGING, ...built.staging },
   { env: PRODUCTION, ...built.production },

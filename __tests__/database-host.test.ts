@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { builtOrFailEachTest } from "./support/synth";
 import { requireTool, TERRAFORM } from "./support/tools";
 import { TerraformOutput, TerraformStack, Testing } from "../src/cdktf";
 import { PRODUCTION, STAGING } from "../src/config/environments";
@@ -39,21 +40,23 @@ interface Json {
   output: Record<string, { value: unknown }>;
 }
 
-const app = Testing.app();
-const stack = new TerraformStack(app, "database-host-test");
-new AwsProvider(stack, "aws", { region: STAGING.region, allowedAccountIds: [STAGING.accountId] });
-const host = new DatabaseHost(stack, "database-host", {
-  environment: STAGING,
-  ...stub,
-  internalNamespaceName: internalNamespace("staging"),
-});
-// The construct's typed outputs, as another construct would consume them.
-new TerraformOutput(stack, "private-ip", { value: host.privateIp });
-new TerraformOutput(stack, "data-volume-id", { value: host.dataVolumeId });
-new TerraformOutput(stack, "instance-id", { value: host.instanceId });
-new TerraformOutput(stack, "ca-parameter-arn", { value: host.caCertificateParameterArn });
-const synthesized = Testing.synth(stack);
-const json = JSON.parse(synthesized) as Json;
+// Built while the file is collected; a build that throws fails every test (support/synth.ts).
+const { host, synthesized, json } = builtOrFailEachTest(() => {
+  const stack = new TerraformStack(Testing.app(), "database-host-test");
+  new AwsProvider(stack, "aws", { region: STAGING.region, allowedAccountIds: [STAGING.accountId] });
+  const host = new DatabaseHost(stack, "database-host", {
+    environment: STAGING,
+    ...stub,
+    internalNamespaceName: internalNamespace("staging"),
+  });
+  // The construct's typed outputs, as another construct would consume them.
+  new TerraformOutput(stack, "private-ip", { value: host.privateIp });
+  new TerraformOutput(stack, "data-volume-id", { value: host.dataVolumeId });
+  new TerraformOutput(stack, "instance-id", { value: host.instanceId });
+  new TerraformOutput(stack, "ca-parameter-arn", { value: host.caCertificateParameterArn });
+  const synthesized = Testing.synth(stack);
+  return { host, synthesized, json: JSON.parse(synthesized) as Json };
+}, {} as { host: DatabaseHost; synthesized: string; json: Json });
 
 /** The plain render the host should receive, for the stub inputs and given volume and address. */
 function expectedUserData(dataVolumeId: string, privateIp: string): string {

@@ -7,7 +7,7 @@
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ELB17_POLICIES } from "../policies/rules/lb-listener-recommended-policy";
 import { TerraformOutput, TerraformStack, Testing } from "../src/cdktf";
 import { PRODUCTION, STAGING } from "../src/config/environments";
@@ -27,7 +27,7 @@ import { LoadBalancer } from "../src/edge/load-balancer";
 import { PublicDnsRecords } from "../src/edge/public-dns-records";
 import { securityHeaderAttributes, strictTransportSecurity } from "../src/edge/security-headers";
 import { TARGET_GROUP_NAME_MAX, targetGroupName } from "../src/edge/target-group-name";
-import { dataSources, only, referencedAddresses, resources, type SynthesizedStack } from "./support/synth";
+import { dataSources, only, referencedAddresses, resources, type SynthesizedStack, builtOrFailEachTest } from "./support/synth";
 import { ALB_TLS_POLICY, DEREGISTRATION_DELAY_SECONDS, LOG_RETENTION_DAYS, WEB_SERVICES } from "./support/contract";
 
 const VPC_ID = "vpc-0123456789abcdef0";
@@ -94,15 +94,15 @@ function synthEdge(env: EnvironmentDefinition, id: string): Edge {
   return { json: JSON.parse(Testing.synth(stack)) as SynthesizedStack, env, lb };
 }
 
-let staging: Edge;
-let production: Edge;
-let restricted: Edge;
-
-beforeAll(() => {
-  staging = synthEdge(STAGING, "edge-staging");
-  production = synthEdge(PRODUCTION, "edge-production");
-  restricted = synthEdge(WITH_ADMIN_CIDRS, "edge-restricted");
-});
+// Built while the file is collected; a build that throws fails every test (support/synth.ts).
+const { staging, production, restricted } = builtOrFailEachTest(
+  () => ({
+    staging: synthEdge(STAGING, "edge-staging"),
+    production: synthEdge(PRODUCTION, "edge-production"),
+    restricted: synthEdge(WITH_ADMIN_CIDRS, "edge-restricted"),
+  }),
+  {} as { staging: Edge; production: Edge; restricted: Edge },
+);
 
 const each = () => [
   ["staging", staging],

@@ -19,7 +19,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { requireTool, TERRAFORM } from "./support/tools";
 import { awsProvider } from "../stacks/providers";
 import { TerraformStack, Testing } from "../src/cdktf";
@@ -51,7 +51,7 @@ import { fargateMemoryOptions } from "../src/config/validate";
 import { EnvironmentKey } from "../src/encryption/environment-key";
 import { CreatedNetwork } from "../src/network/created-network";
 import { SecurityGroupMatrix } from "../src/network/security-groups";
-import { dataSources, only, referencedAddresses, resources, type SynthesizedStack } from "./support/synth";
+import { dataSources, only, referencedAddresses, resources, type SynthesizedStack, builtOrFailEachTest } from "./support/synth";
 import { ANISETTE_PORT, LOG_RETENTION_DAYS, WEB_SERVICES, WORKER_HEALTH_COMMAND, WORKERS, webHealthCommand } from "./support/contract";
 
 /** The container ports the images listen on (the contract), none for workers. */
@@ -316,13 +316,14 @@ const statement = (statements: readonly Statement[] | undefined, sid: string) =>
 const ENVIRONMENTS = [STAGING, PRODUCTION] as const;
 const synthesized = new Map<string, { json: SynthesizedStack; views: Map<ServiceName, ServiceView> }>();
 
-beforeAll(() => {
+// Built while the file is collected; a build that throws fails every test (support/synth.ts).
+builtOrFailEachTest(() => {
   for (const env of ENVIRONMENTS) {
     const json = JSON.parse(Testing.synth(new ServicesTestStack(Testing.app(), env))) as SynthesizedStack;
     const views = new Map(SERVICE_CATALOG.map((s) => [s.name, view(json, env, s.name)] as const));
     synthesized.set(env.name, { json, views });
   }
-});
+}, undefined);
 
 const stackOf = (env: EnvironmentDefinition) => synthesized.get(env.name)!.json;
 const viewOf = (env: EnvironmentDefinition, name: ServiceName) => synthesized.get(env.name)!.views.get(name)!;

@@ -10,10 +10,14 @@ import { buildApp } from "../stacks/app";
 import { ENVIRONMENTS } from "../src/config/environments";
 import { stateBucketName } from "../src/config/naming";
 import type { SynthesizedStack } from "./support/synth";
+import { builtOrFailEachTest } from "./support/synth";
 
 const outdir = mkdtempSync(join(tmpdir(), "tracker-synth-"));
-buildApp({ outdir }).synth();
-const stackNames = readdirSync(join(outdir, "stacks")).sort();
+// Built while the file is collected; a build that throws fails every test (support/synth.ts).
+const stackNames = builtOrFailEachTest(() => {
+  buildApp({ outdir }).synth();
+  return readdirSync(join(outdir, "stacks")).sort();
+}, [] as string[]);
 const stacks = new Map<string, SynthesizedStack>(
   stackNames.map((name) => [name, JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as SynthesizedStack]),
 );

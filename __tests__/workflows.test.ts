@@ -9,8 +9,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as fs from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool, SHELLCHECK } from "./support/tools";
@@ -116,17 +117,25 @@ async function runGithubScript(script: string, files: Record<string, string>, gi
     mkdirSync(join(dir, path, ".."), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const cwd = process.cwd();
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
-  process.chdir(dir);
+  // The runner's working directory is the job's workspace: relative paths the script gives `fs` are
+  // resolved in `dir` (process.chdir is not available in the worker threads Stryker runs tests in).
+  const fsInDir = new Proxy(fs, {
+    get: (target, key) => {
+      const member = (target as unknown as Record<PropertyKey, unknown>)[key];
+      return typeof member === "function"
+        ? (path: unknown, ...rest: unknown[]) => (member as (...a: unknown[]) => unknown).call(target, typeof path === "string" && !isAbsolute(path) ? join(dir, path) : path, ...rest)
+        : member;
+    },
+  });
+  const requireInDir = (id: string): unknown => (id === "fs" || id === "node:fs" ? fsInDir : require(id));
   try {
     const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
     const context = { payload, repo: { owner: "glimpse-technology", repo: "tracker-infrastructure" }, runId: 4242, serverUrl: "https://github.com" };
     const core = { info: () => {}, warning: () => {} };
-    await new AsyncFunction("require", "github", "context", "core", script)(require, github, context, core);
+    await new AsyncFunction("require", "github", "context", "core", script)(requireInDir, github, context, core);
   } finally {
-    process.chdir(cwd);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;

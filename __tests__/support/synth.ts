@@ -2,6 +2,8 @@
  * Synthesizes stacks for the tests, once per stack per test file (ARCHITECTURE.md "Tests"), and
  * helpers to read the synthesized JSON by resource type and property rather than by hashed name.
  */
+import { beforeEach } from "vitest";
+import { getCurrentTest } from "vitest/suite";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { TrackerStack } from "../../stacks/tracker-stack";
 import { TerraformStack, Testing } from "../../src/cdktf";
@@ -25,7 +27,8 @@ export interface SynthesizedStack {
  * false`). Each is deep-frozen, so a test that changes one throws instead of changing what the next
  * file reads: copy it (`structuredClone`) to build a variant.
  */
-let cache = new WeakMap<EnvironmentDefinition, Map<string, SynthesizedStack>>();
+type Synthesized = { readonly json: SynthesizedStack } | { readonly error: unknown };
+let cache = new WeakMap<EnvironmentDefinition, Map<string, Synthesized>>();
 
 let cacheTag: string | undefined;
 
@@ -41,13 +44,44 @@ export function keepSynthCacheFor(tag: string): void {
   cacheTag = tag;
 }
 
+/**
+ * What `build` returns; when it throws while vitest collects the file, `fallback`, and every test of
+ * the file (or of the describe block it was called in) fails with the build's error. Most files build
+ * their stacks while vitest collects them; a build that throws there would leave the file with no tests
+ * at all, which Stryker's vitest runner counts as a surviving mutant. Inside a test it simply throws.
+ */
+export function builtOrFailEachTest<T>(build: () => T, fallback: T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (getCurrentTest() !== undefined) throw error;
+    beforeEach(() => {
+      throw error;
+    });
+    return fallback;
+  }
+}
+
+const EMPTY_STACK: SynthesizedStack = Object.freeze({});
+
 /** The stack cached for this definition object (a variant built in one file is never another's) and key. */
 function cached(env: EnvironmentDefinition, key: string, synth: () => SynthesizedStack): SynthesizedStack {
   let byKey = cache.get(env);
   if (!byKey) cache.set(env, (byKey = new Map()));
-  let json = byKey.get(key);
-  if (!json) byKey.set(key, (json = deepFreeze(synth())));
-  return json;
+  let entry = byKey.get(key);
+  if (!entry) {
+    try {
+      entry = { json: deepFreeze(synth()) };
+    } catch (error) {
+      entry = { error };
+    }
+    byKey.set(key, entry);
+  }
+  const found = entry;
+  return builtOrFailEachTest(() => {
+    if ("error" in found) throw found.error;
+    return found.json;
+  }, EMPTY_STACK);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -111,7 +145,9 @@ export function referencedAddresses(expression: unknown): string[] {
 /** A bare stack with the environment's AWS provider holding what `build` adds, synthesized once: for construct tests. */
 export function synthConstructs(env: EnvironmentDefinition, build: (stack: TerraformStack) => void): SynthesizedStack {
   const stack = new TerraformStack(Testing.app(), `constructs-${env.name}`);
-  awsProvider(stack, env);
-  build(stack);
-  return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+  return builtOrFailEachTest(() => {
+    awsProvider(stack, env);
+    build(stack);
+    return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+  }, EMPTY_STACK);
 }
