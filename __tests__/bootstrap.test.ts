@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { PROJECT_DEFINITION, PRODUCTION, STAGING } from "../src/config/environments";
 import { stateBucketName } from "../src/config/naming";
+import { Testing } from "../src/cdktf";
+import { BootstrapStack, localStatePath } from "../stacks/bootstrap-stack";
 import { dataSources, only, resources, synthBootstrap, type SynthesizedStack } from "./support/synth";
 
 const staging = synthBootstrap(STAGING);
@@ -124,5 +126,51 @@ describe.each([
 describe("ACC-4: first bootstrap", () => {
   it("ACC-4: production's deploy role is reachable only through the approved GitHub environment", () => {
     expect(PRODUCTION.ci.deployFrom).toEqual(["github-environment"]);
+  });
+});
+
+describe.each([
+  ["staging", staging, STAGING],
+  ["production", production, PRODUCTION],
+] as const)("%s bootstrap: the images key and the outputs the runbooks read", (name, stack, _env) => {
+  it("ECR-1: the images key is alias/tracker-<env>-images-key, says it encrypts container images, and only the account administers it (no logs/alarm/budget service)", () => {
+    const [keyName, key] = only(stack, "aws_kms_key");
+    expect(only(stack, "aws_kms_alias")[1]).toMatchObject({ name: `alias/tracker-${name}-images-key`, target_key_id: `\${aws_kms_key.${keyName}.key_id}` });
+    expect(key.description).toBe(`Encrypts the ${name} tracker container images`);
+    const statements = document(stack, key.policy).statement as { sid: string; principals: { identifiers: string[] }[] }[];
+    expect(statements.map((s) => s.sid)).toEqual(["AccountAdministersThroughIam"]);
+  });
+
+  it("ACC-4: outputs: the state bucket's name and the ARNs of the four CI roles and the workload boundary, by reference", () => {
+    const role = (suffix: string) => `\${aws_iam_role.${only(stack, "aws_iam_role", (r) => r.name === `tracker-${name}-${suffix}`)[0]}.arn}`;
+    expect(stack.output).toEqual({
+      "state-bucket": { value: `\${aws_s3_bucket.${only(stack, "aws_s3_bucket")[0]}.bucket}` },
+      "plan-role-arn": { value: role("ci-plan") },
+      "main-plan-role-arn": { value: role("ci-main-plan") },
+      "deploy-role-arn": { value: role("ci-deploy") },
+      "image-push-role-arn": { value: role("ci-image-push") },
+      "workload-boundary-arn": { value: `\${aws_iam_policy.${only(stack, "aws_iam_policy", (p) => p.name === `tracker-${name}-workload-boundary`)[0]}.arn}` },
+    });
+  });
+
+  it("ACC-4: without a local state directory the state is in the account's S3 bucket, not a local file", () => {
+    const backend = stack.terraform as { backend: Record<string, unknown> };
+    expect(Object.keys(backend.backend)).toEqual(["s3"]);
+  });
+});
+
+describe("RUN-1: the first bootstrap keeps its state in a local file", () => {
+  it("RUN-1: with a local state directory the backend is local, at <directory>/<stack>.tfstate", () => {
+    const stack = JSON.parse(
+      Testing.synth(new BootstrapStack(Testing.app(), { environment: STAGING, project: PROJECT_DEFINITION, localStateDirectory: "/srv/infra/bootstrap-state" })),
+    ) as SynthesizedStack;
+    expect((stack.terraform as { backend: unknown }).backend).toEqual({ local: { path: "/srv/infra/bootstrap-state/tracker-bootstrap-staging.tfstate" } });
+  });
+
+  it("RUN-1: a relative directory is refused, naming the directory and why (Terraform runs in cdktf.out/stacks/<stack>/)", () => {
+    expect(localStatePath("/srv/state", "tracker-bootstrap-production")).toBe("/srv/state/tracker-bootstrap-production.tfstate");
+    expect(() => localStatePath("bootstrap-state", "tracker-bootstrap-staging")).toThrow(
+      'bootstrap local state: "bootstrap-state" must be an absolute path (Terraform runs in cdktf.out/stacks/<stack>/)',
+    );
   });
 });
