@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { CollectionFailureReporter } from "./__tests__/support/collection-failure-reporter";
 
 /**
  * `npm test`: every suite that runs in-process (synth, the policy rules, the IAM evaluator, the
@@ -25,8 +26,10 @@ export default defineConfig({
     setupFiles: ["__tests__/support/per-file.ts"],
     // The console report, plus a JSON summary that .ci/run checks for skipped tests.
     // Under Stryker (which sets STRYKER_MUTATOR_WORKER) the sandbox shares node_modules with the checkout,
-    // so the summary is not written there.
-    reporters: process.env.STRYKER_MUTATOR_WORKER === undefined ? ["default", "json"] : ["default"],
+    // so the summary is not written there, and a file that fails to collect counts as a failed test
+    // (__tests__/support/collection-failure-reporter.ts).
+    reporters:
+      process.env.STRYKER_MUTATOR_WORKER === undefined ? ["default", "json"] : ["default", new CollectionFailureReporter()],
     outputFile: { json: "node_modules/.cache/vitest-report.json" },
   },
 });

@@ -4,7 +4,7 @@
  * stacks and both bootstrap stacks synthesize with everything the service needs. The expected names
  * are written out as an operator would look for them in the AWS console.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -33,8 +33,13 @@ type Json = { resource?: Record<string, Record<string, Record<string, any>>>; da
 const outdir = mkdtempSync(join(tmpdir(), "add-a-service-"));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 // Built while the file is collected; a build that throws fails every test (support/synth.ts).
-builtOrFailEachTest(() => buildApp({ environments, catalog, outdir }).synth(), undefined);
-const stack = (name: string): Json => JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as Json;
+const synthesized = builtOrFailEachTest(() => {
+  buildApp({ environments, catalog, outdir }).synth();
+  return new Map(
+    readdirSync(join(outdir, "stacks")).map((name) => [name, JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as Json]),
+  );
+}, new Map<string, Json>());
+const stack = (name: string): Json => synthesized.get(name) ?? {};
 const of = (json: Json, type: string) => Object.entries(json.resource?.[type] ?? {});
 
 describe("issue 11: adding a service is its catalog row and its size in each environment", () => {
