@@ -9,8 +9,7 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../stacks/app";
 import { ENVIRONMENTS } from "../src/config/environments";
 import { stateBucketName } from "../src/config/naming";
-import type { SynthesizedStack } from "./support/synth";
-import { builtOrFailEachTest } from "./support/synth";
+import { builtOrFailEachTest, type SynthesizedStack } from "./support/synth";
 
 const outdir = mkdtempSync(join(tmpdir(), "tracker-synth-"));
 // Built while the file is collected; a build that throws fails every test (support/synth.ts).
@@ -124,5 +123,97 @@ describe("the app", () => {
       const cloudflare = (stack.provider as { cloudflare?: Record<string, unknown>[] }).cloudflare ?? [];
       for (const p of cloudflare) expect(p.api_token).toBeUndefined();
     }
+  });
+});
+
+describe("what each environment stack hands to operators and to Terraform", () => {
+  const tracker = (env: string) => stacks.get(`tracker-${env}`) ?? {};
+  const addressOf = (stack: SynthesizedStack, type: string, where: (r: Record<string, any>) => boolean) => {
+    const found = Object.entries(stack.resource?.[type] ?? {}).filter(([, r]) => where(r as Record<string, any>));
+    expect(found, `one ${type}`).toHaveLength(1);
+    return `${type}.${found[0]![0]}`;
+  };
+
+  it.each(["staging", "production"])("%s: outputs alb-dns-name, cluster-name and alarm-topic-arn, by reference (the smoke test and runbooks read them)", (env) => {
+    const stack = tracker(env);
+    expect(stack.output).toEqual({
+      "alb-dns-name": { value: `\${${addressOf(stack, "aws_lb", (r) => r.name === `tracker-${env}-alb`)}.dns_name}` },
+      "cluster-name": { value: `\${${addressOf(stack, "aws_ecs_cluster", (r) => r.name === `tracker-${env}-cluster`)}.name}` },
+      "alarm-topic-arn": { value: `\${${addressOf(stack, "aws_sns_topic", (r) => r.name === `tracker-${env}-alarms`)}.arn}` },
+    });
+  });
+
+  it.each(stackNames)("%s requires Terraform 1.11 or later (the version the runbooks and CI use)", (name) => {
+    expect((stacks.get(name)!.terraform as { required_version?: string }).required_version).toBe(">= 1.11.0");
+  });
+
+  it("staging: the alarm topic mails nobody (no address configured); production's mails platform-alerts@glimpse.technology", () => {
+    expect(Object.values(tracker("staging").resource?.["aws_sns_topic_subscription"] ?? {})).toEqual([]);
+    const subscriptions = Object.values(tracker("production").resource?.["aws_sns_topic_subscription"] ?? {}) as Record<string, any>[];
+    expect(subscriptions.map((s) => [s.protocol, s.endpoint])).toEqual([["email", "platform-alerts@glimpse.technology"]]);
+  });
+
+  const hostAddress = (stack: SynthesizedStack) => addressOf(stack, "aws_instance", (r) => r.tags?.Name === "tracker-staging-db-host");
+
+  it("DB-1 / SG-4: the staging database host's interface is in exactly the database and Valkey security groups", () => {
+    const stack = tracker("staging");
+    const host = stack.resource!["aws_instance"]![hostAddress(stack).split(".")[1]!] as Record<string, any>;
+    const eni = /^\$\{aws_network_interface\.([^.]+)\.id\}$/.exec(host.primary_network_interface.network_interface_id)![1]!;
+    expect((stack.resource!["aws_network_interface"]![eni] as Record<string, any>).security_groups).toEqual([
+      `\${${addressOf(stack, "aws_security_group", (r) => r.name === "tracker-staging-database")}.id}`,
+      `\${${addressOf(stack, "aws_security_group", (r) => r.name === "tracker-staging-redis")}.id}`,
+    ]);
+  });
+
+  it("DB-1: the database host's status-check alarms (the topic's and the recover action's) watch the host itself", () => {
+    const stack = tracker("staging");
+    const hostAlarms = (Object.values(stack.resource?.["aws_cloudwatch_metric_alarm"] ?? {}) as Record<string, any>[]).filter(
+      (a) => a.dimensions?.InstanceId !== undefined && !a.alarm_name.includes("-nat-"),
+    );
+    expect(hostAlarms.map((a) => a.dimensions?.InstanceId)).toEqual([`\${${hostAddress(stack)}.id}`, `\${${hostAddress(stack)}.id}`]);
+  });
+
+  it.each(["staging", "production"])("ECS-2 / DLV-1: %s: each ECS service waits only for what it needs: web services for the listener rules and their traffic-shift policy, every service for its rollback alarms", (env) => {
+    const stack = tracker(env);
+    const rules = Object.keys(stack.resource?.["aws_lb_listener_rule"] ?? {}).map((n) => `aws_lb_listener_rule.${n}`);
+    const alarms = new Set(Object.keys(stack.resource?.["aws_cloudwatch_metric_alarm"] ?? {}).map((n) => `aws_cloudwatch_metric_alarm.${n}`));
+    const policies = stack.resource?.["aws_iam_role_policy"] ?? {};
+    for (const service of Object.values(stack.resource?.["aws_ecs_service"] ?? {}) as Record<string, any>[]) {
+      const dependsOn = service.depends_on as string[];
+      const web = service.load_balancer !== undefined;
+      expect([...dependsOn.filter((d) => d.startsWith("aws_lb_listener_rule."))].sort(), service.name).toEqual(web ? [...rules].sort() : []);
+      const rolePolicies = dependsOn.filter((d) => d.startsWith("aws_iam_role_policy."));
+      for (const d of rolePolicies) expect(policies[d.split(".")[1]!], `${service.name}: ${d}`).toBeDefined();
+      // Its own task and execution roles' policies, and for a web service the traffic-shift role's.
+      expect(rolePolicies.filter((d) => d.includes("traffic-shift")), service.name).toHaveLength(web ? 1 : 0);
+      const own = rolePolicies.filter((d) => !d.includes("traffic-shift"));
+      expect(own.length, service.name).toBeGreaterThan(0);
+      for (const d of own) expect(d, service.name).toContain(`.service-${(service.name as string).slice(`tracker-${env}-`.length)}_`);
+      const rest = dependsOn.filter((d) => !d.startsWith("aws_lb_listener_rule.") && !d.startsWith("aws_iam_role_policy."));
+      expect(rest.length, service.name).toBeGreaterThan(0);
+      for (const d of rest) expect(alarms.has(d), `${service.name}: ${d}`).toBe(true);
+    }
+  });
+});
+
+describe("RUN-1: buildApp with a local state directory (the first bootstrap)", () => {
+  const local = mkdtempSync(join(tmpdir(), "tracker-first-bootstrap-"));
+  const written = builtOrFailEachTest(() => {
+    buildApp({ outdir: local, bootstrapLocalStateDirectory: "/srv/tracker/bootstrap-state" }).synth();
+    return (name: string) => JSON.parse(readFileSync(join(local, "stacks", name, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+  }, (): SynthesizedStack => ({}));
+
+  it("only the bootstrap stacks keep their state in <directory>/<stack>.tfstate; the environment stacks stay on S3", () => {
+    for (const env of ["staging", "production"]) {
+      expect((written(`tracker-bootstrap-${env}`).terraform as { backend: unknown }).backend).toEqual({
+        local: { path: `/srv/tracker/bootstrap-state/tracker-bootstrap-${env}.tfstate` },
+      });
+      expect(Object.keys((written(`tracker-${env}`).terraform as { backend: object }).backend)).toEqual(["s3"]);
+    }
+  });
+
+  it("without one, the bootstrap stacks' state is on S3", () => {
+    expect(Object.keys(backendOf(stacks.get("tracker-bootstrap-staging")!))).toContain("bucket");
+    expect(Object.keys((stacks.get("tracker-bootstrap-production")!.terraform as { backend: object }).backend)).toEqual(["s3"]);
   });
 });

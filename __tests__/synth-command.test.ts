@@ -7,7 +7,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { STAGING } from "../src/config/environments";
+import type { EnvironmentDefinition } from "../src/config/types";
 import { ConfigValidationError } from "../src/config/validate";
 import { refusalLines, runSynth, writtenStackLines } from "../stacks/synth-command";
 import { REFUSED_CONFIGURATION } from "./fixtures/refused-synth";
@@ -66,5 +68,31 @@ describe("CFG-5: a successful synth says what it wrote", () => {
     const elsewhere = join(work, "elsewhere");
     mkdirSync(elsewhere);
     expect(writtenStackLines(outdir, elsewhere)[0]).toBe(`synthesized tracker-bootstrap-production -> ${join(outdir, "stacks", "tracker-bootstrap-production", "cdk.tf.json")}`);
+  });
+});
+
+describe("CFG-5: runSynth's default output is the process's own streams", () => {
+  it("CFG-5: a refusal goes to stderr as one write of the lines, newline-terminated, and nothing to stdout", () => {
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    try {
+      expect(runSynth({ ...REFUSED_CONFIGURATION, outdir: join(work, "refused-default") })).toBe(1);
+      expect(err.mock.calls).toEqual([[`${EXPECTED_REFUSAL.join("\n")}\n`]]);
+      expect(out.mock.calls).toEqual([]);
+    } finally {
+      err.mockRestore();
+      out.mockRestore();
+    }
+  });
+
+  it("CFG-5: an error that is not a configuration problem is a bug: it is thrown, with its stack, not reported as a refusal", () => {
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const broken = [{ ...STAGING, services: undefined }] as unknown as EnvironmentDefinition[];
+      expect(() => runSynth({ environments: broken, outdir: join(work, "broken") })).toThrow(TypeError);
+      expect(err.mock.calls).toEqual([]);
+    } finally {
+      err.mockRestore();
+    }
   });
 });
