@@ -12,7 +12,7 @@ import { ENVIRONMENTS, PRODUCTION, PROJECT_DEFINITION, STAGING } from "../src/co
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ProjectDefinition, ServiceDefinition } from "../src/config/types";
 import { GRAVITON_INSTANCE_SIZES } from "../src/config/graviton-instance-types";
-import { ConfigValidationError, fargateMemoryOptions, validateEnvironments } from "../src/config/validate";
+import { ConfigValidationError, environmentProblems, fargateMemoryOptions, validateEnvironments } from "../src/config/validate";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
@@ -731,5 +731,151 @@ describe("IMG-1: the catalog's image contracts are validated", () => {
     expect(withRow("anisette", (s) => ({ ...s, image: { ...s.image, command: ["--adi-path", ""] } }))).toContain(
       "catalog.anisette.image.command: has an empty argument",
     );
+  });
+});
+
+/**
+ * CFG-4 / CFG-5: the messages an operator reads, in full. Each broken definition below breaks many
+ * fields at once; every problem is reported (validation does not stop at the first), in order, with
+ * `environment.field` and what is wrong, exactly as written here.
+ */
+describe("CFG-4: every problem of a broken definition is reported, each exactly as the operator reads it", () => {
+  type Loose = Record<string, any>;
+  const broken = (base: EnvironmentDefinition, edit: (env: Loose) => void): EnvironmentDefinition => {
+    const copy = structuredClone(base) as unknown as Loose;
+    edit(copy);
+    return copy as unknown as EnvironmentDefinition;
+  };
+
+  it("CFG-4: a staging definition broken in 41 ways gets 41 lines, one per problem, in the order of the definition", () => {
+    const env = broken(STAGING, (s) => {
+      s.accountId = "80273253968";
+      s.availabilityZones = ["eu-central-1a", "eu-central-1a", "eu-west-1b"];
+      s.reservedCidrs = ["10.42.0.0/33", "10.42.16.0/20"];
+      s.network.natStrategy = "single";
+      s.network.peerings = [{ name: "Patroni!", peerVpcId: "vpc-1", peerCidr: "10.42.1.0/24", peerRouteTableIds: [], privateZoneIds: ["z123"] }];
+      s.network.subnets.public = ["10.42.0.0/29", "10.43.0.0/24", "nope"];
+      s.dns.hostnames.api = "API.example.com";
+      s.dns.hostnames.frontend = "tracker.example.org";
+      s.loadBalancer.adminAllowedCidrs = ["1.2.3.4/40"];
+      s.logRetentionDays = 45;
+      s.alarmEmail = "alerts@";
+      s.budget.monthlyLimitUsd = 0;
+      s.imagesKept = 1001;
+      s.services.api = { cpu: 256, memory: 4096, desiredCount: 0, autoscaling: { minCount: 2, maxCount: 1, cpuTargetPercent: 95 } };
+      s.services.anisette = { cpu: 300, memory: 512, desiredCount: 1.5, autoscaling: { minCount: 1, maxCount: 2, cpuTargetPercent: 9 } };
+      delete s.services["tracker-fetcher"];
+      s.services["report-generator"] = { cpu: 256, memory: 512, desiredCount: 1 };
+      s.databaseVersions = { postgres: "17.1", timescaledb: "2.17", postgis: "3", valkey: "8" };
+      s.dataPlane.dataVolumeGiB = 9;
+      s.dataPlane.snapshotRetentionDays = 0;
+      s.dataPlane.databaseName = "Tracker";
+      s.dataPlane.databaseUser = "1user";
+    });
+    expect(environmentProblems(env)).toEqual([
+      'staging.accountId: "80273253968" is not a 12-digit AWS account ID',
+      "staging.availabilityZones: lists the same zone twice",
+      'staging.availabilityZones: "eu-west-1b" is not a zone of region eu-central-1',
+      'staging.reservedCidrs[0]: "10.42.0.0/33" is not a valid IPv4 CIDR',
+      "staging.network.vpcCidr: 10.42.0.0/16 overlaps 10.42.16.0/20, which reservedCidrs says is already used in account 80273253968",
+      'staging.network.natInstanceType: is set but natStrategy is "single"; remove it or use natStrategy "instance"',
+      'staging.network.peerings[0].name: "Patroni!" must be a short lower-case name',
+      'staging.network.peerings[0].peerVpcId: "vpc-1" is not a VPC ID',
+      "staging.network.peerings[0].peerCidr: 10.42.1.0/24 overlaps the VPC 10.42.0.0/16; peered VPCs must not overlap",
+      "staging.network.peerings[0].peerRouteTableIds: needs the peer's route tables, or its subnets cannot answer",
+      'staging.network.peerings[0].privateZoneIds[0]: "z123" is not a Route 53 hosted zone ID',
+      "staging.network.subnets.public[0]: 10.42.0.0/29 is smaller than /28, the smallest subnet AWS allows",
+      "staging.network.subnets.public[1]: 10.43.0.0/24 is outside the VPC 10.42.0.0/16",
+      'staging.network.subnets.public[2]: "nope" is not a valid IPv4 CIDR',
+      "staging.network.subnets.application: needs one subnet per availability zone (3), got 2",
+      "staging.network.subnets.data: needs one subnet per availability zone (3), got 2",
+      'staging.dns.hostnames.frontend: "tracker.example.org" is outside the Cloudflare zone glimpse.technology',
+      'staging.dns.hostnames.api: "API.example.com" is not a valid lower-case hostname',
+      'staging.loadBalancer.adminAllowedCidrs[0]: "1.2.3.4/40" is not a valid IPv4 CIDR',
+      "staging.logRetentionDays: 45 is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+      'staging.alarmEmail: "alerts@" is not an email address',
+      "staging.budget.monthlyLimitUsd: must be a positive amount of USD up to 1000000, got 0",
+      "staging.imagesKept: must be a whole number from 1 to 1000, got 1001",
+      "staging.services.api.memory: 4096 MiB is not valid with 256 CPU units on Fargate; use one of 512, 1024, 2048",
+      "staging.services.api.autoscaling: needs 1 <= minCount <= maxCount, got 2..1",
+      "staging.services.api.desiredCount: 0 is outside the autoscaling range 2..1",
+      "staging.services.api.autoscaling.cpuTargetPercent: must be between 10 and 90, got 95",
+      "staging.services.tracker-fetcher: is missing: every service of the catalog needs a size in every environment",
+      "staging.services.anisette.cpu: 300 is not a Fargate CPU value; use 256, 512, 1024, 2048, 4096, 8192 or 16384",
+      "staging.services.anisette.desiredCount: must be a whole number >= 0, got 1.5",
+      "staging.services.anisette.autoscaling: only public web services autoscale on CPU; size workers with desiredCount",
+      "staging.services.anisette.autoscaling.cpuTargetPercent: must be between 10 and 90, got 9",
+      "staging.services.report-generator: is not a service of the catalog",
+      'staging.databaseVersions.postgres: "17.1" is not a PostgreSQL major version',
+      'staging.databaseVersions.timescaledb: "2.17" must be an exact version x.y.z',
+      'staging.databaseVersions.postgis: "3" must be major.minor',
+      'staging.databaseVersions.valkey: "8" must be major.minor',
+      "staging.dataPlane.dataVolumeGiB: must be a whole number of GiB from 10 to 16384, got 9",
+      "staging.dataPlane.snapshotRetentionDays: must be from 1 to 1000, got 0",
+      'staging.dataPlane.databaseName: "Tracker" is not a plain PostgreSQL identifier',
+      'staging.dataPlane.databaseUser: "1user" is not a plain PostgreSQL identifier',
+    ]);
+  });
+
+  it("CFG-4: the limits themselves are accepted (budget 1000000, 1000 images, 16384 GiB, 1000 days of snapshots, autoscaling 1..1 at 90 %)", () => {
+    const env = broken(STAGING, (s) => {
+      s.budget.monthlyLimitUsd = 1_000_000;
+      s.imagesKept = 1000;
+      s.dataPlane.dataVolumeGiB = 16384;
+      s.dataPlane.snapshotRetentionDays = 1000;
+      s.services.api = { cpu: 256, memory: 512, desiredCount: 1, autoscaling: { minCount: 1, maxCount: 1, cpuTargetPercent: 90 } };
+    });
+    expect(environmentProblems(env)).toEqual([]);
+  });
+
+  it("CFG-4: one step past each limit is refused", () => {
+    const env = broken(STAGING, (s) => {
+      s.budget.monthlyLimitUsd = 1_000_000.01;
+      s.imagesKept = 0;
+      s.dataPlane.dataVolumeGiB = 16385;
+      s.dataPlane.snapshotRetentionDays = 1001;
+      s.services.api = { cpu: 256, memory: 512, desiredCount: 3, autoscaling: { minCount: 1, maxCount: 2, cpuTargetPercent: 10 } };
+    });
+    expect(environmentProblems(env)).toEqual([
+      "staging.budget.monthlyLimitUsd: must be a positive amount of USD up to 1000000, got 1000000.01",
+      "staging.imagesKept: must be a whole number from 1 to 1000, got 0",
+      "staging.services.api.desiredCount: 3 is outside the autoscaling range 1..2",
+      "staging.dataPlane.dataVolumeGiB: must be a whole number of GiB from 10 to 16384, got 16385",
+      "staging.dataPlane.snapshotRetentionDays: must be from 1 to 1000, got 1001",
+    ]);
+  });
+
+  it("CFG-4: a NAT strategy that does not exist, and a NAT instance type that is not Graviton burstable", () => {
+    const env = broken(STAGING, (s) => {
+      s.network.natStrategy = "gateway";
+      s.network.natInstanceType = "t3.nano";
+    });
+    expect(environmentProblems(env)).toEqual([
+      'staging.network.natStrategy: unknown NAT strategy "gateway"; use "single", "per-az" or "instance"',
+      'staging.network.natInstanceType: is set but natStrategy is "gateway"; remove it or use natStrategy "instance"',
+      'staging.network.natInstanceType: "t3.nano" is not a Graviton burstable type (t4g.nano ... t4g.2xlarge)',
+    ]);
+  });
+
+  it("PRD-2: production with a bad region, one zone and unusable Patroni/MemoryDB endpoints", () => {
+    const env = broken(PRODUCTION, (p) => {
+      p.region = "eu-central";
+      p.availabilityZones = ["eu-central-1a"];
+      for (const kind of ["postgres", "redis"]) Object.assign(p.dataPlane[kind], { host: "not a host", port: 70000, cidrs: ["10.20.0.0/99"] });
+    });
+    expect(environmentProblems(env)).toEqual([
+      'production.region: "eu-central" is not an AWS region name',
+      "production.availabilityZones: needs at least two availability zones, got 1",
+      'production.availabilityZones: "eu-central-1a" is not a zone of region eu-central',
+      "production.network.subnets.public: needs one subnet per availability zone (1), got 3",
+      "production.network.subnets.application: needs one subnet per availability zone (1), got 3",
+      "production.network.subnets.data: needs one subnet per availability zone (1), got 3",
+      'production.dataPlane.postgres.host: "not a host" is not a hostname',
+      "production.dataPlane.postgres.port: 70000 is not a TCP port",
+      'production.dataPlane.postgres.cidrs[0]: "10.20.0.0/99" is not a valid IPv4 CIDR',
+      'production.dataPlane.redis.host: "not a host" is not a hostname',
+      "production.dataPlane.redis.port: 70000 is not a TCP port",
+      'production.dataPlane.redis.cidrs[0]: "10.20.0.0/99" is not a valid IPv4 CIDR',
+    ]);
   });
 });
