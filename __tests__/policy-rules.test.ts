@@ -982,3 +982,115 @@ describe("identity-policy rules skip resource and trust policies", () => {
     expect(runRules({ name: "s", json: asIdentity }, RULES).map((f) => f.ruleId)).toContain("iam-no-service-wildcard-actions");
   });
 });
+
+/**
+ * What the policy report prints for each rule's broken fixture, written out: the address and the
+ * message a reviewer reads in CI. A rule that finds the right resource but says the wrong thing fails here.
+ */
+const FAIL_FINDINGS: Record<string, readonly string[]> = {
+  "acm-create-before-destroy": ["aws_acm_certificate.c: lifecycle.create_before_destroy is not true"],
+  "acm-key-algorithm": ["aws_acm_certificate.c: key_algorithm RSA_1024 is weaker than RSA 2048"],
+  "alb-desync-mitigation": ["aws_lb.l: desync_mitigation_mode = monitor"],
+  "alb-drop-invalid-headers": ["aws_lb.l: drop_invalid_header_fields is not true"],
+  "alb-http-redirects-to-https": ["aws_lb_listener.h: HTTP listener does not redirect to HTTPS"],
+  "cloudflare-deep-records-dns-only": ["cloudflare_dns_record.r: api.tracker.staging.glimpse.technology is proxied but is 3 levels below the zone"],
+  "cloudwatch-alarm-actions": ["aws_cloudwatch_metric_alarm.a: no alarm_actions"],
+  "ebs-volume-customer-managed-key": ["aws_ebs_volume.v: no kms_key_id"],
+  "ebs-volume-encrypted": ["aws_ebs_volume.v: encrypted is not true"],
+  "ec2-detailed-monitoring": ["aws_instance.i: monitoring is not true"],
+  "ec2-ebs-optimized": ["aws_instance.i: ebs_optimized is not true"],
+  "ec2-encrypted-volumes": ["aws_instance.i: root_block_device is not encrypted"],
+  "ec2-imdsv2-required": ["aws_instance.i: metadata_options.http_tokens is not required (IMDSv1 allowed)"],
+  "ec2-instance-profile": ["aws_instance.i: no iam_instance_profile"],
+  "ec2-no-key-pair": ["aws_instance.i: key_name admin is set"],
+  "ec2-no-public-ip": ["aws_instance.i: associate_public_ip_address = true"],
+  "ec2-user-data-no-secrets": ["aws_instance.i: user_data: password literal ('requirepass s3…(14))"],
+  "ecr-immutable-tags": ["aws_ecr_repository.r: image_tag_mutability is MUTABLE"],
+  "ecr-kms-encryption": ["aws_ecr_repository.r: encryption_type is not KMS (AES256 default)"],
+  "ecr-lifecycle-policy": ["aws_ecr_repository.r: no lifecycle policy"],
+  "ecr-scan-on-push": ["aws_ecr_repository.r: scan_on_push is not enabled"],
+  "ecs-cluster-container-insights": ["aws_ecs_cluster.c: containerInsights is not enabled"],
+  "ecs-cluster-exec-logging-encrypted": ["aws_ecs_cluster.c: ECS Exec sessions have no kms_key_id","aws_ecs_cluster.c: ECS Exec log destination is not encrypted"],
+  "ecs-service-canary-traffic": ["aws_ecs_service.s: deployment_configuration.strategy is not CANARY","aws_ecs_service.s: aws_lb_listener_rule.r does not ignore changes to its action (ECS owns the weights)","aws_ecs_service.s: aws_lb_listener_rule.r does not forward to the service's alternate_target_group_arn"],
+  "ecs-service-circuit-breaker": ["aws_ecs_service.s: deployment circuit breaker with rollback is not enabled"],
+  "ecs-service-fargate-latest": ["aws_ecs_service.s: platform_version 1.3.0 is pinned below LATEST"],
+  "ecs-service-no-public-ip": ["aws_ecs_service.s: assign_public_ip = true"],
+  "ecs-task-awsvpc-network-mode": ["aws_ecs_task_definition.td: network_mode is host"],
+  "ecs-task-distinct-roles": ["aws_ecs_task_definition.td: execution_role_arn equals task_role_arn"],
+  "ecs-task-efs-transit-encryption": ["aws_ecs_task_definition.td: volume data: transit_encryption is not ENABLED","aws_ecs_task_definition.td: volume data: authorization_config.iam is not ENABLED"],
+  "ecs-task-log-configuration": ["aws_ecs_task_definition.td: container api has no logConfiguration"],
+  "ecs-task-no-host-namespaces": ["aws_ecs_task_definition.td: pid_mode = host"],
+  "ecs-task-no-latest-tag": ["aws_ecs_task_definition.td: container api uses :latest"],
+  "ecs-task-no-secrets-in-environment": ["aws_ecs_task_definition.td: container api: environment POSTGRES_PASSWORD looks like a secret"],
+  "ecs-task-non-root-user": ["aws_ecs_task_definition.td: container api runs as 0:0"],
+  "ecs-task-not-privileged": ["aws_ecs_task_definition.td: container api is privileged"],
+  "ecs-task-readonly-root-filesystem": ["aws_ecs_task_definition.td: container api has a writable root filesystem"],
+  "efs-access-point-posix-user": ["aws_efs_access_point.a: no posix_user with uid and gid"],
+  "efs-access-point-root-directory": ["aws_efs_access_point.a: root_directory.path is not a subdirectory"],
+  "efs-backup-policy": ["aws_efs_file_system.f: no enabled backup policy or backup selection"],
+  "efs-customer-managed-key": ["aws_efs_file_system.f: no kms_key_id (AWS-managed key)"],
+  "efs-encrypted": ["aws_efs_file_system.f: encrypted is not true"],
+  "efs-file-system-policy-tls": ["aws_efs_file_system.f: no file system policy (clients may mount without TLS)"],
+  "iam-github-oidc-trust": ["data.aws_iam_policy_document.trust: sub repo:glimpse-technology/* is not limited to one of the configured repositories (glimpse-technology/tracker-infrastructure, glimpse-technology/tracker)"],
+  "iam-no-admin-statements": ["data.aws_iam_policy_document.d: an Allow statement grants * (or NotAction) on *"],
+  "iam-no-administrator-access": ["aws_iam_role_policy_attachment.a: attaches AdministratorAccess"],
+  "iam-no-credentials-exposure": ["data.aws_iam_policy_document.d: allows secretsmanager:GetSecretValue on *"],
+  "iam-no-service-wildcard-actions": ["aws_iam_policy.p: allows s3:*"],
+  "iam-no-wildcard-passrole": ["aws_iam_role_policy.p: iam:PassRole is allowed on any role"],
+  "iam-trust-no-wildcard-principal": ["aws_iam_role.r: trust policy allows principal *"],
+  "kms-key-policy": ["aws_kms_key.k: no key policy (the default grants the whole account)"],
+  "kms-key-rotation": ["aws_kms_key.k: enable_key_rotation is not true"],
+  "lb-access-logs": ["aws_lb.l: access_logs are not enabled"],
+  "lb-deletion-protection": ["aws_lb.l: enable_deletion_protection is not true"],
+  "lb-https-security-headers": ["aws_lb_listener.s: X-Frame-Options is not DENY or SAMEORIGIN","aws_lb_listener.s: the Server header is not removed"],
+  "lb-listener-recommended-policy": ["aws_lb_listener.s: ssl_policy ELBSecurityPolicy-TLS13-1-2-2021-06 is not one of ELB.17's recommended policies"],
+  "lb-listener-tls12": ["aws_lb_listener.s: ssl_policy ELBSecurityPolicy-2016-08 allows TLS below 1.2"],
+  "lb-multi-az": ["aws_lb.l: only 1 subnet(s)"],
+  "lb-not-internet-facing": ["aws_lb.l: the load balancer is internet-facing"],
+  "lb-target-group-encrypted": ["aws_lb_target_group.t: protocol HTTP is not encrypted","aws_lb_target_group.t: health check protocol HTTP is not HTTPS"],
+  "lb-waf-associated": ["aws_lb.l: no WAF web ACL is associated with this internet-facing load balancer"],
+  "logs-customer-managed-key": ["aws_cloudwatch_log_group.l: no kms_key_id"],
+  "logs-retention-one-year": ["aws_cloudwatch_log_group.l: retention 30 days is under a year"],
+  "logs-retention-set": ["aws_cloudwatch_log_group.l: no retention_in_days"],
+  "resource-policies-not-public": ["aws_sns_topic_policy.p: an Allow statement grants principal * without a condition"],
+  "s3-access-logging": ["aws_s3_bucket.b: no server access logging"],
+  "s3-acls-disabled": ["aws_s3_bucket.b: object ownership is not BucketOwnerEnforced"],
+  "s3-kms-encryption": ["aws_s3_bucket.b: default encryption is not aws:kms"],
+  "s3-lifecycle": ["aws_s3_bucket.b: no lifecycle configuration"],
+  "s3-public-access-block": ["aws_s3_bucket.b: public access block leaves block_public_policy, ignore_public_acls, restrict_public_buckets off"],
+  "s3-tls-only": ["aws_s3_bucket.b: no Deny statement on aws:SecureTransport = false"],
+  "s3-versioning": ["aws_s3_bucket.b: versioning is not Enabled"],
+  "secretsmanager-customer-managed-key": ["aws_secretsmanager_secret.s: no kms_key_id (aws/secretsmanager key)"],
+  "secretsmanager-no-literal-value": ["aws_secretsmanager_secret_version.v: secret_string is a literal"],
+  "secretsmanager-rotation": ["aws_secretsmanager_secret.s: no automatic rotation"],
+  "shared-account-iam-selectors": ["data.aws_iam_policy_document.d: selects arn:aws:ec2:eu-central-1:802732539686:instance/* by aws:ResourceTag/Environment=staging: no tag only this project's resources carry"],
+  "shared-account-log-resource-policy": ["aws_cloudwatch_log_resource_policy.p: policy_name \"TrustEventsToStoreLogEvents\" is not in the project's namespace (tracker-<env>-...)","aws_cloudwatch_log_resource_policy.p: grants on \"arn:aws:logs:eu-central-1:802732539686:log-group:/aws/events/*:*\", not on a log group this stack creates"],
+  "shared-account-no-account-settings": ["aws_ebs_encryption_by_default.e: aws_ebs_encryption_by_default changes a setting of the whole account (SHR-2): leave it to the account's owners"],
+  "shared-account-selectors": ["aws_dlm_lifecycle_policy.p: target tag Environment=staging is not unique to this project: DLM acts on every volume carrying ANY target tag, so each must be one only our resources carry (a tracker:* key or a tracker-<env>-* value)","aws_dlm_lifecycle_policy.p: target tag TrackerRole=database-host-data is not unique to this project: DLM acts on every volume carrying ANY target tag, so each must be one only our resources carry (a tracker:* key or a tracker-<env>-* value)"],
+  "sg-no-public-ingress": ["aws_vpc_security_group_ingress_rule.r: aws_vpc_security_group_ingress_rule.r: ingress tcp/5432 from 0.0.0.0/0"],
+  "sg-no-ssh": ["aws_vpc_security_group_ingress_rule.r: aws_vpc_security_group_ingress_rule.r: ingress tcp/0-1024 includes SSH port 22"],
+  "sg-no-unrestricted-egress": ["aws_vpc_security_group_egress_rule.e: aws_vpc_security_group_egress_rule.e: egress all traffic to 0.0.0.0/0"],
+  "sg-rule-descriptions": ["aws_security_group.g: ingress[0]: rule has no description"],
+  "sns-encrypted": ["aws_sns_topic.t: encrypted with the AWS-managed alias/aws/sns key"],
+  "ssm-sensitive-parameters-secure": ["aws_ssm_parameter.p: /tracker/staging/redis-password looks secret but is String","aws_ssm_parameter.p: /tracker/staging/redis-password has a literal value"],
+  "subnet-no-public-ip-on-launch": ["aws_subnet.s: map_public_ip_on_launch = true"],
+  "vpc-default-security-group-closed": ["aws_default_security_group.d: the default security group declares ingress rules"],
+  "vpc-flow-logs": ["aws_vpc.v: no aws_flow_log references this VPC"],
+  "waf-known-bad-inputs": ["aws_wafv2_web_acl.w: Log4JRCE_HEADER of AWSManagedRulesKnownBadInputsRuleSet does not block"],
+  "waf-rule-metrics": ["aws_wafv2_web_acl.w: rule known-bad-inputs does not publish CloudWatch metrics"],
+  "waf-web-acl-has-rules": ["aws_wafv2_web_acl.w: the web ACL has no rules: it only applies its default action"],
+  "waf-web-acl-logging": ["aws_wafv2_web_acl.w: aws_wafv2_web_acl_logging_configuration.l does not redact the authorization header"],
+  "workloads-in-private-subnets": ["aws_efs_mount_target.m: placed in public subnet aws_subnet.public"],
+};
+
+describe("policy rules: the findings of each broken fixture, word for word", () => {
+  it("every rule has its expected findings written out", () => {
+    expect(Object.keys(FAIL_FINDINGS).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  for (const rule of RULES) {
+    it(`${rule.id}: the broken fixture gets exactly its findings`, () => {
+      expect(runRules({ name: "fixture", json: CASES[rule.id]!.fail }, [rule]).map((f) => `${f.address}: ${f.message}`)).toEqual(FAIL_FINDINGS[rule.id]);
+    });
+  }
+});
