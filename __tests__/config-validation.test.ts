@@ -13,6 +13,10 @@ import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ProjectDefinition, ServiceDefinition } from "../src/config/types";
 import { GRAVITON_INSTANCE_SIZES } from "../src/config/graviton-instance-types";
 import { ConfigValidationError, environmentProblems, fargateMemoryOptions, validateEnvironments } from "../src/config/validate";
+import { edgeProtectionProblems } from "../src/config/edge-validation";
+import { deploymentProblems } from "../src/config/validate-deployment";
+import { scheduleProblems } from "../src/config/validate-schedule";
+import { awsLimitProblems } from "../src/config/validate-aws-limits";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
@@ -552,7 +556,7 @@ describe("CFG-5: values AWS would reject at apply are refused at synth", () => {
       'staging.authTokens.algorithm: "RS256" is not an HMAC algorithm the secret key can sign with; use HS256, HS384 or HS512',
     ]);
     expect(stagingWith((e) => (e.authTokens = { accessTokenExpireMinutes: 10080, refreshTokenExpireDays: 7, algorithm: "HS256" }))).toEqual([
-      "staging.authTokens.accessTokenExpireMinutes: 10080 minutes outlives the refresh token (7 days)",
+      "staging.authTokens.accessTokenExpireMinutes: 10080 minutes is not shorter than the refresh token (7 days); an access token must expire first",
     ]);
   });
 
@@ -879,3 +883,134 @@ describe("CFG-4: every problem of a broken definition is reported, each exactly 
     ]);
   });
 });
+
+describe("CFG-4: the edge, deployment, schedule and AWS-limit checks, each message in full", () => {
+  type Loose = Record<string, any>;
+  const broken = (base: EnvironmentDefinition, edit: (env: Loose) => void): EnvironmentDefinition => {
+    const copy = structuredClone(base) as unknown as Loose;
+    edit(copy);
+    return copy as unknown as EnvironmentDefinition;
+  };
+
+  it("EDGE-7 / EDGE-8: production without WAF, with unknown or repeated count-only rules, a zero alarm threshold, HSTS a second short of a year, preload without includeSubDomains, and an unknown frame option", () => {
+    const env = broken(PRODUCTION, (p) => {
+      p.loadBalancer.waf = { ...p.loadBalancer.waf, enabled: false, rateLimitPer5Min: 99, countOnlyCommonRules: ["SizeRestrictions_BODY", "NoSuchRule", "SizeRestrictions_BODY"], blockedRequestsAlarmThreshold: 0 };
+      p.loadBalancer.securityHeaders = { ...p.loadBalancer.securityHeaders, hstsMaxAgeSeconds: 31_535_999, hstsPreload: true, hstsIncludeSubdomains: false, frameOptions: "ALLOW-FROM x" };
+    });
+    expect(edgeProtectionProblems(env)).toEqual(EDGE_PROD);
+  });
+
+  it("EDGE-7 / EDGE-8: a rate limit above WAF's maximum and a negative HSTS age (staging may run without WAF and with a short HSTS)", () => {
+    const env = broken(STAGING, (s) => {
+      s.loadBalancer.securityHeaders = { ...s.loadBalancer.securityHeaders, hstsMaxAgeSeconds: -1 };
+      s.loadBalancer.waf = { ...s.loadBalancer.waf, rateLimitPer5Min: 2_000_000_001 };
+    });
+    expect(edgeProtectionProblems(env)).toEqual(EDGE_STAGING);
+  });
+
+  it("DLV-1: deployment strategy, canary share and bake times", () => {
+    const with_ = (deployment: Loose) => deploymentProblems(broken(STAGING, (s) => (s.deployment = deployment)));
+    expect(with_({ strategy: "BLUE_GREEN", canaryPercent: 10.05, canaryBakeMinutes: 0, bakeMinutes: 1441 })).toEqual(DEP);
+    expect(with_({ strategy: "CANARY", canaryPercent: 100, canaryBakeMinutes: 1440, bakeMinutes: 0 })).toEqual(DEP2);
+    expect(with_({ strategy: "CANARY", canaryPercent: 0.1, canaryBakeMinutes: 1, bakeMinutes: 0 })).toEqual([]);
+    expect(with_({ strategy: "CANARY", canaryPercent: 0.05, canaryBakeMinutes: 2.5, bakeMinutes: -1 })).toEqual(DEP4);
+  });
+
+  it("COST-2: the off-hours schedule's time zone, days and times", () => {
+    const with_ = (schedule: Loose) => scheduleProblems(broken(STAGING, (s) => (s.schedule = { ...s.schedule, ...schedule })));
+    expect(with_({ timezone: "Mars/Olympus", weekdays: "FRI-MON", start: "25:00", stop: "7:60" })).toEqual(SCHED);
+    expect(with_({ weekdays: "MONDAY", start: "20:00", stop: "07:00" })).toEqual(SCHED2);
+    expect(with_({ start: "07:00", stop: "07:29" })).toEqual(SCHED3);
+    expect(with_({ start: "23:50", stop: "23:59" })).toEqual(SCHED4);
+    expect(with_({ start: "07:00", stop: "07:30" })).toEqual([]);
+  });
+
+  it("CFG-5: what AWS would refuse: a region that does not exist, an x86 host, a 69-character certificate name, five admin CIDRs, fractional task counts, token lifetimes, the OIDC provider and deploy sources", () => {
+    const env = broken(STAGING, (a) => {
+      a.region = "eu-north-9";
+      a.dataPlane.instanceType = "m5.large";
+      a.dns.hostnames.frontend = `${"x".repeat(50)}.glimpse.technology`;
+      a.loadBalancer.adminAllowedCidrs = ["1.0.0.0/8", "2.0.0.0/8", "3.0.0.0/8", "4.0.0.0/8", "5.0.0.0/8"];
+      a.services.api = { ...a.services.api, autoscaling: { minCount: 1.5, maxCount: 2, cpuTargetPercent: 50 } };
+      a.authTokens = { accessTokenExpireMinutes: 0, refreshTokenExpireDays: 0.5, algorithm: "RS256" };
+      a.ci = { githubOidcProvider: "maybe", deployFrom: ["main-branch", "tag", "main-branch"] };
+    });
+    expect(awsLimitProblems(env)).toEqual(AWS);
+  });
+
+  it("CFG-5: an access token as long as the refresh token (one minute shorter is fine), no deploy source, and a bad external database name", () => {
+    expect(
+      awsLimitProblems(broken(STAGING, (a) => {
+        a.authTokens = { ...a.authTokens, accessTokenExpireMinutes: 2 * 24 * 60, refreshTokenExpireDays: 2 };
+        a.ci = { ...a.ci, deployFrom: [] };
+      })),
+    ).toEqual(AWS2);
+    expect(awsLimitProblems(broken(STAGING, (a) => (a.authTokens = { ...a.authTokens, accessTokenExpireMinutes: 2 * 24 * 60 - 1, refreshTokenExpireDays: 2 })))).toEqual([]);
+    expect(awsLimitProblems(broken(PRODUCTION, (a) => (a.dataPlane.postgres.databaseName = "Bad-Name")))).toEqual(AWS3);
+  });
+});
+
+const EDGE_PROD = [
+  "production.loadBalancer.waf.enabled: must be true in production (EDGE-7: the production ALB is behind AWS WAF)",
+  "production.loadBalancer.waf.countOnlyCommonRules[1]: \"NoSuchRule\" is not a rule of AWSManagedRulesCommonRuleSet; use one of NoUserAgent_HEADER, UserAgent_BadBots_HEADER, SizeRestrictions_QUERYSTRING, SizeRestrictions_Cookie_HEADER, SizeRestrictions_BODY, SizeRestrictions_URIPATH, EC2MetaDataSSRF_BODY, EC2MetaDataSSRF_COOKIE, EC2MetaDataSSRF_URIPATH, EC2MetaDataSSRF_QUERYARGUMENTS, GenericLFI_QUERYARGUMENTS, GenericLFI_URIPATH, GenericLFI_BODY, RestrictedExtensions_URIPATH, RestrictedExtensions_QUERYARGUMENTS, GenericRFI_QUERYARGUMENTS, GenericRFI_BODY, GenericRFI_URIPATH, CrossSiteScripting_COOKIE, CrossSiteScripting_QUERYARGUMENTS, CrossSiteScripting_BODY, CrossSiteScripting_URIPATH",
+  "production.loadBalancer.waf.countOnlyCommonRules[2]: \"SizeRestrictions_BODY\" is listed twice",
+  "production.loadBalancer.waf.blockedRequestsAlarmThreshold: must be a whole number of blocked requests >= 1, got 0",
+  "production.loadBalancer.securityHeaders.hstsMaxAgeSeconds: production needs at least one year (31536000) of HSTS, got 31535999",
+  "production.loadBalancer.securityHeaders.hstsPreload: the HSTS preload list requires includeSubDomains and a max-age of at least 31536000; set hstsIncludeSubdomains and hstsMaxAgeSeconds, or turn preload off",
+  "production.loadBalancer.securityHeaders.frameOptions: \"ALLOW-FROM x\" is not an X-Frame-Options value; use DENY or SAMEORIGIN",
+];
+const EDGE_STAGING = [
+  "staging.loadBalancer.waf.rateLimitPer5Min: must be a whole number of requests per client IP in 5 minutes from 10 to 2000000000, got 2000000001",
+  "staging.loadBalancer.securityHeaders.hstsMaxAgeSeconds: must be a whole number of seconds >= 0, got -1",
+];
+const DEP = [
+  "staging.deployment.strategy: \"BLUE_GREEN\" is not supported; the public services deploy with ECS's built-in \"CANARY\" strategy (DLV-1)",
+  "staging.deployment.canaryPercent: must be a percentage from 0.1 to 100 in steps of 0.1, got 10.05",
+  "staging.deployment.bakeMinutes: must be whole minutes from 0 to 1440, got 1441",
+  "staging.deployment.canaryBakeMinutes: must be at least 1 minute: with 0 the canary share is skipped and the rollback alarms never see it",
+];
+const DEP2 = [
+  "staging.deployment.canaryPercent: 100 sends all traffic to the new revision at once, which is no canary; use a small share such as 10",
+];
+const DEP4 = [
+  "staging.deployment.canaryPercent: must be a percentage from 0.1 to 100 in steps of 0.1, got 0.05",
+  "staging.deployment.canaryBakeMinutes: must be whole minutes from 0 to 1440, got 2.5",
+  "staging.deployment.bakeMinutes: must be whole minutes from 0 to 1440, got -1",
+];
+const SCHED = [
+  "staging.schedule.timezone: \"Mars/Olympus\" is not an IANA time zone (e.g. \"Europe/Berlin\")",
+  "staging.schedule.weekdays: the range FRI-MON runs backwards (days run SUN to SAT); list the days, e.g. \"SUN-MON,FRI-SAT\"",
+  "staging.schedule.start: \"25:00\" is not a 24-hour time HH:MM",
+  "staging.schedule.stop: \"7:60\" is not a 24-hour time HH:MM",
+];
+const SCHED2 = [
+  "staging.schedule.weekdays: \"MONDAY\" is not a cron day-of-week field of day names (e.g. \"MON-FRI\" or \"MON,WED,FRI\")",
+  "staging.schedule.stop: 07:00 is not after start 20:00; the schedule runs within one day",
+];
+const SCHED3 = [
+  "staging.schedule.stop: 07:29 is less than 30 minutes after start 07:00; the alarms wake 15 minutes after the start",
+];
+const SCHED4 = [
+  "staging.schedule.stop: 23:59 is less than 30 minutes after start 23:50; the alarms wake 15 minutes after the start",
+  "staging.schedule.stop: 23:59 leaves no 15 minutes before midnight for the database host to stop after the services",
+];
+const AWS = [
+  "staging.region: \"eu-north-9\" is not a region of the commercial AWS partition (the ARNs here are arn:aws:...); e.g. eu-central-1",
+  "staging.dataPlane.instanceType: \"m5.large\" is an x86 instance type; the database host boots an ARM64 (Graviton) image, so use a Graviton type such as t4g.large or m7g.large (families t4g, m6g, m6gd, m7g, m7gd, m8g, m8gd, c6g, c6gd, c7g, c7gd, c8g, c8gd, r6g, r6gd, r7g, r7gd, r8g, r8gd, x2gd, x8g)",
+  "staging.dns.hostnames.frontend: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.glimpse.technology\" is 69 characters; it is the certificate's domain name, which ACM limits to 64",
+  "staging.loadBalancer.adminAllowedCidrs: has 5 CIDRs; at most 3 fit the admin host's one listener rule (ALB rules take five condition values each, and ECS shifts the traffic of one rule per service, DLV-1); merge them into wider CIDRs",
+  "staging.services.api.autoscaling: minCount and maxCount must be whole numbers of tasks, got 1.5..2",
+  "staging.authTokens.accessTokenExpireMinutes: must be a whole number of minutes >= 1, got 0",
+  "staging.authTokens.refreshTokenExpireDays: must be a whole number of days >= 1, got 0.5",
+  "staging.authTokens.algorithm: \"RS256\" is not an HMAC algorithm the secret key can sign with; use HS256, HS384 or HS512",
+  "staging.ci.githubOidcProvider: \"maybe\" is neither \"create\" nor \"existing\"",
+  "staging.ci.deployFrom[1]: \"tag\" is neither \"main-branch\" nor \"github-environment\"",
+  "staging.ci.deployFrom[2]: \"main-branch\" is listed twice",
+];
+const AWS2 = [
+  "staging.authTokens.accessTokenExpireMinutes: 2880 minutes is not shorter than the refresh token (2 days); an access token must expire first",
+  "staging.ci.deployFrom: is empty: the deploy role would trust no workflow; use \"main-branch\" and/or \"github-environment\"",
+];
+const AWS3 = [
+  "production.dataPlane.postgres.databaseName: \"Bad-Name\" is not a plain PostgreSQL identifier",
+];

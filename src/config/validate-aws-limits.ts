@@ -78,7 +78,7 @@ export function awsLimitProblems(env: EnvironmentDefinition): string[] {
   if (!wholeAtLeast(tokens.refreshTokenExpireDays, 1)) {
     at("authTokens.refreshTokenExpireDays", `must be a whole number of days >= 1, got ${tokens.refreshTokenExpireDays}`);
   } else if (tokens.accessTokenExpireMinutes >= tokens.refreshTokenExpireDays * 24 * 60) {
-    at("authTokens.accessTokenExpireMinutes", `${tokens.accessTokenExpireMinutes} minutes outlives the refresh token (${tokens.refreshTokenExpireDays} days)`);
+    at("authTokens.accessTokenExpireMinutes", `${tokens.accessTokenExpireMinutes} minutes is not shorter than the refresh token (${tokens.refreshTokenExpireDays} days); an access token must expire first`);
   }
   if (!["HS256", "HS384", "HS512"].includes(tokens.algorithm)) {
     at("authTokens.algorithm", `"${String(tokens.algorithm)}" is not an HMAC algorithm the secret key can sign with; use HS256, HS384 or HS512`);
