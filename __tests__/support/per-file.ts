@@ -9,7 +9,10 @@
  * - in the initial (coverage) run, what a file runs while it is collected and in its file-level hooks
  *   is counted as covered by every test of that file, and each file synthesizes afresh;
  * - in a mutant's run, the mutant is switched on before the file is collected, and stacks synthesized
- *   under that mutant are shared by the files of the run (never across mutants).
+ *   under that mutant are shared by the files of the run (never across mutants), unless
+ *   MUTATION_KEEPS_STACKS=1 says the mutated folder cannot change what the stacks synthesize
+ *   (`policies/`, `scripts/lib/`: nothing under `src/` or `stacks/` imports them), in which case the
+ *   stacks are synthesized once per test runner instead of once per mutant.
  */
 import { afterAll, beforeAll, inject } from "vitest";
 import { clearSynthCache, keepSynthCacheFor } from "./synth";
@@ -45,7 +48,7 @@ if (process.env["STRYKER_MUTATOR_WORKER"] !== undefined) {
   if (provided("mode") === "mutant") {
     const mutant = provided("activeMutant") as string;
     ns.activeMutant = mutant;
-    keepSynthCacheFor(`mutant:${mutant}`);
+    if (process.env["MUTATION_KEEPS_STACKS"] !== "1") keepSynthCacheFor(`mutant:${mutant}`);
   } else {
     clearSynthCache();
     const FILE_LEVEL = "per-file.ts#file-level";
