@@ -217,3 +217,42 @@ describe("RUN-1: buildApp with a local state directory (the first bootstrap)", (
     expect(Object.keys((stacks.get("tracker-bootstrap-production")!.terraform as { backend: object }).backend)).toEqual(["s3"]);
   });
 });
+
+describe("what the services find at db, redis and in Parameter Store (ECS-8, PRD-2, CFG-2)", () => {
+  const tracker = (env: string) => stacks.get(`tracker-${env}`) ?? {};
+  const endpoint = (stack: SynthesizedStack, name: string) =>
+    (Object.values(stack.resource?.["aws_service_discovery_instance"] ?? {}) as Record<string, any>[]).filter((i) => i.instance_id === name);
+
+  it("ECS-8: in staging, db and redis are the database host's private address (its interface's)", () => {
+    const stack = tracker("staging");
+    const eni = Object.keys(stack.resource?.["aws_network_interface"] ?? {}).find((n) => n.startsWith("database-host_"));
+    for (const name of ["db", "redis"]) {
+      expect(endpoint(stack, name).map((i) => i.attributes), name).toEqual([{ AWS_INSTANCE_IPV4: `\${aws_network_interface.${eni}.private_ip}` }]);
+    }
+  });
+
+  it("PRD-2: in production, db is Patroni's name and redis MemoryDB's cluster endpoint (CNAME records)", () => {
+    const stack = tracker("production");
+    expect(endpoint(stack, "db").map((i) => i.attributes)).toEqual([{ AWS_INSTANCE_CNAME: "patroni.tracker-production.internal" }]);
+    expect(endpoint(stack, "redis").map((i) => i.attributes)).toEqual([
+      { AWS_INSTANCE_CNAME: "clustercfg.tracker-production.memorydb.eu-central-1.amazonaws.com" },
+    ]);
+  });
+
+  it.each(["staging", "production"])("EDGE-1: %s looks up the Cloudflare zone glimpse.technology by name", (env) => {
+    expect(Object.values(tracker(env).data?.["cloudflare_zone"] ?? {}).map((z) => (z as Record<string, any>).filter)).toEqual([{ name: "glimpse.technology" }]);
+  });
+
+  it.each(["staging", "production"])("CFG-2: %s: no two SSM parameters share a name (apply would fail on the second)", (env) => {
+    const names = (Object.values(tracker(env).resource?.["aws_ssm_parameter"] ?? {}) as Record<string, any>[]).map((p) => p.name as string);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it("CFG-2 / DB-8: staging's database CA parameter is the one the host publishes (Terraform leaves its value to the host)", () => {
+    const owners = Object.entries(tracker("staging").resource?.["aws_ssm_parameter"] ?? {})
+      .filter(([, p]) => (p as Record<string, any>).name === "/tracker/staging/database-ca-certificate")
+      .map(([n, p]) => [n.split("_")[0], (p as Record<string, any>).lifecycle]);
+    expect(owners).toEqual([["database-host", { ignore_changes: ["value"] }]]);
+  });
+});

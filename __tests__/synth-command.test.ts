@@ -46,15 +46,25 @@ describe("CFG-5: a refused synth reports each problem once and writes nothing", 
 
 describe("CFG-5: a successful synth says what it wrote", () => {
   const outdir = join(work, "cdktf.out");
-  const { out, err, output } = captured();
-  const code = runSynth({ outdir }, output);
+  // The default output, the process's own streams, as `npm run synth` writes them.
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((text) => (out.push(String(text)), true));
+  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((text) => (err.push(String(text)), true));
+  let code: number | undefined;
+  try {
+    code = runSynth({ outdir });
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
 
-  it("CFG-5: exit code 0, nothing on stderr, one stdout piece of one line per stack (sorted), each naming a file that exists", () => {
+  it("CFG-5: exit code 0, nothing on stderr, one newline-terminated stdout write of one line per stack (sorted), each naming a file that exists", () => {
     expect(code).toBe(0);
     expect(err).toEqual([]);
     const stacks = ["tracker-bootstrap-production", "tracker-bootstrap-staging", "tracker-production", "tracker-staging"];
     // The output folder is outside the working directory, so the lines show absolute paths.
-    expect(out).toEqual([stacks.map((s) => `synthesized ${s} -> ${join(outdir, "stacks", s, "cdk.tf.json")}`)]);
+    expect(out).toEqual([`${stacks.map((s) => `synthesized ${s} -> ${join(outdir, "stacks", s, "cdk.tf.json")}`).join("\n")}\n`]);
     for (const s of stacks) expect(existsSync(join(outdir, "stacks", s, "cdk.tf.json")), s).toBe(true);
   });
 
