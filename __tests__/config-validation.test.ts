@@ -27,6 +27,15 @@ function variant(base: EnvironmentDefinition, edit: (env: Mutable<EnvironmentDef
   return copy as EnvironmentDefinition;
 }
 
+type Loose = Record<string, any>;
+
+/** A deep copy of an environment broken by `edit`, which may write values of any type (what a typo in the definition does). */
+function broken(base: EnvironmentDefinition, edit: (env: Loose) => void): EnvironmentDefinition {
+  const copy = structuredClone(base) as unknown as Loose;
+  edit(copy);
+  return copy as unknown as EnvironmentDefinition;
+}
+
 /** The message of the error validation throws for these environments. */
 function refusal(
   envs: readonly EnvironmentDefinition[],
@@ -744,13 +753,6 @@ describe("IMG-1: the catalog's image contracts are validated", () => {
  * `environment.field` and what is wrong, exactly as written here.
  */
 describe("CFG-4: every problem of a broken definition is reported, each exactly as the operator reads it", () => {
-  type Loose = Record<string, any>;
-  const broken = (base: EnvironmentDefinition, edit: (env: Loose) => void): EnvironmentDefinition => {
-    const copy = structuredClone(base) as unknown as Loose;
-    edit(copy);
-    return copy as unknown as EnvironmentDefinition;
-  };
-
   it("CFG-4: a staging definition broken in 41 ways gets 41 lines, one per problem, in the order of the definition", () => {
     const env = broken(STAGING, (s) => {
       s.accountId = "80273253968";
@@ -885,13 +887,6 @@ describe("CFG-4: every problem of a broken definition is reported, each exactly 
 });
 
 describe("CFG-4: the edge, deployment, schedule and AWS-limit checks, each message in full", () => {
-  type Loose = Record<string, any>;
-  const broken = (base: EnvironmentDefinition, edit: (env: Loose) => void): EnvironmentDefinition => {
-    const copy = structuredClone(base) as unknown as Loose;
-    edit(copy);
-    return copy as unknown as EnvironmentDefinition;
-  };
-
   it("EDGE-7 / EDGE-8: production without WAF, with unknown or repeated count-only rules, a zero alarm threshold, HSTS a second short of a year, preload without includeSubDomains, and an unknown frame option", () => {
     const env = broken(PRODUCTION, (p) => {
       p.loadBalancer.waf = { ...p.loadBalancer.waf, enabled: false, rateLimitPer5Min: 99, countOnlyCommonRules: ["SizeRestrictions_BODY", "NoSuchRule", "SizeRestrictions_BODY"], blockedRequestsAlarmThreshold: 0 };
