@@ -251,6 +251,7 @@ export function parseHclLiteral(text: string): unknown {
       }
       pos++;
     }
+    if (pos >= text.length) throw new Error(`HCL: unterminated string at ${start}`);
     pos++;
     const raw = text.slice(start, pos);
     try {
