@@ -29,7 +29,7 @@ import {
 import type { ServiceName } from "../src/config/types";
 import { fakeClock } from "./support/fake-ecs";
 
-const CLUSTER = "tracker-staging";
+const CLUSTER = "tracker-staging-cluster";
 const td = (family: string, revision: number) => `arn:aws:ecs:eu-central-1:111111111111:task-definition/${family}:${revision}`;
 const API_3 = td("tracker-staging-api", 3);
 const API_4 = td("tracker-staging-api", 4);
@@ -86,9 +86,9 @@ describe("DescribeServices for an environment's catalog services", () => {
         service("tracker-staging-anisette", { status: "DRAINING" }),
       ],
       failures: [
-        { arn: "arn:aws:ecs:eu-central-1:111111111111:service/tracker-staging/tracker-staging-frontend", reason: "MISSING" },
-        { arn: "arn:aws:ecs:eu-central-1:111111111111:service/tracker-staging/tracker-staging-tracker-fetcher" },
-        { arn: "arn:aws:ecs:eu-central-1:111111111111:service/tracker-staging/not-asked-for", reason: "MISSING" },
+        { arn: "arn:aws:ecs:eu-central-1:111111111111:service/tracker-staging-cluster/tracker-staging-frontend", reason: "MISSING" },
+        { arn: "arn:aws:ecs:eu-central-1:111111111111:service/tracker-staging-cluster/tracker-staging-tracker-fetcher" },
+        { arn: "arn:aws:ecs:eu-central-1:111111111111:service/tracker-staging-cluster/not-asked-for", reason: "MISSING" },
       ],
     });
     const names: ServiceName[] = ["api", "frontend", "admin", "tracker-fetcher", "notification-service", "anisette"];
@@ -97,9 +97,9 @@ describe("DescribeServices for an environment's catalog services", () => {
     expect(found.get("api")).toEqual(service("tracker-staging-api"));
     expect(Object.fromEntries(missing)).toEqual({
       admin: "service is INACTIVE (deleted)",
-      frontend: "not found in cluster tracker-staging (MISSING)",
-      "tracker-fetcher": "not found in cluster tracker-staging (unknown)",
-      "notification-service": "not found in cluster tracker-staging",
+      frontend: "not found in cluster tracker-staging-cluster (MISSING)",
+      "tracker-fetcher": "not found in cluster tracker-staging-cluster (unknown)",
+      "notification-service": "not found in cluster tracker-staging-cluster",
     });
     expect(mock.commandCalls(DescribeServicesCommand)[0]!.args[0].input).toEqual({
       cluster: CLUSTER,
@@ -123,7 +123,7 @@ describe("DescribeServices for an environment's catalog services", () => {
     mock.on(DescribeServicesCommand).rejects(Object.assign(new Error("Cluster not found."), { name: "ClusterNotFoundException" }));
     const { found, missing } = await describeEnvironmentServices(ecs, "staging", CLUSTER, ["api", "admin"]);
     expect(found.size).toBe(0);
-    expect(Object.fromEntries(missing)).toEqual({ api: "cluster tracker-staging not found", admin: "cluster tracker-staging not found" });
+    expect(Object.fromEntries(missing)).toEqual({ api: "cluster tracker-staging-cluster not found", admin: "cluster tracker-staging-cluster not found" });
 
     mock.reset();
     mock.on(DescribeServicesCommand).rejects(Object.assign(new Error("User is not authorized"), { name: "AccessDeniedException" }));
@@ -277,7 +277,7 @@ describe("waiting until services are stable", () => {
     expect(clock.slept).toEqual([]);
     expect(Object.fromEntries(result.failed)).toEqual({
       api: "deployment tracker-staging-api:2 FAILED: alarm tracker-staging-api-5xx",
-      admin: "not found in cluster tracker-staging",
+      admin: "not found in cluster tracker-staging-cluster",
     });
     expect(log).toEqual(["  [0s] api: deployment tracker-staging-api:2 FAILED: alarm tracker-staging-api-5xx"]);
   });

@@ -2,6 +2,7 @@
  * CD-4: the on-demand rollback command, and the image-tag inputs of a deploy (ECS-11) that give
  * it its baseline, against an in-memory ECS behind aws-sdk-client-mock and a fake clock.
  */
+import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { STAGING } from "../src/config/environments";
 import { imageTagVariableName, serviceResourceName } from "../src/config/naming";
@@ -277,5 +278,78 @@ describe("image tags as deploy inputs", () => {
     expect(() => parseTagOverrides('{"api":"abc\\nTF_VAR_x=1"}')).toThrow(/not a valid image tag/);
     expect(() => parseTagOverrides('{"api":1}')).toThrow(/must be a string/);
     expect(() => parseTagOverrides("api")).toThrow(/not service=tag/);
+  });
+});
+
+describe("image tags: what is refused and what an operator reads", () => {
+  it("ECS-11: Docker's tag grammar: up to 128 characters, starting with a letter, digit or underscore", () => {
+    const longest = "a".repeat(128);
+    expect(parseTagOverrides(`api=${longest}`)).toEqual({ api: longest });
+    expect(parseTagOverrides("api=_build.1-rc")).toEqual({ api: "_build.1-rc" });
+    expect(() => parseTagOverrides(`api=${longest}a`)).toThrow(`image tags: api: "${longest}a" is not a valid image tag`);
+    expect(() => parseTagOverrides("api=.hidden")).toThrow('image tags: api: ".hidden" is not a valid image tag');
+    expect(() => parseTagOverrides("api=-rc")).toThrow('image tags: api: "-rc" is not a valid image tag');
+    expect(() => parseTagOverrides('{"api": "a;b"}')).toThrow('image tags: api: "a;b" is not a valid image tag');
+    expect(() => parseTagOverrides('{"api": ""}')).toThrow('image tags: api: "" is not a valid image tag');
+    expect(() => parseTagOverrides("api=latest")).toThrow('image tags: api: "latest" is not a deployable tag (ECS-11); use the commit SHA');
+  });
+
+  it("ECS-11: the full messages for broken input", () => {
+    expect(parseTagOverrides(undefined)).toEqual({});
+    expect(parseTagOverrides("{}")).toEqual({});
+    expect(() => parseTagOverrides("{api: 1}")).toThrow(/^image tags: not valid JSON \(.+\)$/);
+    expect(() => parseTagOverrides("=abc")).toThrow('image tags: "=abc" is not service=tag');
+    expect(() => parseTagOverrides("web=abc")).toThrow(`image tags: unknown service "web" (known: ${SERVICE_NAMES.join(", ")})`);
+    expect(() => parseTagOverrides('{"api": 1}')).toThrow("image tags: the tag of api must be a string");
+    expect(() => parseTagOverrides("api=a=b")).toThrow('image tags: api: "a=b" is not a valid image tag');
+  });
+
+  it("ECS-11: a list may be split by commas, spaces and newlines, several at once", () => {
+    expect(parseTagOverrides(" api=1a,, frontend=2b \n\n admin=3c ")).toEqual({ api: "1a", frontend: "2b", admin: "3c" });
+  });
+
+  it("ECS-11: merged tags keep the catalog's order, a new tag wins, a service with neither is left out", () => {
+    const snapshot: ImageSnapshot = {
+      environment: "staging",
+      cluster: "tracker-staging-cluster",
+      services: {
+        frontend: { taskDefinition: taskDefinitionArn(env, "frontend", 5), image: "x/frontend:sha5", imageTag: "sha5" },
+        api: { taskDefinition: taskDefinitionArn(env, "api", 5), image: "x/api:sha5", imageTag: "sha5" },
+      },
+      missing: {},
+    };
+    const merged = mergeImageTags(snapshot, { anisette: "v3", api: "new" });
+    expect(Object.entries(merged)).toEqual([
+      ["api", "new"],
+      ["frontend", "sha5"],
+      ["anisette", "v3"],
+    ]);
+    expect(formatTerraformVariables(merged)).toBe(
+      "TF_VAR_image_tag_api=new\nTF_VAR_image_tag_frontend=sha5\nTF_VAR_image_tag_anisette=v3",
+    );
+    expect(formatTerraformVariables({})).toBe("");
+    expect(() => formatTerraformVariables({ api: "a b" })).toThrow('api: "a b" is not a valid image tag');
+  });
+
+  it("ECS-11: a service without a task definition, or whose task definition has no tagged image, is missing with the reason", async () => {
+    ecs.set("api", { ...settledService(env, "api", 5), taskDefinition: undefined, deployments: [] });
+    ecs.mock.on(DescribeTaskDefinitionCommand).callsFake((input: { taskDefinition?: string }) => ({
+      taskDefinition: input.taskDefinition!.includes("frontend")
+        ? { containerDefinitions: [{ name: "frontend", image: "registry.example:5000/frontend" }] }
+        : input.taskDefinition!.includes("admin")
+          ? undefined
+          : { containerDefinitions: [{ name: "other", image: "registry.example/x:sha5" }] },
+    }));
+    const snapshot = await readImageSnapshot(ecs.client, env, ["api", "frontend", "admin", "anisette"]);
+    expect(snapshot.environment).toBe("staging");
+    expect(snapshot.cluster).toBe("tracker-staging-cluster");
+    expect(snapshot.missing).toEqual({
+      api: "service has no task definition",
+      frontend: `task definition ${taskDefinitionArn(env, "frontend", 5)} has no tagged image`,
+      admin: `task definition ${taskDefinitionArn(env, "admin", 5)} has no tagged image`,
+    });
+    expect(snapshot.services).toEqual({
+      anisette: { taskDefinition: taskDefinitionArn(env, "anisette", 5), image: "registry.example/x:sha5", imageTag: "sha5" },
+    });
   });
 });
