@@ -12,7 +12,7 @@
  *   holding a literal, and any secret-looking key holding a long high-entropy literal.
  */
 import { gunzipSync } from "node:zlib";
-import { interpolations, type TerraformJson } from "./engine";
+import type { TerraformJson } from "./engine";
 
 export interface SecretHit {
   /** Where: `resource.aws_instance.db.user_data` or a file name. */
@@ -77,7 +77,8 @@ const LINE_PATTERNS: readonly { kind: string; re: RegExp; valueGroup?: number }[
   },
   // Valkey/Redis directives, at the start of a configuration line or of a quoted string (not in comments)
   { kind: "password literal", re: /(?:^|["'`])[ \t]*(?:requirepass|masterauth)[ \t]+["']?([^\s"']{4,})/gim, valueGroup: 1 },
-  { kind: "credentials in URL", re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"']+:([^\s@/"']{3,})@/gi, valueGroup: 1 },
+  // `scheme://user:secret@host`, and Valkey's `rediss://:secret@host` (no user name)
+  { kind: "credentials in URL", re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"']*:([^\s@/"']{3,})@/gi, valueGroup: 1 },
 ];
 
 /** Scans free text (user data, a script, one string of the JSON). */
@@ -128,12 +129,11 @@ export function scanTerraformJson(json: TerraformJson, stack: string): SecretHit
       let text = value;
       if (key === "user_data" || key === "user_data_base64") text = decodeUserData(value, key === "user_data_base64");
       hits.push(...scanText(text, location));
-      // key-aware: a literal under a secret-looking key
-      const literal = value.includes("${") ? stripInterpolations(value) : value;
-      if (literal.trim() !== "" && !SECRET_METADATA_KEYS.test(key)) {
-        if (ALWAYS_SECRET_KEYS.test(key) && !value.includes("${")) {
+      // key-aware: a literal (no `${...}` in it) under a secret-looking key
+      if (!value.includes("${") && value.trim() !== "" && !SECRET_METADATA_KEYS.test(key)) {
+        if (ALWAYS_SECRET_KEYS.test(key)) {
           hits.push({ location, kind: `literal under key ${key}`, excerpt: mask(value) });
-        } else if (isSecretLookingName(key) && !value.includes("${") && value.length >= 16 && !/\s/.test(value) && entropy(value) >= 3.5 && !isPlaceholder(value)) {
+        } else if (isSecretLookingName(key) && value.length >= 16 && !/\s/.test(value) && entropy(value) >= 3.5 && !isPlaceholder(value)) {
           hits.push({ location, kind: `high-entropy literal under key ${key}`, excerpt: mask(value) });
         }
       }
@@ -144,12 +144,6 @@ export function scanTerraformJson(json: TerraformJson, stack: string): SecretHit
   };
   walk(json, [], "");
   return hits;
-}
-
-function stripInterpolations(text: string): string {
-  let out = text;
-  for (const body of interpolations(text)) out = out.replace("${" + body + "}", "");
-  return out;
 }
 
 /** Container environment entries with secret-looking names, over parsed container definitions. */
