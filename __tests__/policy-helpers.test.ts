@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { coversPort, firstBlock, isOpenCidr, isPublicSubnet, portLabel, securityGroupRules, tag, type SecurityGroupRule } from "../policies/aws";
 import { PolicyContext, type PolicyStatement, type TerraformJson, type TfConfig, type TfResource } from "../policies/engine";
 import { actionMatches, declaredStatements, grants, isIdentityDocument, onAnyResource, trustStatements } from "../policies/iam";
+import { beforeFirstWildcard, isOwnedTag, isOwnedValue, isProjectName, tagText } from "../policies/shared-account";
 
 const resource = (type: string, config: TfConfig, name = "r"): TfResource => ({ kind: "resource", type, name, address: `${type}.${name}`, config });
 const rule = (r: Partial<SecurityGroupRule>): SecurityGroupRule => ({
@@ -235,5 +236,65 @@ describe("policy helpers: IAM", () => {
   it("trust statements: the role's assume_role_policy, read through a document reference; unreadable is undefined", () => {
     expect(trustStatements(ctx.byAddr("aws_iam_role.task")!, ctx)?.map((s) => s.principals)).toEqual([[{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }]]);
     expect(trustStatements(ctx.byAddr("aws_iam_role.broken")!, ctx)).toBeUndefined();
+  });
+});
+
+describe("policy helpers: SHR-1/SHR-2, what only this project's resources match in a shared account", () => {
+  const ctx = new PolicyContext({
+    name: "tracker-staging",
+    json: { resource: { aws_ecs_cluster: { c: {} } }, data: { aws_caller_identity: { me: {} } } },
+  });
+
+  it("the text before the first wildcard, skipping ${...} (a * inside an expression is not a wildcard)", () => {
+    expect(beforeFirstWildcard("arn:aws:logs:*:1:log-group:x")).toEqual({ prefix: "arn:aws:logs:", wildcard: true });
+    expect(beforeFirstWildcard("/ecs/tracker-?")).toEqual({ prefix: "/ecs/tracker-", wildcard: true });
+    expect(beforeFirstWildcard("${aws_ecs_cluster.c.arn}/*")).toEqual({ prefix: "${aws_ecs_cluster.c.arn}/", wildcard: true });
+    expect(beforeFirstWildcard('${lookup(m, "*")}-x')).toEqual({ prefix: '${lookup(m, "*")}-x', wildcard: false });
+    expect(beforeFirstWildcard("${a.b}${c.d}*")).toEqual({ prefix: "${a.b}${c.d}", wildcard: true });
+    expect(beforeFirstWildcard("plain")).toEqual({ prefix: "plain", wildcard: false });
+  });
+
+  it("the project's name as a whole segment: tracker-staging, /tracker/, tracker; not trackers or nottracker", () => {
+    for (const name of ["tracker", "tracker-staging-db-snapshots", "/ecs/tracker-staging/api", "secret:tracker/staging/x"]) expect(isProjectName(name), name).toBe(true);
+    for (const name of ["trackers", "nottracker-x", "tracker2", "Tracker-staging", ""]) expect(isProjectName(name), name).toBe(false);
+  });
+
+  it("owned values: a reference to a resource of this stack before any wildcard, or the name inside one literal part", () => {
+    const owned = (v: unknown) => isOwnedValue(v, ctx);
+    expect(owned("${aws_ecs_cluster.c.arn}")).toBe(true);
+    expect(owned("${aws_ecs_cluster.c.arn}/*")).toBe(true);
+    expect(owned("arn:aws:logs:eu-central-1:1:log-group:/ecs/tracker-staging*")).toBe(true);
+    expect(owned("arn:aws:ecs:*:1234:cluster/tracker-staging-*")).toBe(true);
+    expect(owned("tracker-*")).toBe(true);
+    expect(owned("*-tracker")).toBe(true);
+    // A data source is not this stack's resource; a wildcard next to the name is not its boundary.
+    expect(owned("${data.aws_caller_identity.me.account_id}")).toBe(false);
+    expect(owned("*${aws_ecs_cluster.c.arn}")).toBe(false);
+    expect(owned("arn:aws:logs:eu-central-1:1:log-group:*")).toBe(false);
+    expect(owned("*tracker-*")).toBe(false);
+    expect(owned("tracker*")).toBe(false);
+    expect(owned("*tracker")).toBe(false);
+    expect(owned("*")).toBe(false);
+    expect(owned("  ")).toBe(false);
+    expect(owned(7)).toBe(false);
+  });
+
+  it("owned tags: an owned value, or a literal value under a key in the tracker: namespace", () => {
+    const tagOwned = (k: string, v: unknown) => isOwnedTag(k, v, ctx);
+    expect(tagOwned("Project", "tracker")).toBe(true);
+    expect(tagOwned("tracker:snapshot-policy", "daily")).toBe(true);
+    expect(tagOwned("tracker:snapshot-policy", "dai*")).toBe(false);
+    expect(tagOwned("tracker:snapshot-policy", "da?ly")).toBe(false);
+    expect(tagOwned("tracker:snapshot-policy", " ")).toBe(false);
+    expect(tagOwned("tracker:snapshot-policy", true)).toBe(false);
+    expect(tagOwned("trackerx:snapshot-policy", "daily")).toBe(false);
+    expect(tagOwned("Environment", "staging")).toBe(false);
+    expect(tagOwned("ManagedBy", "cdktf")).toBe(false);
+  });
+
+  it("a tag as key=value in messages, non-strings as JSON", () => {
+    expect(tagText("Project", "tracker")).toBe("Project=tracker");
+    expect(tagText("Enabled", true)).toBe("Enabled=true");
+    expect(tagText("List", ["a"])).toBe('List=["a"]');
   });
 });
