@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { GetProductsCommand, PricingClient } from "@aws-sdk/client-pricing";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { costCommand, type CostDependencies, type CostReport } from "../scripts/lib/cost-command";
+import { costCommand, credentialsInEnvironment, type CostDependencies, type CostReport } from "../scripts/lib/cost-command";
 import { capacityShares, estimateStack, FREE_TYPES } from "../scripts/lib/cost-estimate";
 import { loadSnapshot, PRICE_ITEMS, refreshSnapshot, type PriceSnapshot } from "../scripts/lib/prices";
 import { environment, resources, synthTracker } from "./support/synth";
@@ -264,6 +264,52 @@ describe("COST-3: npm run cost", () => {
     const none = await run(["--stacks-dir", join(dir, "nowhere")]);
     expect(none.code).toBe(2);
     expect(none.err).toContain("run 'npm run synth' first");
+  });
+
+  it("the full usage messages for a bad --format or --prices, and a stacks folder with none in it", async () => {
+    expect(await run(["--stacks-dir", dir, "--format", "html"])).toMatchObject({
+      code: 2,
+      err: "cost: --format must be text, markdown or json, not \"html\"\ncost: see 'cost --help' for the options",
+    });
+    expect((await run(["--stacks-dir", dir, "--prices", "cheap"])).err).toContain('cost: --prices must be auto, snapshot or api, not "cheap"');
+    const empty = mkdtempSync(join(tmpdir(), "cost-empty-"));
+    expect((await run(["--stacks-dir", empty, "--stack", "small"])).err).toContain(`cost: no synthesized stack small in ${empty} (found: none)`);
+    expect((await run(["--stacks-dir", dir, "--stack", "x", "--stack", "y"])).err).toContain(`cost: no synthesized stack x, y in ${dir} (found: empty, small)`);
+  });
+
+  it("--prices snapshot never calls the API, even with credentials; --prices api with a failing API fails (exit 1)", async () => {
+    pricing.on(GetProductsCommand).resolves({ PriceList: [product("0.01")] });
+    const snap = await run(["--stacks-dir", dir, "--stack", "small", "--format", "json", "--prices", "snapshot"], { hasCredentials: true });
+    expect((JSON.parse(snap.out) as CostReport).priceSource).toBe("snapshot");
+    expect(pricing.commandCalls(GetProductsCommand)).toHaveLength(0);
+    pricing.reset();
+    pricing.on(GetProductsCommand).rejects(new Error("ThrottlingException: Rate exceeded"));
+    const api = await run(["--stacks-dir", dir, "--stack", "small", "--prices", "api"], { hasCredentials: true });
+    expect(api.code).toBe(1);
+    expect(api.err).toMatch(/^cost: fargate\.x86\.vcpu-hour: ThrottlingException: Rate exceeded$/);
+  });
+
+  it("--out writes the report with a final newline instead of printing it; JSON holds the price date and source, no off-hours without a schedule", async () => {
+    const written: [string, string][] = [];
+    const r = await run(["--stacks-dir", dir, "--stack", "empty", "--format", "json", "--out", "report.json"], { writeFile: (p, t) => written.push([p, t]) });
+    expect(r).toEqual({ code: 0, out: "", err: "" });
+    expect(written).toHaveLength(1);
+    expect(written[0]![0]).toBe("report.json");
+    expect(written[0]![1].endsWith("}\n")).toBe(true);
+    expect(JSON.parse(written[0]![1])).toEqual({
+      priceDate: "2026-11-29",
+      priceSource: "snapshot",
+      stacks: [{ stack: "empty", monthlyUsd: 0, lines: [], unpriced: [], priceDate: "2026-11-29" }],
+    });
+  });
+
+  it("credentials are present when any source the AWS SDK reads is set", () => {
+    expect(credentialsInEnvironment({})).toBe(false);
+    expect(credentialsInEnvironment({ AWS_REGION: "eu-central-1", AWS_SECRET_ACCESS_KEY: "x" })).toBe(false);
+    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]) {
+      expect(credentialsInEnvironment({ [name]: "x" }), name).toBe(true);
+      expect(credentialsInEnvironment({ [name]: "" }), name).toBe(false);
+    }
   });
 });
 
