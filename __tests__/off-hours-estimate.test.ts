@@ -17,12 +17,19 @@ describe("COST-2: hours in the schedule", () => {
     expect(parseDailyCron("cron(45 6 ? * MON-FRI *)")).toEqual({ minuteOfDay: 405, days: 5 });
     expect(parseDailyCron("cron(0 20 ? * MON,WED,FRI *)")).toEqual({ minuteOfDay: 1200, days: 3 });
     expect(parseDailyCron("cron(0 9 ? * SUN-MON,FRI-SAT *)")).toEqual({ minuteOfDay: 540, days: 4 });
-    expect(() => parseDailyCron("rate(1 hour)")).toThrow(/not a daily cron expression/);
+    expect(() => parseDailyCron("rate(1 hour)")).toThrow('off-hours estimate: "rate(1 hour)" is not a daily cron expression of day names');
+    expect(parseDailyCron("cron(30 12 ? * SAT *)")).toEqual({ minuteOfDay: 750, days: 1 });
+    expect(parseDailyCron("cron(0 0 ? * FRI-MON *)")).toEqual({ minuteOfDay: 0, days: 4 });
+    expect(parseDailyCron("cron(0 8 ? * MON-FRI,SAT-SUN *)")).toEqual({ minuteOfDay: 480, days: 7 });
+    expect(() => parseDailyCron("cron(0 8 ? * MON-FUN *)")).toThrow('off-hours estimate: unknown day in "MON-FUN"');
+    expect(() => parseDailyCron("cron(0 8 ? * XYZ *)")).toThrow('off-hours estimate: unknown day in "XYZ"');
   });
 
   it("COST-2: weekdays 07:00-20:00 are 282.44 hours of a 730-hour month; 06:45-20:15 are 293.30", () => {
     expect(monthlyHoursBetween("cron(0 7 ? * MON-FRI *)", "cron(0 20 ? * MON-FRI *)")).toBeCloseTo(282.44, 2);
     expect(monthlyHoursBetween("cron(45 6 ? * MON-FRI *)", "cron(15 20 ? * MON-FRI *)")).toBeCloseTo(293.3, 2);
+    // 5 days x 13 h = 65 h a week; a 672-hour (4-week) month is 260 h.
+    expect(monthlyHoursBetween("cron(0 7 ? * MON-FRI *)", "cron(0 20 ? * MON-FRI *)", 672)).toBeCloseTo(260, 6);
   });
 });
 
@@ -73,6 +80,51 @@ describe("COST-2: a fixture stack with one scheduled service and a scheduled hos
 
   it("COST-2: a stack without a schedule has no such estimate", () => {
     expect(offHoursEstimate({ resource: { aws_instance: json.resource.aws_instance } }, estimate, prices)).toBeUndefined();
+  });
+
+  it("COST-2: services only: the host is left out of the line and costs what it did", () => {
+    const { aws_scheduler_schedule: _s, ...servicesOnly } = json.resource;
+    const e = offHoursEstimate({ resource: servicesOnly }, estimate, prices)!;
+    expect(e.hostHours).toBeUndefined();
+    expect("hostHours" in e).toBe(false);
+    expect(e.savedUsd).toBeCloseTo(73 * (1 - 282.4405 / 730), 3);
+    expect(offHoursLine(e)).toBe(
+      "with the off-hours schedule (COST-2): $55.24 a month ($44.76 less; services 282 h of 730 h, assuming no public holidays or on-demand wakes)",
+    );
+  });
+
+  it("COST-2: the host only: services run all month; a host whose type has no price, or a stop without a start, is skipped", () => {
+    const { aws_appautoscaling_scheduled_action: _a, ...hostOnly } = json.resource;
+    const e = offHoursEstimate({ resource: hostOnly }, estimate, prices)!;
+    expect(e.serviceHours).toBe(730);
+    expect(e.savedUsd).toBeCloseTo((730 - 293.2984) * 0.04, 3);
+    const unpricedHost = { ...hostOnly, aws_instance: { host: { instance_type: "m7g.large" } } };
+    expect(offHoursEstimate({ resource: unpricedHost }, estimate, prices)).toBeUndefined();
+    const stopOnly = { ...hostOnly, aws_scheduler_schedule: { stop: json.resource.aws_scheduler_schedule.stop } };
+    expect(offHoursEstimate({ resource: stopOnly }, estimate, prices)).toBeUndefined();
+  });
+
+  it("COST-2: a scalable target needs both a scale-to-zero and a scale-up action to count as scheduled", () => {
+    const onlyStop = { ...json.resource, aws_scheduler_schedule: {}, aws_appautoscaling_scheduled_action: { stop: json.resource.aws_appautoscaling_scheduled_action.stop } };
+    expect(offHoursEstimate({ resource: onlyStop }, estimate, prices)).toBeUndefined();
+    const onlyStart = { ...json.resource, aws_scheduler_schedule: {}, aws_appautoscaling_scheduled_action: { start: json.resource.aws_appautoscaling_scheduled_action.start } };
+    expect(offHoursEstimate({ resource: onlyStart }, estimate, prices)).toBeUndefined();
+  });
+
+  it("COST-2: two services on different schedules are refused: the estimate assumes one", () => {
+    const twoSchedules = {
+      ...json.resource,
+      aws_ecs_service: { api: { name: "api" }, web: { name: "web" } },
+      aws_appautoscaling_target: { ...json.resource.aws_appautoscaling_target, web: { resource_id: "service/c/${aws_ecs_service.web.name}" } },
+      aws_appautoscaling_scheduled_action: {
+        ...json.resource.aws_appautoscaling_scheduled_action,
+        "web-stop": { resource_id: "${aws_appautoscaling_target.web.resource_id}", schedule: "cron(0 22 ? * MON-FRI *)", scalable_target_action: { max_capacity: "0" } },
+        "web-start": { resource_id: "${aws_appautoscaling_target.web.resource_id}", schedule: "cron(0 7 ? * MON-FRI *)", scalable_target_action: { max_capacity: "2" } },
+      },
+    };
+    expect(() => offHoursEstimate({ resource: twoSchedules }, estimate, prices)).toThrow(
+      "off-hours estimate: the services have different schedules; the estimate assumes one",
+    );
   });
 });
 
