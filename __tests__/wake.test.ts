@@ -158,3 +158,65 @@ describe("COST-2: putting staging back to sleep", () => {
     expect(err[0]).toBe("wake: tasks still running after 60 s: tracker-staging-api (1); the host was not stopped");
   });
 });
+
+describe("COST-2: what an operator reads while waking", () => {
+  it("COST-2: each step is named, and the end says until when the environment stays awake", async () => {
+    const { log } = await run(["--env", "staging"]);
+    expect(log[0]).toBe(`wake: start the database host ${HOST}`);
+    expect(log[1]).toBe("wake: wait until the database host is running");
+    expect(log[2]).toBe("wake: api: min 1, max 1 tasks");
+    expect(log[10]).toBe(
+      "wake: enable the actions of tracker-staging-alb-5xx, tracker-staging-api-no-healthy-targets, tracker-staging-frontend-no-healthy-targets, " +
+        "tracker-staging-admin-no-healthy-targets, tracker-staging-db-host-postgres-down, tracker-staging-db-host-valkey-down",
+    );
+    expect(log[11]).toBe("wake: staging is awake until the scheduled stop at 20:00 (Europe/Berlin, MON-FRI)");
+    expect(log).toHaveLength(12);
+  });
+
+  it("COST-2: going to sleep ends with the environment asleep; the host's steps name it", async () => {
+    const { log } = await run(["--env", "staging", "--sleep"]);
+    expect(log.at(-3)).toBe(`wake: stop the database host ${HOST}`);
+    expect(log.at(-2)).toBe("wake: wait until the database host is stopped");
+    expect(log.at(-1)).toBe("wake: staging is asleep");
+    expect(log).toContain("wake: wait until no task runs");
+    expect(log).toContain("wake: api: min 0, max 0 tasks");
+  });
+
+  it("COST-2: --dry-run --sleep waits for nothing and stops nothing, and prints the stop command", async () => {
+    const { code, calls, log, slept } = await run(["--env", "staging", "--sleep", "--dry-run"]);
+    expect(code).toBe(0);
+    expect(calls).toEqual([]);
+    expect(slept).toEqual([]);
+    expect(log).toContain("wake: stop the database host <database host instance id>\n  aws ec2 stop-instances --region eu-central-1 --instance-ids <database host instance id>");
+    expect(log).toContain("wake: wait until no task runs");
+  });
+
+  it("COST-2: two hosts with the name is an error listing both; nothing is started", async () => {
+    const two = await run(["--env", "staging"], (a) => (a[1] === "describe-instances" ? JSON.stringify([HOST, "i-0fff"]) : undefined));
+    expect(two.err[0]).toBe(`wake: expected one instance named tracker-staging-db-host, found 2 (${HOST}, i-0fff)`);
+    expect(verbs(two.calls)).toEqual(["ec2 describe-instances"]);
+  });
+
+  it("COST-2: with --sleep the wait polls every 15 s until the timeout, not a poll longer", async () => {
+    const { slept, calls } = await run(["--env", "staging", "--sleep", "--timeout", "1m"], (a) =>
+      a[1] === "describe-services" ? JSON.stringify([["tracker-staging-api", 2], ["tracker-staging-admin", 1]]) : undefined,
+    );
+    expect(slept).toEqual([15_000, 15_000, 15_000, 15_000]);
+    const describe = calls.find((c) => c[1] === "describe-services")!;
+    expect(describe).toEqual([
+      "ecs", "describe-services", "--region", "eu-central-1", "--cluster", "tracker-staging-cluster",
+      "--services",
+      ...["api", "frontend", "admin", "tracker-fetcher", "unified-geofence", "notification-service", "materialized-view-service", "anisette"].map((s) => `tracker-staging-${s}`),
+      "--query", "services[].[serviceName,runningCount]", "--output", "json",
+    ]);
+  });
+
+  it("COST-2: without a database host (an external data plane) only the load balancer's alarms are quieted", () => {
+    expect(offHoursAlarmNames(PRODUCTION)).toEqual([
+      "tracker-production-alb-5xx",
+      "tracker-production-api-no-healthy-targets",
+      "tracker-production-frontend-no-healthy-targets",
+      "tracker-production-admin-no-healthy-targets",
+    ]);
+  });
+});
