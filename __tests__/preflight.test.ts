@@ -10,11 +10,13 @@ import { parse } from "yaml";
 import { PRODUCTION, PROJECT_DEFINITION, STAGING } from "../src/config/environments";
 import type { CreatedNetworkDefinition, EnvironmentDefinition, VpcPeeringDefinition } from "../src/config/types";
 import {
+  confirmationFindings,
   fieldExists,
   formatReport,
   preflightCommand,
   preflightFindings,
   preflightPasses,
+  privateUseSuffix,
   reachabilityFindings,
 } from "../scripts/lib/preflight";
 import { PRODUCTION_ADOPTED_BY_TAGS } from "./support/variants";
@@ -167,5 +169,112 @@ describe("RUN-2: deploy preflight", () => {
       "  NOTE x.a: note",
       "       fix: f1",
     ]);
+  });
+});
+
+describe("RUN-2: the preflight's pieces, with the operator's text", () => {
+  it("RUN-2: private-use suffixes that public DNS never answers, whatever the case or a trailing dot", () => {
+    expect(privateUseSuffix("patroni.tracker-production.internal")).toBe("internal");
+    expect(privateUseSuffix("DB.Example.LAN.")).toBe("lan");
+    expect(privateUseSuffix("router.home.arpa")).toBe("home.arpa");
+    expect(privateUseSuffix("internal")).toBe("internal");
+    expect(privateUseSuffix("db.example.com")).toBeUndefined();
+    expect(privateUseSuffix("db.notinternal")).toBeUndefined();
+    expect(privateUseSuffix("internal.example.com")).toBeUndefined();
+  });
+
+  it("RUN-2: field paths with nested indexes; a malformed part, a missing key or a value that is not an object is absent", () => {
+    const value = { a: { b: [[1, 2], [3]], c: null, d: 0 } };
+    expect(fieldExists(value, "a.b[0][1]")).toBe(true);
+    expect(fieldExists(value, "a.b[1][1]")).toBe(false);
+    expect(fieldExists(value, "a.c")).toBe(true);
+    expect(fieldExists(value, "a.d")).toBe(true);
+    expect(fieldExists(value, "a.c.x")).toBe(false);
+    expect(fieldExists(value, "a.d.x")).toBe(false);
+    expect(fieldExists(value, "a..b")).toBe(false);
+    expect(fieldExists(value, "a.1b")).toBe(false);
+    expect(fieldExists(value, "a.b[x]")).toBe(false);
+    expect(fieldExists(value, "a.e")).toBe(false);
+  });
+
+  it("RUN-2: a pending confirmation: blocking, a note, or a field that does not exist, each with its text", () => {
+    const definition = { dataPlane: { postgres: { host: "db" } } };
+    expect(
+      confirmationFindings("production", definition, [
+        { field: "dataPlane.postgres.host", check: "the Patroni endpoint", blocksDeploy: true },
+        { field: "dataPlane.postgres.host", check: "the port", blocksDeploy: false },
+        { field: "dataPlane.postgress.host", check: "x", blocksDeploy: true },
+      ]),
+    ).toEqual([
+      {
+        field: "production.dataPlane.postgres.host",
+        problem: "not confirmed: the Patroni endpoint",
+        fix: "check it against the account, correct the value in src/config/environments.ts if needed, then remove its pendingConfirmations entry",
+        blocking: true,
+      },
+      {
+        field: "production.dataPlane.postgres.host",
+        problem: "not confirmed (does not block this deploy): the port",
+        fix: "check it, then remove its pendingConfirmations entry",
+        blocking: false,
+      },
+      {
+        field: "production.pendingConfirmations[2].field",
+        problem: '"dataPlane.postgress.host" names no field of the environment definition',
+        fix: "name the field as validation does (e.g. dataPlane.postgres.host)",
+        blocking: true,
+      },
+    ]);
+    expect(confirmationFindings("project", {}, [{ field: "x", check: "y", blocksDeploy: false }])[0]!.problem).toBe('"x" names no field of the project definition');
+  });
+
+  it("RUN-2: a configuration error found by validation blocks the deploy, named by its field", () => {
+    const broken: EnvironmentDefinition = { ...STAGING, pendingConfirmations: [], region: "mars-1" };
+    const findings = preflightFindings(broken, { ...PROJECT_DEFINITION, pendingConfirmations: [] });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings[0]).toMatchObject({ field: "staging.region", fix: "correct it in src/config/environments.ts (synth refuses it too)", blocking: true });
+    expect(findings[0]!.problem).not.toMatch(/^staging\.region/);
+  });
+
+  it("RUN-2: the unrouted-CIDR finding's full text, for a created VPC and for an adopted one", () => {
+    const unrouted = reachabilityFindings(PRODUCTION).find((f) => f.field === "production.dataPlane.postgres.cidrs[0]")!;
+    expect(unrouted.problem).toBe(
+      "10.20.0.0/16 is not routed from the services: it is outside their VPC (network.vpcCidr 10.52.0.0/16) and no network.peerings[].peerCidr covers it, " +
+        "so patroni.tracker-production.internal:5432 is unreachable although the security groups allow it",
+    );
+    expect(unrouted.fix).toBe(
+      "peer with the VPC that holds it (network.peerings: peerVpcId, a peerCidr covering 10.20.0.0/16, peerRouteTableIds, privateZoneIds), or deploy into that VPC (network.mode \"adopt\")",
+    );
+    const zone = reachabilityFindings(peeredWith({ ...PATRONI_PEERING, privateZoneIds: [] })).find((f) => f.field === "production.dataPlane.postgres.host")!;
+    expect(zone).toEqual({
+      field: "production.dataPlane.postgres.host",
+      problem:
+        '"patroni.tracker-production.internal" is a private name (.internal) that only a Route 53 private hosted zone resolves, ' +
+        "and no peering that reaches dataPlane.postgres.cidrs associates one with the services' VPC",
+      fix: "add the ID of the private hosted zone that resolves it to the privateZoneIds of the network.peerings entry that reaches the database",
+      blocking: true,
+    });
+    const adopted = reachabilityFindings(PRODUCTION_ADOPTED_BY_TAGS)[0]!;
+    expect(adopted).toEqual({
+      field: "production.dataPlane.postgres.host",
+      problem:
+        '"patroni.tracker-production.internal" is a private name (.internal); the adopted VPC is taken to resolve it (its private hosted zone associated there, as for the database\'s own clients)',
+      fix: "nothing, if `nslookup` of the name answers from an instance in that VPC",
+      blocking: false,
+    });
+  });
+
+  it("RUN-2: a clean report says OK, with the number of notes when there are any", () => {
+    expect(formatReport("staging", [])).toEqual(["preflight staging: OK, nothing blocks the deploy"]);
+    expect(formatReport("staging", [{ field: "f", problem: "p", fix: "x", blocking: false }])[0]).toBe("preflight staging: OK, nothing blocks the deploy (1 note(s))");
+  });
+
+  it("RUN-2: the command: --help prints the usage, an unknown or a second environment is a usage error naming the known ones", () => {
+    const help = run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.lines[0]).toBe("Usage: npm run preflight -- <environment>");
+    expect(help.lines).toContain("environments: staging, production");
+    expect(() => preflightCommand(["qa"], () => {})).toThrow('unknown environment "qa" (one of: staging, production)');
+    expect(() => preflightCommand(["staging", "production"], () => {})).toThrow("name one environment (one of: staging, production)");
   });
 });
