@@ -18,7 +18,8 @@
  *
  * Not counted: CloudWatch's own delay in publishing a minute's ALB metrics, and ECS starting tasks
  * (a bad revision takes no traffic before its tasks pass their health checks). The README states the
- * figure for each environment; `__tests__/rollback-time.test.ts` holds production under 300 s.
+ * figure for each environment; `__tests__/canary-deployment.test.ts` holds production under 300 s and
+ * `__tests__/rollback-time.test.ts` checks the arithmetic on hand-made stacks.
  */
 
 /** DLV-2 assumption: from an alarm entering ALARM to ECS having shifted the traffic back. */
