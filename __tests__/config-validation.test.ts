@@ -361,6 +361,28 @@ describe("CIDR arithmetic", () => {
     expect(cidrsOverlap(parseCidr("10.0.0.0/8")!, vpc)).toBe(true);
     expect(cidrsOverlap(parseCidr("10.43.0.0/16")!, vpc)).toBe(false);
   });
+
+  it("the limits: octets up to 255, prefixes 0 to 32, the network address only, the whole string", () => {
+    expect(parseCidr("10.42.0.0/16")).toEqual({ text: "10.42.0.0/16", start: 0x0a2a0000, end: 0x0a2affff, prefix: 16 });
+    expect(parseCidr("0.0.0.0/0")).toEqual({ text: "0.0.0.0/0", start: 0, end: 0xffffffff, prefix: 0 });
+    expect(parseCidr("192.168.1.7/32")).toEqual({ text: "192.168.1.7/32", start: 0xc0a80107, end: 0xc0a80107, prefix: 32 });
+    expect(parseCidr("255.255.255.255/32")?.end).toBe(0xffffffff);
+    for (const bad of ["256.0.0.0/8", "10.256.0.0/16", "10.0.256.0/24", "10.0.0.256/32", "10.0.0.0/33", "1000.0.0.0/8", " 10.0.0.0/8", "10.0.0.0/8 ", "10.0.0/8", "10.0.0.0/", "10.0.0.128/24"]) {
+      expect(parseCidr(bad), bad).toBeUndefined();
+    }
+  });
+
+  it("containment and overlap at the edges: a CIDR contains itself; one shared address is an overlap", () => {
+    const vpc = parseCidr("10.42.0.0/16")!;
+    expect(cidrContains(vpc, vpc)).toBe(true);
+    expect(cidrContains(vpc, parseCidr("10.42.255.255/32")!)).toBe(true);
+    expect(cidrContains(vpc, parseCidr("10.42.0.0/15")!)).toBe(false);
+    expect(cidrContains(parseCidr("10.42.128.0/17")!, parseCidr("10.42.0.0/24")!)).toBe(false);
+    expect(cidrsOverlap(parseCidr("10.42.0.0/24")!, parseCidr("10.42.0.255/32")!)).toBe(true);
+    expect(cidrsOverlap(parseCidr("10.42.0.255/32")!, parseCidr("10.42.0.0/24")!)).toBe(true);
+    expect(cidrsOverlap(parseCidr("10.42.0.0/24")!, parseCidr("10.42.1.0/24")!)).toBe(false);
+    expect(cidrsOverlap(parseCidr("10.42.1.0/24")!, parseCidr("10.42.0.0/24")!)).toBe(false);
+  });
 });
 
 /** The problems validation reports for this project (with the shipped environments). */
