@@ -14,7 +14,7 @@ import {
   readImageSnapshot,
   type ImageSnapshot,
 } from "../scripts/lib/image-tags";
-import { rollbackCommand, runRollback, type RollbackOptions } from "../scripts/lib/rollback";
+import { describeStep, rollbackCommand, runRollback, type RollbackOptions } from "../scripts/lib/rollback";
 import { FakeEcs, fakeClock, rollingOut, settledService, T0, tagOfRevision, taskDefinitionArn } from "./support/fake-ecs";
 
 const env = STAGING;
@@ -351,5 +351,89 @@ describe("image tags: what is refused and what an operator reads", () => {
     expect(snapshot.services).toEqual({
       anisette: { taskDefinition: taskDefinitionArn(env, "anisette", 5), image: "registry.example/x:sha5", imageTag: "sha5" },
     });
+  });
+});
+
+describe("rollback: what an operator reads", () => {
+  it("CD-4: the dry run's header and summary, word for word", async () => {
+    ecs.revisions.set(serviceResourceName(env.name, "admin"), [5]);
+    await runRollback(deps(), options({ dryRun: true, services: ["api", "admin"] }));
+    expect(lines[0]).toBe(
+      "Rollback of staging (cluster tracker-staging-cluster) using each family's previous ACTIVE revision [dry run: nothing will change]",
+    );
+    expect(lines).toContain("  ERROR    admin: no earlier ACTIVE revision of tracker-staging-admin to go back to");
+    expect(lines.at(-1)).toBe("Dry run: would roll back 1 service(s); 1 error(s). Nothing was changed.");
+  });
+
+  it("CD-4: nothing to do, or nothing possible: each says so; only the second fails", async () => {
+    ecs.set("admin", settledService(env, "admin", 4));
+    const nothing = await runRollback(deps(), options({ services: ["admin"] }));
+    expect(nothing.ok).toBe(true);
+    expect(lines.at(-1)).toBe("Nothing to roll back.");
+    lines = [];
+    ecs.services.delete(serviceResourceName(env.name, "api"));
+    const impossible = await runRollback(deps(), options({ services: ["api"] }));
+    expect(impossible.ok).toBe(false);
+    expect(lines).toEqual([
+      "Rollback of staging (cluster tracker-staging-cluster) using each family's previous ACTIVE revision",
+      "  ERROR    api: not found in cluster tracker-staging-cluster (MISSING)",
+      "Nothing rolled back; see the errors above.",
+    ]);
+    expect(ecs.updates).toEqual([]);
+  });
+
+  it("CD-4: a refused UpdateService is reported, the others still roll back, and the summary counts it", async () => {
+    rolloutsCompleteAfter(1);
+    const update = ecs.onUpdate;
+    ecs.onUpdate = (fake, input) => {
+      if (input.service === "tracker-staging-admin") throw new Error("AccessDeniedException: not authorized to perform ecs:UpdateService");
+      update(fake, input);
+    };
+    const result = await runRollback(deps(), options({ services: ["api", "admin"] }));
+    expect(result.ok).toBe(false);
+    expect(lines).toContain("  updated api to tracker-staging-api:4");
+    expect(lines).toContain("  FAILED to update admin: AccessDeniedException: not authorized to perform ecs:UpdateService");
+    expect(lines).toContain("Waiting up to 10m00s for 1 service(s) to become stable...");
+    expect(lines.at(-1)).toBe("Rollback INCOMPLETE: 1 stable, 1 failed, 0 timed out, 0 could not be planned.");
+  });
+
+  it("CD-4: a complete rollback says what the next deploy will do with the image tags", async () => {
+    rolloutsCompleteAfter(1);
+    await runRollback(deps(), options({ services: ["api"] }));
+    expect(lines.slice(-2)).toEqual([
+      "Rollback complete: 1 service(s) stable on their previous revision.",
+      "Note: the next `cdktf deploy` registers a new revision from the code. The deploy workflow reads the image tags " +
+        "from the running services, so it keeps these images unless it is given new tags.",
+    ]);
+  });
+
+  it("CD-4: with a baseline: the source is named; a service the baseline lacks is left as is", async () => {
+    const baseline: ImageSnapshot = {
+      environment: "staging",
+      cluster: "tracker-staging-cluster",
+      services: { api: { taskDefinition: taskDefinitionArn(env, "api", 5), image: "x", imageTag: "sha5" } },
+      missing: {},
+    };
+    await runRollback(deps(), options({ dryRun: true, services: ["api", "anisette"], baseline }));
+    expect(lines).toEqual([
+      "Rollback of staging (cluster tracker-staging-cluster) using the baseline snapshot [dry run: nothing will change]",
+      "  SKIP     api: unchanged since the baseline",
+      "  SKIP     anisette: not in the baseline snapshot (new service?); left as is",
+      "Dry run: would roll back 0 service(s); 0 error(s). Nothing was changed.",
+    ]);
+  });
+
+  it("CD-4: the step lines, with and without image tags", () => {
+    const ref = (revision: number) => ({ arn: taskDefinitionArn(env, "api", revision), family: "tracker-staging-api", revision });
+    expect(describeStep({ service: "api", action: "rollback", current: ref(5), target: ref(4), reason: "r" })).toBe(
+      "ROLLBACK api: tracker-staging-api:5 -> tracker-staging-api:4; r",
+    );
+    expect(describeStep({ service: "api", action: "rollback", current: ref(5), target: ref(4), targetTag: "sha4", reason: "r" })).toBe(
+      "ROLLBACK api: tracker-staging-api:5 -> tracker-staging-api:4 (image ? -> sha4); r",
+    );
+    expect(describeStep({ service: "api", action: "stop", current: ref(5), target: ref(4), currentTag: "sha5", reason: "r" })).toBe(
+      "STOP     api: tracker-staging-api:5 -> tracker-staging-api:4 (image sha5 -> ?); r",
+    );
+    expect(describeStep({ service: "api", action: "error", reason: "gone" })).toBe("ERROR    api: gone");
   });
 });
