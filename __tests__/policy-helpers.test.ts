@@ -103,6 +103,8 @@ describe("policy helpers: ports", () => {
     expect(portLabel(rule({ protocol: "-1" }))).toBe("all traffic");
     expect(portLabel(rule({}))).toBe("tcp/443");
     expect(portLabel(rule({ protocol: "udp", fromPort: 1024, toPort: 65535 }))).toBe("udp/1024-65535");
+    expect(portLabel(rule({ fromPort: undefined, toPort: undefined }))).toBe("tcp/all ports");
+    expect(portLabel(rule({ fromPort: 443, toPort: undefined }))).toBe("tcp/all ports");
   });
 });
 

@@ -111,6 +111,7 @@ export function coversPort(rule: SecurityGroupRule, port: number): boolean {
 
 export function portLabel(rule: SecurityGroupRule): string {
   if (rule.protocol === "-1") return "all traffic";
+  if (rule.fromPort === undefined || rule.toPort === undefined) return `${rule.protocol}/all ports`;
   return rule.fromPort === rule.toPort ? `${rule.protocol}/${rule.fromPort}` : `${rule.protocol}/${rule.fromPort}-${rule.toPort}`;
 }
 

@@ -1,0 +1,256 @@
+/**
+ * Each policy rule's other branches. policy-rules.test.ts gives every rule one broken and one compliant
+ * fixture; a rule with several conditions needs one case per condition, or a bug in the others passes.
+ * Each case here is one small stack, checked by one rule, with the findings written out as the
+ * reviewer expects them (`address: message`), an empty list where the rule must let it pass.
+ */
+import { describe, expect, it } from "vitest";
+import { runRules, type TerraformJson, type TfConfig } from "../policies/engine";
+import { RULES } from "../policies/index";
+
+type Resources = Record<string, Record<string, TfConfig>>;
+interface Case {
+  readonly title: string;
+  readonly resource?: Resources;
+  readonly data?: Resources;
+  /** @default "fixture" (not production, expects no subjects) */
+  readonly stack?: string;
+  readonly findings: readonly string[];
+}
+
+const ref = (address: string, attribute = "id") => `\${${address}.${attribute}}`;
+const json = (c: Case): TerraformJson => ({ resource: c.resource ?? {}, ...(c.data ? { data: c.data } : {}) });
+
+/** An HTTPS listener with every security header right (EDGE-8), to break one at a time. */
+const secureListener: TfConfig = {
+  protocol: "HTTPS",
+  ssl_policy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  routing_http_response_strict_transport_security_header_value: "max-age=31536000; includeSubDomains",
+  routing_http_response_x_content_type_options_header_value: "nosniff",
+  routing_http_response_x_frame_options_header_value: "DENY",
+  routing_http_response_server_enabled: false,
+};
+
+const doc = (statement: TfConfig[]): Resources => ({ aws_iam_policy_document: { d: { statement } } });
+const githubTrust = (conditions: TfConfig[], identifiers = ["arn:aws:iam::802732539686:oidc-provider/token.actions.githubusercontent.com"]) =>
+  doc([{ actions: ["sts:AssumeRoleWithWebIdentity"], principals: [{ type: "Federated", identifiers }], condition: conditions }]);
+const sub = (values: string[], test = "StringLike") => ({ test, variable: "token.actions.githubusercontent.com:sub", values });
+const aud = (values: string[], test = "StringEquals") => ({ test, variable: "token.actions.githubusercontent.com:aud", values });
+
+const knownBadInputs = (group: TfConfig, override: TfConfig = { none: [{}] }): Resources => ({
+  aws_wafv2_web_acl: {
+    w: {
+      rule: [
+        {
+          name: "known-bad-inputs",
+          override_action: [override],
+          statement: [{ managed_rule_group_statement: [{ name: "AWSManagedRulesKnownBadInputsRuleSet", vendor_name: "AWS", ...group }] }],
+        },
+      ],
+    },
+  },
+});
+
+const canaryService = (lb: TfConfig, strategy = "CANARY"): TfConfig => ({
+  deployment_configuration: [{ strategy }],
+  load_balancer: [{ target_group_arn: ref("aws_lb_target_group.a", "arn"), ...lb }],
+});
+const advanced = (extra: TfConfig = {}) => ({
+  advanced_configuration: [
+    {
+      alternate_target_group_arn: ref("aws_lb_target_group.b", "arn"),
+      production_listener_rule: ref("aws_lb_listener_rule.r", "arn"),
+      role_arn: ref("aws_iam_role.t", "arn"),
+      ...extra,
+    },
+  ],
+});
+const listenerRule = (groups: string[], ignore: string[] = ["action"]): TfConfig => ({
+  action: [{ type: "forward", forward: [{ target_group: groups.map((g) => ({ arn: ref(`aws_lb_target_group.${g}`, "arn"), weight: 50 })) }] }],
+  lifecycle: { ignore_changes: ignore },
+});
+
+const CASES: Record<string, readonly Case[]> = {
+  "lb-listener-recommended-policy": [
+    { title: "an HTTPS listener without ssl_policy gets AWS's 2016 default", resource: { aws_lb_listener: { l: { protocol: "HTTPS" } } }, findings: ["aws_lb_listener.l: ssl_policy (default ELBSecurityPolicy-2016-08) is not one of ELB.17's recommended policies"] },
+    { title: "a TLS listener on an old policy", resource: { aws_lb_listener: { l: { protocol: "TLS", ssl_policy: "ELBSecurityPolicy-TLS-1-2-2017-01" } } }, findings: ["aws_lb_listener.l: ssl_policy ELBSecurityPolicy-TLS-1-2-2017-01 is not one of ELB.17's recommended policies"] },
+    { title: "an aws_alb_listener is checked too; a post-quantum TLS 1.3 policy passes", resource: { aws_alb_listener: { l: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09" } } }, findings: [] },
+    { title: "HTTP and TCP listeners have no TLS policy", resource: { aws_lb_listener: { h: { protocol: "HTTP" }, t: { protocol: "TCP" }, none: {} } }, findings: [] },
+  ],
+  "lb-https-security-headers": [
+    { title: "every header right", resource: { aws_lb_listener: { l: secureListener } }, findings: [] },
+    {
+      title: "no HSTS, wrong nosniff, X-Frame-Options ALLOW-FROM, Server header kept",
+      resource: {
+        aws_lb_listener: {
+          l: {
+            protocol: "HTTPS",
+            routing_http_response_x_content_type_options_header_value: "sniff",
+            routing_http_response_x_frame_options_header_value: "ALLOW-FROM https://x",
+            routing_http_response_server_enabled: true,
+          },
+        },
+      },
+      findings: [
+        "aws_lb_listener.l: no Strict-Transport-Security header with a max-age",
+        "aws_lb_listener.l: X-Content-Type-Options is not nosniff",
+        "aws_lb_listener.l: X-Frame-Options is not DENY or SAMEORIGIN",
+        "aws_lb_listener.l: the Server header is not removed",
+      ],
+    },
+    { title: "an HSTS header without max-age", resource: { aws_lb_listener: { l: { ...secureListener, routing_http_response_strict_transport_security_header_value: "includeSubDomains" } } }, findings: ["aws_lb_listener.l: no Strict-Transport-Security header with a max-age"] },
+    { title: "SAMEORIGIN passes; a server header not set at all is kept by the ALB", resource: { aws_lb_listener: { l: { ...secureListener, routing_http_response_x_frame_options_header_value: "SAMEORIGIN", routing_http_response_server_enabled: undefined } } }, findings: ["aws_lb_listener.l: the Server header is not removed"] },
+    { title: "a short max-age passes in staging", stack: "tracker-staging", resource: { aws_lb_listener: { l: { ...secureListener, routing_http_response_strict_transport_security_header_value: "max-age=300" } } }, findings: [] },
+    { title: "a short max-age fails in production", stack: "tracker-production", resource: { aws_lb_listener: { l: { ...secureListener, routing_http_response_strict_transport_security_header_value: "includeSubDomains; max-age=31535999" } } }, findings: ["aws_lb_listener.l: HSTS max-age 31535999 is under one year in production"] },
+    { title: "exactly a year passes in production", stack: "tracker-production", resource: { aws_lb_listener: { l: secureListener } }, findings: [] },
+    { title: "plain HTTP listeners (the redirect) are not checked", resource: { aws_lb_listener: { l: { protocol: "HTTP" } } }, findings: [] },
+  ],
+  "sg-no-public-ingress": [
+    { title: "tcp/443 and tcp/80 from anywhere are the edge", resource: { aws_vpc_security_group_ingress_rule: { a: { ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" }, b: { ip_protocol: "tcp", from_port: 80, to_port: 80, cidr_ipv6: "::/0" } } }, findings: [] },
+    { title: "a range that includes 443, udp/443 and all traffic are not", resource: { aws_security_group: { g: { ingress: [{ protocol: "tcp", from_port: 80, to_port: 443, cidr_blocks: ["0.0.0.0/0"] }, { protocol: "udp", from_port: 443, to_port: 443, ipv6_cidr_blocks: ["::/0"] }, { protocol: "-1", from_port: 0, to_port: 0, cidr_blocks: ["10.0.0.0/0"] }] } } }, findings: ["aws_security_group.g: ingress[0]: ingress tcp/80-443 from 0.0.0.0/0", "aws_security_group.g: ingress[1]: ingress udp/443 from ::/0", "aws_security_group.g: ingress[2]: ingress all traffic from 10.0.0.0/0"] },
+    { title: "tcp/22 from anywhere; ingress from a private range and egress to anywhere are not this rule's", resource: { aws_security_group_rule: { ssh: { type: "ingress", protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: ["0.0.0.0/0", "10.0.0.0/8"] }, vpc: { type: "ingress", protocol: "tcp", from_port: 5432, to_port: 5432, cidr_blocks: ["10.0.0.0/8"] }, out: { type: "egress", protocol: "-1", cidr_blocks: ["0.0.0.0/0"] } } }, findings: ["aws_security_group_rule.ssh: aws_security_group_rule.ssh: ingress tcp/22 from 0.0.0.0/0"] },
+    { title: "a tcp rule without ports from anywhere", resource: { aws_vpc_security_group_ingress_rule: { a: { ip_protocol: "tcp", cidr_ipv4: "0.0.0.0/0" } } }, findings: ["aws_vpc_security_group_ingress_rule.a: aws_vpc_security_group_ingress_rule.a: ingress tcp/all ports from 0.0.0.0/0"] },
+  ],
+  "waf-known-bad-inputs": [
+    { title: "no known-bad-inputs rule at all", resource: { aws_wafv2_web_acl: { w: { rule: [{ name: "x", statement: [{ managed_rule_group_statement: [{ name: "AWSManagedRulesCommonRuleSet" }] }] }] } } }, findings: ["aws_wafv2_web_acl.w: no rule uses AWSManagedRulesKnownBadInputsRuleSet (Log4Shell and other known bad inputs pass)"] },
+    { title: "the group blocking, with an unrelated rule counted", resource: knownBadInputs({ rule_action_override: [{ name: "Host_localhost_HEADER", action_to_use: [{ count: [{}] }] }] }), findings: [] },
+    { title: "the group only counting", resource: knownBadInputs({}, { count: [{}] }), findings: ["aws_wafv2_web_acl.w: the AWSManagedRulesKnownBadInputsRuleSet rule only counts (override_action is not none)"] },
+    {
+      title: "Log4JRCE rules counted, allowed or excluded; an override to block is fine",
+      resource: knownBadInputs({
+        rule_action_override: [
+          { name: "Log4JRCE_HEADER", action_to_use: [{ count: [{}] }] },
+          { name: "Log4JRCE_BODY", action_to_use: [{ allow: [{}] }] },
+          { name: "Log4JRCE_URIPATH", action_to_use: [{ block: [{}] }] },
+          { name: "Log4JRCE_QUERYSTRING" },
+        ],
+        excluded_rule: [{ name: "Log4JRCE_URIPATH_RC2" }],
+      }),
+      findings: [
+        "aws_wafv2_web_acl.w: Log4JRCE_HEADER of AWSManagedRulesKnownBadInputsRuleSet does not block",
+        "aws_wafv2_web_acl.w: Log4JRCE_BODY of AWSManagedRulesKnownBadInputsRuleSet does not block",
+        "aws_wafv2_web_acl.w: Log4JRCE_URIPATH_RC2 of AWSManagedRulesKnownBadInputsRuleSet does not block",
+      ],
+    },
+  ],
+  "ecs-service-canary-traffic": [
+    { title: "the complete canary wiring", resource: { aws_ecs_service: { s: canaryService(advanced()) }, aws_lb_listener_rule: { r: listenerRule(["a", "b"]) } }, findings: [] },
+    { title: "ignore_changes = all also leaves ECS's weights alone", resource: { aws_ecs_service: { s: canaryService(advanced()) }, aws_lb_listener_rule: { r: listenerRule(["b", "a"], ["all"]) } }, findings: [] },
+    { title: "no advanced configuration", resource: { aws_ecs_service: { s: canaryService({}) } }, findings: ["aws_ecs_service.s: load_balancer has no advanced_configuration with alternate_target_group_arn, production_listener_rule and role_arn"] },
+    { title: "no role for ECS to shift with", resource: { aws_ecs_service: { s: canaryService(advanced({ role_arn: undefined })) } }, findings: ["aws_ecs_service.s: load_balancer has no advanced_configuration with alternate_target_group_arn, production_listener_rule and role_arn"] },
+    { title: "no alternate group", resource: { aws_ecs_service: { s: canaryService(advanced({ alternate_target_group_arn: undefined })) } }, findings: ["aws_ecs_service.s: load_balancer has no advanced_configuration with alternate_target_group_arn, production_listener_rule and role_arn"] },
+    { title: "no production listener rule", resource: { aws_ecs_service: { s: canaryService(advanced({ production_listener_rule: undefined })) } }, findings: ["aws_ecs_service.s: load_balancer has no advanced_configuration with alternate_target_group_arn, production_listener_rule and role_arn"] },
+    { title: "a production listener rule that is a listener, or outside the stack", resource: { aws_ecs_service: { s: canaryService(advanced({ production_listener_rule: ref("aws_lb_listener.l", "arn") })), t: canaryService(advanced({ production_listener_rule: "arn:aws:elasticloadbalancing:eu-central-1:1:listener-rule/app/x/1/2/3" })) }, aws_lb_listener: { l: {} } }, findings: ["aws_ecs_service.s: production_listener_rule does not name an aws_lb_listener_rule of this stack", "aws_ecs_service.t: production_listener_rule does not name an aws_lb_listener_rule of this stack"] },
+    { title: "a rule that forwards only to the alternate group", resource: { aws_ecs_service: { s: canaryService(advanced()) }, aws_lb_listener_rule: { r: listenerRule(["b"]) } }, findings: ["aws_ecs_service.s: aws_lb_listener_rule.r does not forward to the service's target_group_arn"] },
+    { title: "a service behind no load balancer is not a canary", resource: { aws_ecs_service: { w: { deployment_configuration: [{ strategy: "ROLLING" }] } } }, findings: [] },
+  ],
+  "iam-github-oidc-trust": [
+    { title: "sub pinned to this repository's environment, aud pinned", data: githubTrust([sub(["repo:glimpse-technology/tracker-infrastructure:environment:production"]), aud(["sts.amazonaws.com"])]), findings: [] },
+    { title: "the application repository may be trusted too", data: githubTrust([sub(["repo:glimpse-technology/tracker:ref:refs/heads/main"]), aud(["sts.amazonaws.com"])]), findings: [] },
+    { title: "no sub condition", data: githubTrust([aud(["sts.amazonaws.com"])]), findings: ["data.aws_iam_policy_document.d: GitHub OIDC trust without a condition on the sub claim"] },
+    {
+      title: "a sub of another organisation, or a repository name that only starts like ours",
+      data: githubTrust([sub(["repo:someone/tracker-infrastructure:*", "repo:glimpse-technology/tracker-infrastructure-fork:*"]), aud(["sts.amazonaws.com"])]),
+      findings: [
+        "data.aws_iam_policy_document.d: sub repo:someone/tracker-infrastructure:* is not limited to one of the configured repositories (glimpse-technology/tracker-infrastructure, glimpse-technology/tracker)",
+        "data.aws_iam_policy_document.d: sub repo:glimpse-technology/tracker-infrastructure-fork:* is not limited to one of the configured repositories (glimpse-technology/tracker-infrastructure, glimpse-technology/tracker)",
+      ],
+    },
+    { title: "aud missing", data: githubTrust([sub(["repo:glimpse-technology/tracker:*"])]), findings: ["data.aws_iam_policy_document.d: aud is not pinned to sts.amazonaws.com with StringEquals"] },
+    { title: "aud with StringLike", data: githubTrust([sub(["repo:glimpse-technology/tracker:*"]), aud(["sts.amazonaws.com"], "StringLike")]), findings: ["data.aws_iam_policy_document.d: aud is not pinned to sts.amazonaws.com with StringEquals"] },
+    { title: "aud with a second audience", data: githubTrust([sub(["repo:glimpse-technology/tracker:*"]), aud(["sts.amazonaws.com", "sigstore"])]), findings: ["data.aws_iam_policy_document.d: aud is not pinned to sts.amazonaws.com with StringEquals"] },
+    { title: "aud with no value", data: githubTrust([sub(["repo:glimpse-technology/tracker:*"]), aud([])]), findings: ["data.aws_iam_policy_document.d: aud is not pinned to sts.amazonaws.com with StringEquals"] },
+    { title: "the provider named by reference to its resource", resource: { aws_iam_openid_connect_provider: { gh: { url: "https://token.actions.githubusercontent.com" } } }, data: githubTrust([aud(["sts.amazonaws.com"])], [ref("aws_iam_openid_connect_provider.gh", "arn")]), findings: ["data.aws_iam_policy_document.d: GitHub OIDC trust without a condition on the sub claim"] },
+    { title: "another identity provider, a Deny, and service principals are not GitHub trust", resource: { aws_iam_openid_connect_provider: { other: { url: "https://oidc.eks.example" } } }, data: { aws_iam_policy_document: { d: { statement: [{ principals: [{ type: "Federated", identifiers: [ref("aws_iam_openid_connect_provider.other", "arn")] }] }, { effect: "Deny", principals: [{ type: "Federated", identifiers: ["arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"] }] }, { principals: [{ type: "Service", identifiers: ["token.actions.githubusercontent.com"] }] }] } } }, findings: [] },
+    {
+      title: "a role's inline JSON trust policy is read; a role trusting a document is left to the document",
+      resource: {
+        aws_iam_role: {
+          inline: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity" }] }) },
+          via: { assume_role_policy: ref("data.aws_iam_policy_document.d", "json") },
+          broken: { assume_role_policy: ref("aws_iam_policy.p", "policy") },
+        },
+      },
+      data: githubTrust([sub(["repo:glimpse-technology/tracker:*"]), aud(["sts.amazonaws.com"])]),
+      findings: ["aws_iam_role.inline: GitHub OIDC trust without a condition on the sub claim", "aws_iam_role.broken: trust policy cannot be read"],
+    },
+  ],
+  "iam-no-credentials-exposure": [
+    { title: "secret values of every secret", data: doc([{ actions: ["secretsmanager:GetSecretValue"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: allows secretsmanager:GetSecretValue on *"] },
+    { title: "a service wildcard lists at most four, then an ellipsis", data: doc([{ actions: ["iam:*"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: allows iam:CreateAccessKey, iam:UpdateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile, ... on *"] },
+    { title: "exactly four: no ellipsis", data: doc([{ actions: ["ssm:GetParameter*", "sts:GetFederationToken"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: allows sts:GetFederationToken, ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath on *"] },
+    { title: "NotResource is every other resource", data: doc([{ actions: ["rds-db:connect"], not_resources: ["arn:aws:rds-db:*:*:dbuser:x/y"] }]), findings: ["data.aws_iam_policy_document.d: allows rds-db:connect on *"] },
+    { title: "one secret by ARN, and a Deny on *, are fine", data: doc([{ actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:eu-central-1:1:secret:tracker/staging/x"] }, { effect: "Deny", actions: ["*"], resources: ["*"] }]), findings: [] },
+    { title: "an unreadable policy is a finding, not a pass", resource: { aws_iam_policy: { p: { policy: ref("aws_s3_bucket.b", "policy") } } }, findings: ["aws_iam_policy.p: policy document cannot be read"] },
+  ],
+  "iam-no-admin-statements": [
+    { title: "Action * on Resource *", data: doc([{ actions: ["*"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: an Allow statement grants * (or NotAction) on *"] },
+    { title: "Action *:* on Resource *", data: doc([{ actions: ["*:*"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: an Allow statement grants * (or NotAction) on *"] },
+    { title: "NotAction on NotResource", data: doc([{ not_actions: ["iam:*"], not_resources: ["arn:aws:s3:::b"] }]), findings: ["data.aws_iam_policy_document.d: an Allow statement grants * (or NotAction) on *"] },
+    { title: "* on one resource, a service wildcard on *, and a Deny of * are not admin", data: doc([{ actions: ["*"], resources: ["arn:aws:s3:::b"] }, { actions: ["s3:*"], resources: ["*"] }, { effect: "Deny", actions: ["*"], resources: ["*"] }]), findings: [] },
+    { title: "an unreadable policy", resource: { aws_iam_role_policy: { p: { policy: "not json" } } }, findings: ["aws_iam_role_policy.p: policy document cannot be read"] },
+  ],
+  "alb-http-redirects-to-https": [
+    { title: "a redirect to HTTPS", resource: { aws_lb_listener: { l: { protocol: "HTTP", default_action: [{ type: "redirect", redirect: [{ protocol: "HTTPS", port: "443", status_code: "HTTP_301" }] }] } } }, findings: [] },
+    { title: "a redirect to HTTP", resource: { aws_lb_listener: { l: { protocol: "HTTP", default_action: [{ type: "redirect", redirect: [{ protocol: "HTTP" }] }] } } }, findings: ["aws_lb_listener.l: HTTP listener does not redirect to HTTPS"] },
+    { title: "no default action; a forward after the redirect", resource: { aws_lb_listener: { none: { protocol: "HTTP" }, mixed: { protocol: "HTTP", default_action: [{ type: "redirect", redirect: [{ protocol: "HTTPS" }] }, { type: "forward" }] } } }, findings: ["aws_lb_listener.none: HTTP listener does not redirect to HTTPS", "aws_lb_listener.mixed: HTTP listener does not redirect to HTTPS"] },
+    { title: "without a protocol: HTTP unless it has a certificate", resource: { aws_lb_listener: { plain: { default_action: [{ type: "forward" }] }, tls: { certificate_arn: "arn:aws:acm:x", default_action: [{ type: "forward" }] } } }, findings: ["aws_lb_listener.plain: HTTP listener does not redirect to HTTPS"] },
+  ],
+  "ecs-task-log-configuration": [
+    { title: "a log driver on every container", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "api", logConfiguration: { logDriver: "awslogs" } }]) } } }, findings: [] },
+    { title: "a logConfiguration without a driver", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "api", logConfiguration: { options: {} } }, { name: "ok", logConfiguration: { logDriver: "awslogs" } }]) } } }, findings: ["aws_ecs_task_definition.td: container api has no logConfiguration"] },
+    { title: "definitions it cannot read", resource: { aws_ecs_task_definition: { td: { container_definitions: ref("data.x.y", "json") } } }, findings: ["aws_ecs_task_definition.td: container_definitions cannot be read"] },
+  ],
+  "s3-kms-encryption": [
+    { title: "no encryption configuration", resource: { aws_s3_bucket: { b: { bucket: "x" } } }, findings: ["aws_s3_bucket.b: no server-side encryption configuration"] },
+    { title: "SSE-S3", resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: ref("aws_s3_bucket.b"), rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: "AES256" }] }] } } }, findings: ["aws_s3_bucket.b: default encryption is not aws:kms"] },
+    { title: "DSSE-KMS counts as KMS", resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: "x", rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: "aws:kms:dsse" }] }] } } }, findings: [] },
+  ],
+  "s3-public-access-block": [
+    { title: "no block", resource: { aws_s3_bucket: { b: { bucket: "x" } } }, findings: ["aws_s3_bucket.b: no aws_s3_bucket_public_access_block"] },
+    { title: "two flags off, one given as the string \"true\"", resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_public_access_block: { p: { bucket: "x", block_public_acls: "true", block_public_policy: false, ignore_public_acls: true } } }, findings: ["aws_s3_bucket.b: public access block leaves block_public_policy, restrict_public_buckets off"] },
+  ],
+  "cloudflare-deep-records-dns-only": [
+    { title: "two levels below the zone, proxied", resource: { cloudflare_dns_record: { r: { name: "api.tracker.glimpse.technology", proxied: true } } }, findings: ["cloudflare_dns_record.r: api.tracker.glimpse.technology is proxied but is 2 levels below the zone"] },
+    { title: "a trailing dot and the string \"true\" are read as Cloudflare does", resource: { cloudflare_dns_record: { r: { name: "a.b.c.glimpse.technology.", proxied: "true" } } }, findings: ["cloudflare_dns_record.r: a.b.c.glimpse.technology is proxied but is 3 levels below the zone"] },
+    { title: "the apex, @ and one level below may be proxied; a deep name DNS-only is fine", resource: { cloudflare_dns_record: { apex: { name: "glimpse.technology", proxied: true }, at: { name: "@", proxied: true }, one: { name: "tracker.glimpse.technology", proxied: true }, deep: { name: "api.tracker.glimpse.technology", proxied: false } } }, findings: [] },
+    { title: "a name relative to the zone is counted from the zone", resource: { cloudflare_dns_record: { rel: { name: "api.tracker", proxied: true } } }, findings: ["cloudflare_dns_record.rel: api.tracker is proxied but is 2 levels below the zone"] },
+  ],
+  "ec2-user-data-no-secrets": [
+    { title: "both attributes are scanned, each named", resource: { aws_instance: { i: { user_data: "export PGPASSWORD=literalpassword", user_data_base64: Buffer.from("requirepass s3cr3tvalue").toString("base64") } } }, findings: ["aws_instance.i: user_data: password literal (PGPASSWORD=li…(15))", "aws_instance.i: user_data_base64: password literal (requirepass s3…(11))"] },
+    { title: "a template that reads the secret at boot", resource: { aws_instance: { i: { user_data: "${templatefile(\"x\", { arn = aws_secretsmanager_secret.s.arn })}" } } }, findings: [] },
+  ],
+  "ecs-task-efs-transit-encryption": [
+    { title: "TLS and IAM authorization", resource: { aws_ecs_task_definition: { td: { volume: [{ name: "data", efs_volume_configuration: [{ transit_encryption: "ENABLED", authorization_config: [{ iam: "ENABLED", access_point_id: "fsap-1" }] }] }] } } }, findings: [] },
+    { title: "IAM authorization missing only", resource: { aws_ecs_task_definition: { td: { volume: [{ name: "data", efs_volume_configuration: [{ transit_encryption: "ENABLED" }] }] } } }, findings: ["aws_ecs_task_definition.td: volume data: authorization_config.iam is not ENABLED"] },
+    { title: "a bind-mount volume has nothing to encrypt", resource: { aws_ecs_task_definition: { td: { volume: [{ name: "tmp" }] } } }, findings: [] },
+  ],
+  "efs-file-system-policy-tls": [
+    { title: "no policy", resource: { aws_efs_file_system: { f: {} } }, findings: ["aws_efs_file_system.f: no file system policy (clients may mount without TLS)"] },
+    { title: "a policy that allows only", resource: { aws_efs_file_system: { f: {} }, aws_efs_file_system_policy: { p: { file_system_id: ref("aws_efs_file_system.f"), policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "elasticfilesystem:ClientMount", Principal: "*" }] }) } } }, findings: ["aws_efs_file_system.f: the file system policy does not deny non-TLS clients"] },
+    { title: "a Deny on SecureTransport true does not deny plaintext", resource: { aws_efs_file_system: { f: {} }, aws_efs_file_system_policy: { p: { file_system_id: ref("aws_efs_file_system.f"), policy: JSON.stringify({ Statement: [{ Effect: "Deny", Action: "*", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "true" } } }] }) } } }, findings: ["aws_efs_file_system.f: the file system policy does not deny non-TLS clients"] },
+    { title: "a Deny of non-TLS clients", resource: { aws_efs_file_system: { f: {} }, aws_efs_file_system_policy: { p: { file_system_id: ref("aws_efs_file_system.f"), policy: JSON.stringify({ Statement: [{ Effect: "Deny", Action: "*", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }) } } }, findings: [] },
+  ],
+  "lb-waf-associated": [
+    { title: "an internet-facing ALB without a web ACL", resource: { aws_lb: { alb: { load_balancer_type: "application" } } }, findings: ["aws_lb.alb: no WAF web ACL is associated with this internet-facing load balancer"] },
+    { title: "associated by reference", resource: { aws_lb: { alb: {} }, aws_wafv2_web_acl_association: { a: { resource_arn: ref("aws_lb.alb", "arn") } } }, findings: [] },
+    { title: "an internal ALB, a network load balancer", resource: { aws_lb: { internal: { internal: true }, nlb: { load_balancer_type: "network" } } }, findings: [] },
+  ],
+};
+
+describe("policy rules: one case per branch", () => {
+  it("every rule named here exists", () => {
+    const ids = new Set(RULES.map((r) => r.id));
+    for (const id of Object.keys(CASES)) expect(ids.has(id), id).toBe(true);
+  });
+
+  for (const [id, cases] of Object.entries(CASES)) {
+    const rule = RULES.find((r) => r.id === id)!;
+    for (const c of cases) {
+      it(`${id}: ${c.title}`, () => {
+        const findings = runRules({ name: c.stack ?? "fixture", json: json(c) }, [rule]).map((f) => `${f.address}: ${f.message}`);
+        expect(findings).toEqual(c.findings);
+      });
+    }
+  }
+});
