@@ -236,6 +236,107 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "associated by reference", resource: { aws_lb: { alb: {} }, aws_wafv2_web_acl_association: { a: { resource_arn: ref("aws_lb.alb", "arn") } } }, findings: [] },
     { title: "an internal ALB, a network load balancer", resource: { aws_lb: { internal: { internal: true }, nlb: { load_balancer_type: "network" } } }, findings: [] },
   ],
+  "lb-listener-tls12": [
+    { title: "no ssl_policy: the default allows TLS 1.0", resource: { aws_lb_listener: { l: { protocol: "HTTPS" } } }, findings: ["aws_lb_listener.l: no ssl_policy (the default ELBSecurityPolicy-2016-08 allows TLS 1.0)"] },
+    { title: "a TLS 1.1 policy on a TLS listener", resource: { aws_lb_listener: { l: { protocol: "TLS", ssl_policy: "ELBSecurityPolicy-TLS-1-1-2017-01" } } }, findings: ["aws_lb_listener.l: ssl_policy ELBSecurityPolicy-TLS-1-1-2017-01 allows TLS below 1.2"] },
+    { title: "each family of TLS 1.2+ policies; HTTP listeners are not checked", resource: { aws_lb_listener: { a: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-FS-1-2-Res-2020-10" }, b: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS-1-2-Ext-2018-06" }, c: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }, d: { protocol: "TLS", ssl_policy: "ELBSecurityPolicy-TLS13-1-3-2021-06" }, e: { protocol: "HTTP" } } }, findings: [] },
+  ],
+  "resource-policies-not-public": [
+    { title: "principal * without a condition, as \"*\" or as AWS: *", resource: { aws_sns_topic_policy: { a: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sns:Publish" }] }) } }, aws_sqs_queue_policy: { b: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sqs:SendMessage" }] }) } } }, findings: ["aws_sns_topic_policy.a: an Allow statement grants principal * without a condition", "aws_sqs_queue_policy.b: an Allow statement grants principal * without a condition"] },
+    { title: "principal * narrowed by a condition, a service principal, a Deny", resource: { aws_s3_bucket_policy: { p: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Condition: { StringEquals: { "aws:SourceAccount": "1" } } }, { Effect: "Allow", Principal: { Service: "*" }, Action: "s3:PutObject" }, { Effect: "Deny", Principal: "*", Action: "s3:*" }] }) } } }, findings: [] },
+    { title: "a log resource policy is read from policy_document; an unreadable one is a finding", resource: { aws_cloudwatch_log_resource_policy: { p: { policy_document: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "logs:PutLogEvents" }] }) } }, aws_ecr_repository_policy: { e: { policy: "${aws_iam_policy.x.policy}" } } }, findings: ["aws_ecr_repository_policy.e: policy document cannot be read", "aws_cloudwatch_log_resource_policy.p: an Allow statement grants principal * without a condition"] },
+  ],
+  "ecs-task-no-secrets-in-environment": [
+    { title: "a secret-looking name, and a credential in an innocent name's value", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "api", environment: [{ name: "JWT_SECRET", value: "x" }, { name: "DATABASE_URL", value: "postgres://u:pa55word@db/x" }, { name: "PORT", value: "8000" }] }]) } } }, findings: ["aws_ecs_task_definition.td: container api: environment JWT_SECRET looks like a secret", "aws_ecs_task_definition.td: container api: environment DATABASE_URL holds a credential-looking value"] },
+    { title: "secrets from Secrets Manager, and no environment at all", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "api", secrets: [{ name: "JWT_SECRET", valueFrom: "arn:aws:secretsmanager:x" }], environment: [{ name: "LOG_LEVEL" }] }, { name: "worker" }]) } } }, findings: [] },
+    { title: "definitions it cannot read", resource: { aws_ecs_task_definition: { td: { container_definitions: "${var.x}" } } }, findings: ["aws_ecs_task_definition.td: container_definitions cannot be read"] },
+  ],
+  "shared-account-log-resource-policy": [
+    { title: "one named policy on this stack's log group", resource: { aws_cloudwatch_log_group: { g: { name: "/aws/events/tracker-staging" } }, aws_cloudwatch_log_resource_policy: { p: { policy_name: "tracker-staging-events", policy_document: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "${aws_cloudwatch_log_group.g.arn}:*" }, { Effect: "Deny", Action: "logs:*" }] }) } } }, findings: [] },
+    { title: "an Allow without Resource, a policy without a name, an unreadable document", resource: { aws_cloudwatch_log_resource_policy: { p: { policy_document: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents" }] }) } } }, findings: ["aws_cloudwatch_log_resource_policy.p: policy_name undefined is not in the project's namespace (tracker-<env>-...)", "aws_cloudwatch_log_resource_policy.p: an Allow statement without Resource applies to every log group"] },
+    { title: "a document it cannot read, and a grant on a looked-up log group", resource: { aws_cloudwatch_log_resource_policy: { a: { policy_name: "tracker-staging-a", policy_document: "${data.x.y.json}" } } }, findings: ["aws_cloudwatch_log_resource_policy.a: policy_document cannot be read"] },
+  ],
+  "ssm-sensitive-parameters-secure": [
+    { title: "a secret-looking name as a String with a literal", resource: { aws_ssm_parameter: { p: { name: "/tracker/staging/api-token", type: "String", value: "abc" } } }, findings: ["aws_ssm_parameter.p: /tracker/staging/api-token looks secret but is String", "aws_ssm_parameter.p: /tracker/staging/api-token has a literal value"] },
+    { title: "a SecureString whose value is a reference", resource: { aws_ssm_parameter: { p: { name: "/tracker/staging/secret-key", type: "SecureString", value: "${random_password.p.result}" } } }, findings: [] },
+    { title: "a SecureString with a literal value is still a literal in the state", resource: { aws_ssm_parameter: { p: { name: "/tracker/staging/redis-password", type: "SecureString", value: "literal" } } }, findings: ["aws_ssm_parameter.p: /tracker/staging/redis-password has a literal value"] },
+    { title: "a name that is not secret-looking", resource: { aws_ssm_parameter: { p: { name: "/tracker/staging/redis-host", type: "String", value: "cache" } } }, findings: [] },
+  ],
+  "workloads-in-private-subnets": [
+    {
+      title: "a service, an instance and a mount target in a public subnet; the private one passes",
+      resource: {
+        aws_subnet: { pub: { map_public_ip_on_launch: true }, priv: {} },
+        aws_ecs_service: { s: { network_configuration: [{ subnets: [ref("aws_subnet.pub"), ref("aws_subnet.priv")] }] }, ok: { network_configuration: [{ subnets: [ref("aws_subnet.priv")] }] } },
+        aws_instance: { i: { subnet_id: ref("aws_subnet.pub") } },
+        aws_efs_mount_target: { m: { subnet_id: ref("aws_subnet.priv") } },
+      },
+      findings: ["aws_ecs_service.s: placed in public subnet aws_subnet.pub", "aws_instance.i: placed in public subnet aws_subnet.pub"],
+    },
+  ],
+  "s3-tls-only": [
+    { title: "no bucket policy", resource: { aws_s3_bucket: { b: { bucket: "x" } } }, findings: ["aws_s3_bucket.b: no bucket policy (so no TLS-only statement)"] },
+    {
+      title: "a Deny on SecureTransport for one principal only is not TLS-only",
+      resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_policy: { p: { bucket: "x", policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }) } } },
+      findings: ["aws_s3_bucket.b: no Deny statement on aws:SecureTransport = false"],
+    },
+    {
+      title: "an Allow with the condition is not a Deny",
+      resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_policy: { p: { bucket: ref("aws_s3_bucket.b"), policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }) } } },
+      findings: ["aws_s3_bucket.b: no Deny statement on aws:SecureTransport = false"],
+    },
+    {
+      title: "a Deny to everyone of plaintext requests",
+      resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_policy: { p: { bucket: "x", policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": ["false"] } } }] }) } } },
+      findings: [],
+    },
+  ],
+  "waf-web-acl-logging": [
+    { title: "no logging configuration", resource: { aws_wafv2_web_acl: { w: {} } }, findings: ["aws_wafv2_web_acl.w: no aws_wafv2_web_acl_logging_configuration references this web ACL"] },
+    { title: "no destination, authorization not redacted", resource: { aws_wafv2_web_acl: { w: {} }, aws_wafv2_web_acl_logging_configuration: { l: { resource_arn: ref("aws_wafv2_web_acl.w", "arn"), redacted_fields: [{ single_header: [{ name: "cookie" }] }] } } }, findings: ["aws_wafv2_web_acl.w: aws_wafv2_web_acl_logging_configuration.l has no log destination", "aws_wafv2_web_acl.w: aws_wafv2_web_acl_logging_configuration.l does not redact the authorization header"] },
+    { title: "a destination and Authorization redacted, in any case", resource: { aws_wafv2_web_acl: { w: {} }, aws_wafv2_web_acl_logging_configuration: { l: { resource_arn: ref("aws_wafv2_web_acl.w", "arn"), log_destination_configs: ["${aws_cloudwatch_log_group.g.arn}"], redacted_fields: [{ single_header: [{ name: "Authorization" }] }] } } }, findings: [] },
+  ],
+  "lb-target-group-encrypted": [
+    { title: "HTTP by default, its health check too", resource: { aws_lb_target_group: { t: {} } }, findings: ["aws_lb_target_group.t: protocol HTTP is not encrypted", "aws_lb_target_group.t: health check protocol HTTP is not HTTPS"] },
+    { title: "HTTPS with its health check on HTTPS by default", resource: { aws_lb_target_group: { t: { protocol: "HTTPS" } } }, findings: [] },
+    { title: "HTTPS with an HTTP health check", resource: { aws_lb_target_group: { t: { protocol: "HTTPS", health_check: [{ protocol: "HTTP" }] } } }, findings: ["aws_lb_target_group.t: health check protocol HTTP is not HTTPS"] },
+    { title: "TLS with the health check disabled", resource: { aws_lb_target_group: { t: { protocol: "TLS", health_check: [{ enabled: false }] } } }, findings: [] },
+    { title: "Lambda and ALB targets have no protocol to encrypt", resource: { aws_lb_target_group: { l: { target_type: "lambda" }, a: { target_type: "alb", protocol: "TCP" } } }, findings: [] },
+  ],
+  "waf-rule-metrics": [
+    { title: "neither the web ACL nor a rule publishes metrics", resource: { aws_wafv2_web_acl: { w: { visibility_config: [{ cloudwatch_metrics_enabled: false }], rule: [{ name: "a", visibility_config: [{ cloudwatch_metrics_enabled: "true" }] }, { name: "b" }, {}] } } }, findings: ["aws_wafv2_web_acl.w: the web ACL does not publish CloudWatch metrics", "aws_wafv2_web_acl.w: rule b does not publish CloudWatch metrics", "aws_wafv2_web_acl.w: rule ? does not publish CloudWatch metrics"] },
+  ],
+  "ecs-task-no-latest-tag": [
+    { title: "untagged, :latest, a tag from an expression, a digest, a registry port", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "a", image: "nginx" }, { name: "b", image: "registry:5000/team/app:latest" }, { name: "c", image: "123.dkr.ecr.eu-central-1.amazonaws.com/x/api:${var.image_tag_api}" }, { name: "d", image: "public.ecr.aws/x/y@sha256:0123" }, { name: "e", image: "registry:5000/team/app" }, { name: "f" }]) } } }, findings: ["aws_ecs_task_definition.td: container a image nginx has no tag", "aws_ecs_task_definition.td: container b uses :latest", "aws_ecs_task_definition.td: container e image registry:5000/team/app has no tag", "aws_ecs_task_definition.td: container f image  has no tag"] },
+  ],
+  "sg-no-unrestricted-egress": [
+    { title: "tcp/443 to anywhere is the one open egress allowed", resource: { aws_vpc_security_group_egress_rule: { a: { ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" } } }, findings: [] },
+    { title: "all traffic, tcp/80, a range and udp/443 to anywhere; egress to the VPC and ingress from anywhere are not this rule's", resource: { aws_security_group: { g: { egress: [{ protocol: "-1", from_port: 0, to_port: 0, cidr_blocks: ["0.0.0.0/0"] }, { protocol: "tcp", from_port: 80, to_port: 80, ipv6_cidr_blocks: ["::/0"] }, { protocol: "tcp", from_port: 443, to_port: 444, cidr_blocks: ["0.0.0.0/0"] }, { protocol: "udp", from_port: 443, to_port: 443, cidr_blocks: ["0.0.0.0/0"] }, { protocol: "tcp", from_port: 5432, to_port: 5432, cidr_blocks: ["10.0.0.0/16"] }], ingress: [{ protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: ["0.0.0.0/0"] }] } } }, findings: ["aws_security_group.g: egress[0]: egress all traffic to 0.0.0.0/0", "aws_security_group.g: egress[1]: egress tcp/80 to ::/0", "aws_security_group.g: egress[2]: egress tcp/443-444 to 0.0.0.0/0", "aws_security_group.g: egress[3]: egress udp/443 to 0.0.0.0/0"] },
+  ],
+  "sg-rule-descriptions": [
+    { title: "a group and its rules without descriptions, or blank", resource: { aws_security_group: { g: { description: "  ", ingress: [{ protocol: "tcp", from_port: 443, to_port: 443, description: "" }], egress: [{ protocol: "tcp", from_port: 443, to_port: 443, description: "https out" }] } } }, findings: ["aws_security_group.g: the security group has no description", "aws_security_group.g: ingress[0]: rule has no description"] },
+    { title: "a separate rule without a description", resource: { aws_vpc_security_group_ingress_rule: { r: { ip_protocol: "tcp", from_port: 443, to_port: 443 } } }, findings: ["aws_vpc_security_group_ingress_rule.r: aws_vpc_security_group_ingress_rule.r: rule has no description"] },
+  ],
+  "ecs-cluster-exec-logging-encrypted": [
+    { title: "no ECS Exec configuration: nothing to log", resource: { aws_ecs_cluster: { c: {} } }, findings: [] },
+    { title: "logging NONE without a key", resource: { aws_ecs_cluster: { c: { configuration: [{ execute_command_configuration: [{ logging: "NONE" }] }] } } }, findings: ["aws_ecs_cluster.c: ECS Exec logging is NONE", "aws_ecs_cluster.c: ECS Exec sessions have no kms_key_id"] },
+    { title: "OVERRIDE to an unencrypted destination", resource: { aws_ecs_cluster: { c: { configuration: [{ execute_command_configuration: [{ logging: "OVERRIDE", kms_key_id: "k", log_configuration: [{ cloud_watch_log_group_name: "g", cloud_watch_encryption_enabled: false }] }] }] } } }, findings: ["aws_ecs_cluster.c: ECS Exec log destination is not encrypted"] },
+    { title: "OVERRIDE to an encrypted S3 bucket, or DEFAULT logging with a key", resource: { aws_ecs_cluster: { s3: { configuration: [{ execute_command_configuration: [{ logging: "OVERRIDE", kms_key_id: "k", log_configuration: [{ s3_bucket_name: "b", s3_bucket_encryption_enabled: "true" }] }] }] }, def: { configuration: [{ execute_command_configuration: [{ logging: "DEFAULT", kms_key_id: "k" }] }] } } }, findings: [] },
+  ],
+  "iam-no-administrator-access": [
+    { title: "attached by each attachment type and by a role's managed policies, in every partition", resource: { aws_iam_role_policy_attachment: { a: { policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }, aws_iam_policy_attachment: { b: { policy_arn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" } }, aws_iam_role: { r: { managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"] } }, aws_iam_role_policy_attachments_exclusive: { e: { policy_arns: ["arn:aws-cn:iam::aws:policy/AdministratorAccess"] } } }, findings: ["aws_iam_role_policy_attachment.a: attaches AdministratorAccess", "aws_iam_policy_attachment.b: attaches AdministratorAccess", "aws_iam_role_policy_attachments_exclusive.e: attaches AdministratorAccess", "aws_iam_role.r: attaches AdministratorAccess"] },
+    { title: "a customer policy of the same name, and AdministratorAccess-Amplify, are not it", resource: { aws_iam_role_policy_attachment: { a: { policy_arn: "arn:aws:iam::123456789012:policy/AdministratorAccess" }, b: { policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess-Amplify" } } }, findings: [] },
+  ],
+  "subnet-no-public-ip-on-launch": [
+    { title: "a created subnet that maps public IPs, as a boolean or a string", resource: { aws_subnet: { a: { map_public_ip_on_launch: true }, b: { map_public_ip_on_launch: "true" }, c: { map_public_ip_on_launch: false } } }, findings: ["aws_subnet.a: map_public_ip_on_launch = true", "aws_subnet.b: map_public_ip_on_launch = true"] },
+    { title: "a lookup whose filter also allows true, or has no value", data: { aws_subnet: { both: { filter: [{ name: "map-public-ip-on-launch", values: ["false", "true"] }] }, empty: { filter: [{ name: "map-public-ip-on-launch", values: [] }] }, other: { filter: [{ name: "tag:Tier", values: ["false"] }] } } }, findings: ["data.aws_subnet.both: the lookup does not require map-public-ip-on-launch = false, so it would adopt a subnet that gives instances public IPs", "data.aws_subnet.empty: the lookup does not require map-public-ip-on-launch = false, so it would adopt a subnet that gives instances public IPs", "data.aws_subnet.other: the lookup does not require map-public-ip-on-launch = false, so it would adopt a subnet that gives instances public IPs"] },
+  ],
+  "vpc-default-security-group-closed": [
+    { title: "a created VPC whose default group is managed and empty", resource: { aws_vpc: { v: {} }, aws_default_security_group: { d: { vpc_id: ref("aws_vpc.v") } } }, findings: [] },
+    { title: "a created VPC without it, and a managed default group with rules", resource: { aws_vpc: { v: {} }, aws_default_security_group: { d: { ingress: [{ protocol: "-1", self: true }], egress: [{ protocol: "-1", cidr_blocks: ["0.0.0.0/0"] }] } } }, findings: ["aws_vpc.v: the VPC's default security group is not managed (and so not emptied) by an aws_default_security_group", "aws_default_security_group.d: the default security group declares ingress rules", "aws_default_security_group.d: the default security group declares egress rules"] },
+    { title: "an adopted VPC is its owner's", data: { aws_vpc: { v: { id: "vpc-1" } } }, findings: ["data.aws_vpc.v: the adopted VPC's default security group is its owner's: this stack does not manage or empty it"] },
+  ],
 };
 
 describe("policy rules: one case per branch", () => {
