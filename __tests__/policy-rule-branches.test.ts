@@ -337,6 +337,145 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a created VPC without it, and a managed default group with rules", resource: { aws_vpc: { v: {} }, aws_default_security_group: { d: { ingress: [{ protocol: "-1", self: true }], egress: [{ protocol: "-1", cidr_blocks: ["0.0.0.0/0"] }] } } }, findings: ["aws_vpc.v: the VPC's default security group is not managed (and so not emptied) by an aws_default_security_group", "aws_default_security_group.d: the default security group declares ingress rules", "aws_default_security_group.d: the default security group declares egress rules"] },
     { title: "an adopted VPC is its owner's", data: { aws_vpc: { v: { id: "vpc-1" } } }, findings: ["data.aws_vpc.v: the adopted VPC's default security group is its owner's: this stack does not manage or empty it"] },
   ],
+  "acm-create-before-destroy": [
+    { title: "the string \"true\" counts; no lifecycle does not", resource: { aws_acm_certificate: { a: { lifecycle: { create_before_destroy: "true" } }, b: {} } }, findings: ["aws_acm_certificate.b: lifecycle.create_before_destroy is not true"] },
+  ],
+  "acm-key-algorithm": [
+    { title: "no key_algorithm is RSA 2048; ECDSA P-256 and P-384 pass", resource: { aws_acm_certificate: { a: {}, b: { key_algorithm: "EC_prime256v1" }, c: { key_algorithm: "EC_secp384r1" } } }, findings: [] },
+    { title: "RSA 1024", resource: { aws_acm_certificate: { a: { key_algorithm: "RSA_1024" } } }, findings: ["aws_acm_certificate.a: key_algorithm RSA_1024 is weaker than RSA 2048"] },
+  ],
+  "alb-desync-mitigation": [
+    { title: "AWS's default (defensive) and strictest pass; a network load balancer has no such mode", resource: { aws_lb: { a: {}, b: { desync_mitigation_mode: "strictest" }, n: { load_balancer_type: "network", desync_mitigation_mode: "monitor" } } }, findings: [] },
+    { title: "monitor on an aws_alb", resource: { aws_alb: { a: { desync_mitigation_mode: "monitor" } } }, findings: ["aws_alb.a: desync_mitigation_mode = monitor"] },
+  ],
+  "alb-drop-invalid-headers": [
+    { title: "not set on an application load balancer (AWS's default keeps them); a gateway load balancer is not checked", resource: { aws_lb: { a: {}, g: { load_balancer_type: "gateway" } } }, findings: ["aws_lb.a: drop_invalid_header_fields is not true"] },
+    { title: "the string \"true\" counts", resource: { aws_alb: { a: { drop_invalid_header_fields: "true" } } }, findings: [] },
+  ],
+  "cloudwatch-alarm-actions": [
+    { title: "no actions, and actions switched off", resource: { aws_cloudwatch_metric_alarm: { a: {}, b: { alarm_actions: ["${aws_sns_topic.t.arn}"], actions_enabled: "false" } }, aws_cloudwatch_composite_alarm: { c: { alarm_actions: [] } } }, findings: ["aws_cloudwatch_metric_alarm.a: no alarm_actions", "aws_cloudwatch_metric_alarm.b: actions_enabled = false", "aws_cloudwatch_composite_alarm.c: no alarm_actions"] },
+    { title: "actions given as one expression", resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: "${local.actions}" } } }, findings: [] },
+  ],
+  "ec2-encrypted-volumes": [
+    { title: "no root block device (AWS's default is unencrypted), and one of two extra volumes unencrypted", resource: { aws_instance: { i: { ebs_block_device: [{ encrypted: true }, { encrypted: false }] } } }, findings: ["aws_instance.i: root_block_device is not encrypted", "aws_instance.i: ebs_block_device[1] is not encrypted"] },
+    { title: "everything encrypted, \"true\" as a string", resource: { aws_instance: { i: { root_block_device: [{ encrypted: "true" }], ebs_block_device: [{ encrypted: true }] } } }, findings: [] },
+  ],
+  "ec2-imdsv2-required": [
+    { title: "tokens optional, or no metadata options, on an instance and a launch template", resource: { aws_instance: { a: { metadata_options: [{ http_tokens: "optional" }] }, b: {} }, aws_launch_template: { t: {} } }, findings: ["aws_instance.a: metadata_options.http_tokens is not required (IMDSv1 allowed)", "aws_instance.b: metadata_options.http_tokens is not required (IMDSv1 allowed)", "aws_launch_template.t: metadata_options.http_tokens is not required (IMDSv1 allowed)"] },
+    { title: "the metadata endpoint off entirely", resource: { aws_instance: { a: { metadata_options: [{ http_endpoint: "disabled", http_tokens: "optional" }] } } }, findings: [] },
+  ],
+  "ec2-no-key-pair": [
+    { title: "a key pair names itself", resource: { aws_instance: { a: { key_name: "ops" }, b: {} } }, findings: ["aws_instance.a: key_name ops is set"] },
+  ],
+  "ecr-immutable-tags": [
+    { title: "AWS's default is MUTABLE; IMMUTABLE_WITH_EXCLUSION is immutable", resource: { aws_ecr_repository: { a: {}, b: { image_tag_mutability: "IMMUTABLE_WITH_EXCLUSION" } } }, findings: ["aws_ecr_repository.a: image_tag_mutability is MUTABLE"] },
+  ],
+  "ecr-kms-encryption": [
+    { title: "AES256 by default, KMS with AWS's key, KMS with ours", resource: { aws_ecr_repository: { a: {}, b: { encryption_configuration: [{ encryption_type: "KMS" }] }, c: { encryption_configuration: [{ encryption_type: "KMS", kms_key: "${aws_kms_key.k.arn}" }] } } }, findings: ["aws_ecr_repository.a: encryption_type is not KMS (AES256 default)", "aws_ecr_repository.b: KMS encryption without a customer-managed kms_key"] },
+  ],
+  "ecr-lifecycle-policy": [
+    { title: "by reference or by the repository's name; another repository's policy does not count", resource: { aws_ecr_repository: { a: { name: "tracker-staging/api" }, b: { name: "tracker-staging/admin" }, c: { name: "tracker-staging/web" } }, aws_ecr_lifecycle_policy: { pa: { repository: ref("aws_ecr_repository.a", "name") }, pb: { repository: "tracker-staging/admin" }, other: { repository: "someone/else" } } }, findings: ["aws_ecr_repository.c: no lifecycle policy"] },
+  ],
+  "ecr-scan-on-push": [
+    { title: "scan on push on the repository, or a registry-wide rule that scans", resource: { aws_ecr_repository: { a: { image_scanning_configuration: [{ scan_on_push: true }] }, b: {} }, aws_ecr_registry_scanning_configuration: { r: { scan_type: "ENHANCED", rule: [{ scan_frequency: "CONTINUOUS_SCAN" }] } } }, findings: [] },
+    { title: "a registry rule that scans only manually does not", resource: { aws_ecr_repository: { b: {} }, aws_ecr_registry_scanning_configuration: { r: { rule: [{ scan_frequency: "MANUAL" }] } } }, findings: ["aws_ecr_repository.b: scan_on_push is not enabled"] },
+  ],
+  "ecs-cluster-container-insights": [
+    { title: "enhanced counts; disabled, another setting and none do not", resource: { aws_ecs_cluster: { a: { setting: [{ name: "containerInsights", value: "enhanced" }] }, b: { setting: [{ name: "containerInsights", value: "disabled" }] }, c: { setting: [{ name: "other", value: "enabled" }] }, d: {} } }, findings: ["aws_ecs_cluster.b: containerInsights is not enabled", "aws_ecs_cluster.c: containerInsights is not enabled", "aws_ecs_cluster.d: containerInsights is not enabled"] },
+  ],
+  "ecs-service-circuit-breaker": [
+    { title: "a breaker without rollback, and alarms without rollback", resource: { aws_ecs_service: { s: { deployment_circuit_breaker: [{ enable: true, rollback: false }], alarms: [{ enable: true, rollback: false, alarm_names: ["x"] }] } } }, findings: ["aws_ecs_service.s: deployment circuit breaker with rollback is not enabled", "aws_ecs_service.s: alarm-based rollback is not enabled"] },
+    { title: "rollback without enable; nothing at all", resource: { aws_ecs_service: { s: { deployment_circuit_breaker: [{ rollback: true }], alarms: [{ rollback: true }] }, t: {} } }, findings: ["aws_ecs_service.s: deployment circuit breaker with rollback is not enabled", "aws_ecs_service.s: alarm-based rollback is not enabled", "aws_ecs_service.t: deployment circuit breaker with rollback is not enabled", "aws_ecs_service.t: alarm-based rollback is not enabled"] },
+  ],
+  "ecs-service-fargate-latest": [
+    { title: "Fargate through a capacity provider pinned to 1.4.0; EC2 services are not Fargate's", resource: { aws_ecs_service: { spot: { capacity_provider_strategy: [{ capacity_provider: "FARGATE_SPOT" }], platform_version: "1.4.0" }, ec2: { launch_type: "EC2", platform_version: "1.4.0" }, latest: { launch_type: "FARGATE" } } }, findings: ["aws_ecs_service.spot: platform_version 1.4.0 is pinned below LATEST"] },
+  ],
+  "ecs-task-awsvpc-network-mode": [
+    { title: "no network_mode is bridge", resource: { aws_ecs_task_definition: { td: {} } }, findings: ["aws_ecs_task_definition.td: network_mode is (default bridge)"] },
+  ],
+  "ecs-task-distinct-roles": [
+    { title: "different roles, or no execution role, pass", resource: { aws_ecs_task_definition: { a: { execution_role_arn: "x", task_role_arn: "y" }, b: { task_role_arn: "y" }, c: {} } }, findings: [] },
+  ],
+  "ecs-task-no-host-namespaces": [
+    { title: "both namespaces shared with the host; task-level ones are fine", resource: { aws_ecs_task_definition: { a: { pid_mode: "host", ipc_mode: "host" }, b: { pid_mode: "task", ipc_mode: "task" } } }, findings: ["aws_ecs_task_definition.a: pid_mode = host", "aws_ecs_task_definition.a: ipc_mode = host"] },
+  ],
+  "ecs-task-non-root-user": [
+    { title: "root by name or by UID, with or without a group; another UID, or 0 as part of a longer number, is not root", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "a", user: "root" }, { name: "b", user: "0" }, { name: "c", user: "root:1000" }, { name: "d", user: "1000:0" }, { name: "e", user: "100" }, { name: "f" }]) } } }, findings: ["aws_ecs_task_definition.td: container a runs as root", "aws_ecs_task_definition.td: container b runs as 0", "aws_ecs_task_definition.td: container c runs as root:1000"] },
+    { title: "definitions it cannot read", resource: { aws_ecs_task_definition: { td: { container_definitions: "${var.x}" } } }, findings: ["aws_ecs_task_definition.td: container_definitions cannot be read"] },
+  ],
+  "ecs-task-not-privileged": [
+    { title: "privileged only when true", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "a", privileged: false }, { name: "b" }, { name: "c", privileged: true }]) } } }, findings: ["aws_ecs_task_definition.td: container c is privileged"] },
+    { title: "definitions it cannot read", resource: { aws_ecs_task_definition: { td: { container_definitions: "${var.x}" } } }, findings: ["aws_ecs_task_definition.td: container_definitions cannot be read"] },
+  ],
+  "ecs-task-readonly-root-filesystem": [
+    { title: "only an explicit true is read-only", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "a", readonlyRootFilesystem: true }, { name: "b", readonlyRootFilesystem: false }, { name: "c" }]) } } }, findings: ["aws_ecs_task_definition.td: container b has a writable root filesystem", "aws_ecs_task_definition.td: container c has a writable root filesystem"] },
+    { title: "definitions it cannot read", resource: { aws_ecs_task_definition: { td: { container_definitions: "${var.x}" } } }, findings: ["aws_ecs_task_definition.td: container_definitions cannot be read"] },
+  ],
+  "efs-access-point-posix-user": [
+    { title: "a uid without a gid, or no posix user; uid 0 is still a user", resource: { aws_efs_access_point: { a: { posix_user: [{ uid: 1000 }] }, b: {}, c: { posix_user: [{ uid: 0, gid: 0 }] } } }, findings: ["aws_efs_access_point.a: no posix_user with uid and gid", "aws_efs_access_point.b: no posix_user with uid and gid"] },
+  ],
+  "efs-access-point-root-directory": [
+    { title: "the file system's root, an empty path, or none; a subdirectory passes", resource: { aws_efs_access_point: { a: { root_directory: [{ path: "/" }] }, b: { root_directory: [{ path: "" }] }, c: {}, d: { root_directory: [{ path: "/anisette" }] } } }, findings: ["aws_efs_access_point.a: root_directory.path is not a subdirectory", "aws_efs_access_point.b: root_directory.path is not a subdirectory", "aws_efs_access_point.c: root_directory.path is not a subdirectory"] },
+  ],
+  "efs-backup-policy": [
+    { title: "a DISABLED policy is no backup; a backup selection of the file system is", resource: { aws_efs_file_system: { off: {}, selected: {}, none: {} }, aws_efs_backup_policy: { p: { file_system_id: ref("aws_efs_file_system.off"), backup_policy: [{ status: "DISABLED" }] } }, aws_backup_selection: { s: { resources: [ref("aws_efs_file_system.selected", "arn")] } } }, findings: ["aws_efs_file_system.off: no enabled backup policy or backup selection", "aws_efs_file_system.none: no enabled backup policy or backup selection"] },
+  ],
+  "iam-no-service-wildcard-actions": [
+    { title: "each service wildcard once, from Allow statements only; a prefix wildcard is not a service wildcard", data: doc([{ actions: ["s3:*", "ecr:*", "ecr:Get*"], resources: ["arn:aws:s3:::b"] }, { actions: ["s3:*"], resources: ["*"] }, { effect: "Deny", actions: ["iam:*"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: allows s3:*", "data.aws_iam_policy_document.d: allows ecr:*"] },
+    { title: "an unreadable policy", resource: { aws_iam_policy: { p: { policy: "${var.p}" } } }, findings: ["aws_iam_policy.p: policy document cannot be read"] },
+  ],
+  "iam-no-wildcard-passrole": [
+    { title: "PassRole on every role: *, role/*, a glob of iam:*, NotResource", data: doc([{ actions: ["iam:PassRole"], resources: ["*"] }, { actions: ["iam:Pass*"], resources: ["arn:aws:iam::1:role/*"] }, { actions: ["iam:*"], not_resources: ["arn:aws:iam::1:role/admin"] }]), findings: ["data.aws_iam_policy_document.d: iam:PassRole is allowed on any role", "data.aws_iam_policy_document.d: iam:PassRole is allowed on any role", "data.aws_iam_policy_document.d: iam:PassRole is allowed on any role"] },
+    { title: "PassRole on named roles, or on a prefix of ours, is fine", data: doc([{ actions: ["iam:PassRole"], resources: ["arn:aws:iam::1:role/tracker-staging-api-task", "arn:aws:iam::1:role/tracker-staging-*"] }]), findings: [] },
+    { title: "an unreadable policy", resource: { aws_iam_role_policy: { p: { policy: "${var.p}" } } }, findings: ["aws_iam_role_policy.p: policy document cannot be read"] },
+  ],
+  "iam-trust-no-wildcard-principal": [
+    { title: "AWS: * or * without a condition", resource: { aws_iam_role: { a: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] }) }, b: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] }) } } }, findings: ["aws_iam_role.a: trust policy allows principal *", "aws_iam_role.b: trust policy allows principal *"] },
+    { title: "narrowed by a condition, a service principal, a Deny", resource: { aws_iam_role: { a: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } }, { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }, { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" }] }) } } }, findings: [] },
+    { title: "an unreadable trust policy", resource: { aws_iam_role: { a: { assume_role_policy: "${var.p}" } } }, findings: ["aws_iam_role.a: trust policy cannot be read"] },
+  ],
+  "kms-key-policy": [
+    { title: "no policy: the default grants the whole account", resource: { aws_kms_key: { k: {} } }, findings: ["aws_kms_key.k: no key policy (the default grants the whole account)"] },
+    { title: "principal * narrowed by a condition passes; without one it does not", resource: { aws_kms_key: { ok: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Condition: { StringEquals: { "kms:CallerAccount": "1" } } }] }) }, open: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:*" }] }) } } }, findings: ["aws_kms_key.open: an Allow statement grants principal * without a condition"] },
+  ],
+  "kms-key-rotation": [
+    { title: "a symmetric key (the default spec) without rotation; an asymmetric key cannot rotate", resource: { aws_kms_key: { a: {}, b: { customer_master_key_spec: "SYMMETRIC_DEFAULT", enable_key_rotation: false }, rsa: { customer_master_key_spec: "RSA_2048" } } }, findings: ["aws_kms_key.a: enable_key_rotation is not true", "aws_kms_key.b: enable_key_rotation is not true"] },
+  ],
+  "lb-access-logs": [
+    { title: "logs configured but disabled, or enabled without a bucket", resource: { aws_lb: { a: { access_logs: [{ enabled: false, bucket: "b" }] }, b: { access_logs: [{ enabled: true }] }, c: { access_logs: [{ enabled: "true", bucket: "b" }] } } }, findings: ["aws_lb.a: access_logs are not enabled", "aws_lb.b: access_logs are not enabled"] },
+  ],
+  "lb-multi-az": [
+    { title: "one subnet, one mapping, nothing", resource: { aws_lb: { a: { subnets: ["s1"] }, b: { subnet_mapping: [{ subnet_id: "s1" }] }, c: {} } }, findings: ["aws_lb.a: only 1 subnet(s)", "aws_lb.b: only one subnet mapping", "aws_lb.c: no subnets"] },
+    { title: "two subnets, two mappings, or subnets from an expression", resource: { aws_lb: { a: { subnets: ["s1", "s2"] }, b: { subnet_mapping: [{ subnet_id: "s1" }, { subnet_id: "s2" }] }, c: { subnets: "${data.aws_subnets.public.ids}" } } }, findings: [] },
+  ],
+  "logs-retention-one-year": [
+    { title: "unset (never expire is not what the control asks), 364 days; 365 and \"3653\" pass", resource: { aws_cloudwatch_log_group: { a: {}, b: { retention_in_days: 364 }, c: { retention_in_days: 365 }, d: { retention_in_days: "3653" } } }, findings: ["aws_cloudwatch_log_group.a: retention unset days is under a year", "aws_cloudwatch_log_group.b: retention 364 days is under a year"] },
+  ],
+  "logs-retention-set": [
+    { title: "0 is never expire; unset too; 1 day is a retention", resource: { aws_cloudwatch_log_group: { a: { retention_in_days: 0 }, b: {}, c: { retention_in_days: 1 } } }, findings: ["aws_cloudwatch_log_group.a: no retention_in_days", "aws_cloudwatch_log_group.b: no retention_in_days"] },
+  ],
+  "s3-acls-disabled": [
+    { title: "ownership controls that still allow ACLs", resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_ownership_controls: { o: { bucket: "x", rule: [{ object_ownership: "BucketOwnerPreferred" }] } } }, findings: ["aws_s3_bucket.b: object ownership is not BucketOwnerEnforced"] },
+  ],
+  "s3-versioning": [
+    { title: "versioning Suspended", resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_versioning: { v: { bucket: ref("aws_s3_bucket.b"), versioning_configuration: [{ status: "Suspended" }] } } }, findings: ["aws_s3_bucket.b: versioning is not Enabled"] },
+  ],
+  "secretsmanager-no-literal-value": [
+    { title: "each attribute that can hold a literal", resource: { aws_secretsmanager_secret_version: { v: { secret_string: "a", secret_binary: "YQ==", secret_string_wo: "b" } } }, findings: ["aws_secretsmanager_secret_version.v: secret_string is a literal", "aws_secretsmanager_secret_version.v: secret_binary is a literal", "aws_secretsmanager_secret_version.v: secret_string_wo is a literal"] },
+    { title: "values from expressions (an ephemeral password)", resource: { aws_secretsmanager_secret_version: { v: { secret_string_wo: "${ephemeral.aws_secretsmanager_random_password.p.random_password}", secret_string_wo_version: 1 } } }, findings: [] },
+  ],
+  "sg-no-ssh": [
+    { title: "a range over 22, all traffic, udp/22 (counted, as Checkov's CKV_AWS_24 does); not icmp, another range, or egress to 22", resource: { aws_security_group: { g: { ingress: [{ protocol: "tcp", from_port: 20, to_port: 30, cidr_blocks: ["10.0.0.0/8"] }, { protocol: "-1", from_port: 0, to_port: 0, self: true }, { protocol: "udp", from_port: 22, to_port: 22 }, { protocol: "icmp", from_port: -1, to_port: -1 }, { protocol: "tcp", from_port: 23, to_port: 443 }], egress: [{ protocol: "tcp", from_port: 22, to_port: 22 }] } } }, findings: ["aws_security_group.g: ingress[0]: ingress tcp/20-30 includes SSH port 22", "aws_security_group.g: ingress[1]: ingress all traffic includes SSH port 22", "aws_security_group.g: ingress[2]: ingress udp/22 includes SSH port 22"] },
+  ],
+  "sns-encrypted": [
+    { title: "no key, and AWS's own key", resource: { aws_sns_topic: { a: {}, b: { kms_master_key_id: "alias/aws/sns" }, c: { kms_master_key_id: "${aws_kms_key.k.arn}" } } }, findings: ["aws_sns_topic.a: no kms_master_key_id", "aws_sns_topic.b: encrypted with the AWS-managed alias/aws/sns key"] },
+  ],
+  "vpc-flow-logs": [
+    { title: "no flow log; one of ACCEPT traffic only; an adopted VPC's flow log by reference", resource: { aws_vpc: { none: {}, accept: {} }, aws_flow_log: { a: { vpc_id: ref("aws_vpc.accept"), traffic_type: "ACCEPT" }, d: { vpc_id: ref("data.aws_vpc.adopted"), traffic_type: "REJECT" } } }, data: { aws_vpc: { adopted: { id: "vpc-1" } } }, findings: ["aws_vpc.none: no aws_flow_log references this VPC", "aws_vpc.accept: the VPC's flow logs capture neither ALL nor REJECT traffic"] },
+  ],
+  "waf-web-acl-has-rules": [
+    { title: "no rules, or an empty rule_json; rules in rule_json count", resource: { aws_wafv2_web_acl: { a: {}, b: { rule_json: " [] " }, c: { rule_json: "   " }, d: { rule_json: '[{"Name":"x"}]' } } }, findings: ["aws_wafv2_web_acl.a: the web ACL has no rules: it only applies its default action", "aws_wafv2_web_acl.b: the web ACL has no rules: it only applies its default action", "aws_wafv2_web_acl.c: the web ACL has no rules: it only applies its default action"] },
+  ],
 };
 
 describe("policy rules: one case per branch", () => {
