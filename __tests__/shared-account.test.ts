@@ -272,12 +272,118 @@ describe("SHR-1, SHR-2: the shared-account rules over every synthesized stack", 
   });
 });
 
+/** What each broken fixture must produce, word for word (rule: message), as an operator reads it. */
+const BROKEN_FINDINGS: Record<string, readonly string[]> = {
+  "DLM on the old tags {Environment=staging, TrackerRole=database-host-data}": [
+    "shared-account-selectors: target tag Environment=staging is not unique to this project: DLM acts on every volume carrying ANY target tag, so each must be one only our resources carry (a tracker:* key or a tracker-<env>-* value)",
+    "shared-account-selectors: target tag TrackerRole=database-host-data is not unique to this project: DLM acts on every volume carrying ANY target tag, so each must be one only our resources carry (a tracker:* key or a tracker-<env>-* value)",
+  ],
+  "DLM on Environment=staging alone": [
+    "shared-account-selectors: target tag Environment=staging is not unique to this project: DLM acts on every volume carrying ANY target tag, so each must be one only our resources carry (a tracker:* key or a tracker-<env>-* value)",
+  ],
+  "DLM on our tag OR Environment=staging (ORed: the generic one still selects everyone's)": [
+    "shared-account-selectors: target tag Environment=staging is not unique to this project: DLM acts on every volume carrying ANY target tag, so each must be one only our resources carry (a tracker:* key or a tracker-<env>-* value)",
+  ],
+  "DLM on a Name without the project prefix": [
+    "shared-account-selectors: target tag Name=db-data is not unique to this project: DLM acts on every volume carrying ANY target tag, so each must be one only our resources carry (a tracker:* key or a tracker-<env>-* value)",
+  ],
+  "DLM on our tag key with a wildcard value": [
+    "shared-account-selectors: target tag tracker:snapshot-policy=* is not unique to this project: DLM acts on every volume carrying ANY target tag, so each must be one only our resources carry (a tracker:* key or a tracker-<env>-* value)",
+  ],
+  "DLM with no target tags": [
+    "shared-account-selectors: policy_details.target_tags is empty: the policy selects nothing of ours",
+  ],
+  "a DLM default policy (every volume of the region)": [
+    "shared-account-no-account-settings: a DLM default policy covers every volume or instance of the account's region",
+  ],
+  "backup selection of every resource": [
+    "shared-account-selectors: resources selects \"*\", which can match other projects' resources",
+  ],
+  "backup selection of every EBS volume": [
+    "shared-account-selectors: resources selects \"arn:aws:ec2:*:*:volume/*\", which can match other projects' resources",
+  ],
+  "backup selection by Environment=staging": [
+    "shared-account-selectors: selection_tag Environment=staging is carried by other projects' resources too",
+  ],
+  "ECS task events of every cluster in the account": [
+    "shared-account-selectors: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+  ],
+  "ECS task events of every cluster but one": [
+    "shared-account-selectors: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+  ],
+  "an $or with one branch on our cluster and one on everyone's": [
+    "shared-account-selectors: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+  ],
+  "an event rule on a prefix every project shares": [
+    "shared-account-selectors: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+  ],
+  "a subscription filter on another project's log group": [
+    "shared-account-selectors: log_group_name \"/ecs/other-app/api\" is not a log group of this project",
+  ],
+  "a metric filter on a Lambda's log group": [
+    "shared-account-selectors: log_group_name \"/aws/lambda/billing\" is not a log group of this project",
+  ],
+  "an SSM association on every staging instance": [
+    "shared-account-selectors: target tag:Environment=staging can match other projects' instances",
+  ],
+  "the host's old attach grant {TrackerRole=database-host, Environment=staging}": [
+    "shared-account-iam-selectors: selects arn:aws:ec2:eu-central-1:802732539686:instance/* by aws:ResourceTag/TrackerRole=database-host and aws:ResourceTag/Environment=staging: no tag only this project's resources carry",
+  ],
+  "a tag-narrowed grant on Environment=staging alone": [
+    "shared-account-iam-selectors: selects arn:aws:ec2:eu-central-1:802732539686:instance/* by aws:ResourceTag/Environment=staging: no tag only this project's resources carry",
+  ],
+  "the old key policy: CloudWatch Logs may use the key for every log group of the account": [
+    "shared-account-iam-selectors: condition ArnLike kms:EncryptionContext:aws:logs:arn \"arn:aws:logs:eu-central-1:802732539686:log-group:*\" matches other projects' names too (begin it with this project's prefix)",
+  ],
+  "a StringLike tag condition of * alone": [
+    "shared-account-iam-selectors: condition StringLike aws:ResourceTag/Name \"*\" matches other projects' names too (begin it with this project's prefix)",
+    "shared-account-iam-selectors: selects * by aws:ResourceTag/Name=*: no tag only this project's resources carry",
+  ],
+  "a name pattern whose prefix is not ours (ForAnyValue:StringLike)": [
+    "shared-account-iam-selectors: condition ForAnyValue:StringLike ecs:cluster \"arn:aws:ecs:eu-central-1:802732539686:cluster/*\" matches other projects' names too (begin it with this project's prefix)",
+  ],
+  "a pattern whose project name touches a wildcard (*tracker-* also matches nottracker-x)": [
+    "shared-account-iam-selectors: condition StringLike ecs:cluster \"arn:aws:ecs:eu-central-1:802732539686:cluster/*tracker-*\" matches other projects' names too (begin it with this project's prefix)",
+  ],
+  "aws_organizations_policy (every aws_organizations_* type)": [
+    "shared-account-no-account-settings: aws_organizations_policy changes a setting of the whole account (SHR-2): leave it to the account's owners",
+  ],
+  "the default VPC's default security group": [
+    "shared-account-no-account-settings: vpc_id does not reference a VPC this stack creates: it would take over another VPC's defaults (the default VPC's are every project's)",
+  ],
+  "the default security group of a looked-up VPC": [
+    "shared-account-no-account-settings: vpc_id does not reference a VPC this stack creates: it would take over another VPC's defaults (the default VPC's are every project's)",
+  ],
+  "a policy on the default event bus": [
+    "shared-account-no-account-settings: a policy on the default event bus is shared by every project's rules",
+  ],
+  "the EventBridge console's policy on /aws/events/*": [
+    "shared-account-log-resource-policy: policy_name \"TrustEventsToStoreLogEvent\" is not in the project's namespace (tracker-<env>-...)",
+    "shared-account-log-resource-policy: grants on \"arn:aws:logs:eu-central-1:802732539686:log-group:/aws/events/*:*\", not on a log group this stack creates",
+  ],
+  "a project-named policy on every log group": [
+    "shared-account-log-resource-policy: grants on \"*\", not on a log group this stack creates",
+  ],
+  "two resource policies in one stack": [
+    "shared-account-log-resource-policy: 2 CloudWatch Logs resource policies in one stack: the account's 10 per region are shared by every project; merge them",
+    "shared-account-log-resource-policy: 2 CloudWatch Logs resource policies in one stack: the account's 10 per region are shared by every project; merge them",
+  ],
+};
+/** An account-wide resource type is refused by name. */
+const accountWide = (type: string) => `shared-account-no-account-settings: ${type} changes a setting of the whole account (SHR-2): leave it to the account's owners`;
+
 describe("SHR-1, SHR-2: fixtures", () => {
   for (const f of BROKEN) {
     it(`${f.rule}: finds ${f.title}`, () => {
-      expect(findings(f.json, f.rule).length).toBeGreaterThan(0);
+      const type = /^(\w+) \(account-wide\)$/.exec(f.title)?.[1];
+      expect(findings(f.json, f.rule)).toEqual(type ? [accountWide(type)] : BROKEN_FINDINGS[f.title]);
     });
   }
+
+  it("every broken fixture has its expected findings written out", () => {
+    const written = BROKEN.filter((f) => !f.title.endsWith("(account-wide)")).map((f) => f.title);
+    expect(Object.keys(BROKEN_FINDINGS).sort()).toEqual([...new Set(written)].sort());
+  });
   for (const f of COMPLIANT) {
     it(`${f.rule}: accepts ${f.title}`, () => {
       expect(findings(f.json)).toEqual([]);
