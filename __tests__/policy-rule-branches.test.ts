@@ -476,6 +476,113 @@ const CASES: Record<string, readonly Case[]> = {
   "waf-web-acl-has-rules": [
     { title: "no rules, or an empty rule_json; rules in rule_json count", resource: { aws_wafv2_web_acl: { a: {}, b: { rule_json: " [] " }, c: { rule_json: "   " }, d: { rule_json: '[{"Name":"x"}]' } } }, findings: ["aws_wafv2_web_acl.a: the web ACL has no rules: it only applies its default action", "aws_wafv2_web_acl.b: the web ACL has no rules: it only applies its default action", "aws_wafv2_web_acl.c: the web ACL has no rules: it only applies its default action"] },
   ],
+  "shared-account-no-account-settings": [
+    {
+      title: "a VPC's default network ACL and route table: only of a VPC this stack creates",
+      resource: {
+        aws_vpc: { v: {} },
+        aws_default_network_acl: { own: { default_network_acl_id: ref("aws_vpc.v", "default_network_acl_id") }, other: { default_network_acl_id: "acl-0123" } },
+        aws_default_route_table: { own: { default_route_table_id: ref("aws_vpc.v", "default_route_table_id") }, adopted: { default_route_table_id: ref("data.aws_vpc.a", "main_route_table_id") } },
+      },
+      data: { aws_vpc: { a: { id: "vpc-1" } } },
+      findings: [
+        "aws_default_network_acl.other: default_network_acl_id does not reference a VPC this stack creates: it would take over another VPC's defaults (the default VPC's are every project's)",
+        "aws_default_route_table.adopted: default_route_table_id does not reference a VPC this stack creates: it would take over another VPC's defaults (the default VPC's are every project's)",
+      ],
+    },
+    { title: "a DLM policy that is not a default policy; a policy on this stack's own event bus", resource: { aws_dlm_lifecycle_policy: { p: { policy_details: [{ target_tags: { "tracker:snapshot-policy": "x" } }] } }, aws_cloudwatch_event_bus_policy: { own: { event_bus_name: "${aws_cloudwatch_event_bus.b.name}" } } }, findings: [] },
+    { title: "a policy on the bus named default", resource: { aws_cloudwatch_event_bus_policy: { p: { event_bus_name: "default" } } }, findings: ["aws_cloudwatch_event_bus_policy.p: a policy on the default event bus is shared by every project's rules"] },
+    { title: "an account type the provider has that the list does not name (aws_account_*)", resource: { aws_account_region: { r: {} } }, findings: ["aws_account_region.r: aws_account_region changes a setting of the whole account (SHR-2): leave it to the account's owners"] },
+  ],
+  "shared-account-selectors": [
+    { title: "an event-based DLM policy selects no volume; a default policy is the other rule's", resource: { aws_dlm_lifecycle_policy: { e: { policy_details: [{ policy_type: "EVENT_BASED_POLICY" }] }, d: { default_policy: "VOLUME", policy_details: [{}] }, n: {} } }, findings: [] },
+    {
+      title: "a backup selection narrowed by StringLike on our tag key (with the aws:ResourceTag/ prefix); a condition on a shared tag does not narrow",
+      resource: {
+        aws_backup_selection: {
+          ours: { resources: ["*"], condition: [{ string_like: [{ key: "aws:ResourceTag/tracker:backup", value: "tracker-staging-*" }] }] },
+          shared: { resources: ["*"], condition: [{ string_equals: [{ key: "aws:ResourceTag/Environment", value: "staging" }] }] },
+        },
+      },
+      findings: ['aws_backup_selection.shared: resources selects "*", which can match other projects\' resources'],
+    },
+    {
+      title: "event patterns: our cluster by a wildcard matcher, a nested field; a multi-key matcher, a suffix, an empty list, an empty $or do not constrain",
+      resource: {
+        aws_ecs_cluster: { c: {} },
+        aws_cloudwatch_event_rule: {
+          wildcard: { event_pattern: JSON.stringify({ detail: { clusterArn: [{ wildcard: "arn:aws:ecs:eu-central-1:1:cluster/tracker-staging-*" }] } }) },
+          nested: { event_pattern: JSON.stringify({ detail: { resources: { arn: ["${aws_ecs_cluster.c.arn}"] } } }) },
+          twokeys: { event_pattern: JSON.stringify({ detail: { clusterArn: [{ prefix: "arn:aws:ecs:eu-central-1:1:cluster/tracker-staging-", suffix: "x" }] } }) },
+          suffix: { event_pattern: JSON.stringify({ detail: { clusterArn: [{ suffix: "/tracker-staging-cluster" }] } }) },
+          empty: { event_pattern: JSON.stringify({ detail: { clusterArn: [] } }) },
+          noor: { event_pattern: JSON.stringify({ $or: [] }) },
+          list: { event_pattern: JSON.stringify([{ source: ["aws.ecs"] }]) },
+          unreadable: { event_pattern: "${var.pattern}" },
+        },
+      },
+      findings: [
+        "aws_cloudwatch_event_rule.twokeys: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+        "aws_cloudwatch_event_rule.suffix: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+        "aws_cloudwatch_event_rule.empty: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+        "aws_cloudwatch_event_rule.noor: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+        "aws_cloudwatch_event_rule.list: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+        "aws_cloudwatch_event_rule.unreadable: event_pattern cannot be read",
+      ],
+    },
+    {
+      title: "SSM targets: an instance of the stack by ID, our tag; a resource group of someone else's",
+      resource: {
+        aws_instance: { db: {} },
+        aws_ssm_association: { a: { targets: [{ key: "InstanceIds", values: [ref("aws_instance.db")] }, { key: "tag:tracker:role", values: ["db-host"] }] } },
+        aws_ssm_maintenance_window_target: { t: { targets: [{ key: "resource-groups:Name", values: ["ops-fleet"] }] } },
+      },
+      findings: ["aws_ssm_maintenance_window_target.t: target resource-groups:Name=ops-fleet can match other projects' instances"],
+    },
+    { title: "a log subscription filter on a log group of the stack", resource: { aws_cloudwatch_log_group: { g: {} }, aws_cloudwatch_log_subscription_filter: { f: { log_group_name: ref("aws_cloudwatch_log_group.g", "name") } } }, findings: [] },
+  ],
+  "shared-account-iam-selectors": [
+    {
+      title: "name patterns under ArnLike, ArnEquals and StringLikeIfExists; ours pass; StringEquals is not a pattern",
+      data: doc([
+        {
+          actions: ["ecs:UpdateService"],
+          resources: ["*"],
+          condition: [
+            { test: "ArnLike", variable: "ecs:cluster", values: ["arn:aws:ecs:*:1:cluster/*"] },
+            { test: "ArnEquals", variable: "aws:SourceArn", values: ["arn:aws:ecs:eu-central-1:1:service/tracker-staging-cluster/*"] },
+            { test: "StringLikeIfExists", variable: "aws:ResourceTag/Name", values: ["db-*"] },
+            { test: "StringEquals", variable: "ecs:cluster", values: ["*"] },
+          ],
+        },
+      ]),
+      findings: [
+        'data.aws_iam_policy_document.d: condition ArnLike ecs:cluster "arn:aws:ecs:*:1:cluster/*" matches other projects\' names too (begin it with this project\'s prefix)',
+        'data.aws_iam_policy_document.d: condition StringLikeIfExists aws:ResourceTag/Name "db-*" matches other projects\' names too (begin it with this project\'s prefix)',
+        "data.aws_iam_policy_document.d: selects * by aws:ResourceTag/Name=db-*: no tag only this project's resources carry",
+      ],
+    },
+    {
+      title: "a tag condition with no value, or a wildcard resource without a tag condition, is not a tag selection; a Deny is never a selector",
+      data: doc([
+        { actions: ["ec2:StartInstances"], resources: ["arn:aws:ec2:*:1:instance/*"], condition: [{ test: "StringEquals", variable: "aws:ResourceTag/tracker:role", values: [] }] },
+        { effect: "Deny", actions: ["ec2:*"], resources: ["*"], condition: [{ test: "StringLike", variable: "aws:ResourceTag/Name", values: ["*"] }] },
+      ]),
+      findings: ["data.aws_iam_policy_document.d: selects arn:aws:ec2:*:1:instance/* by aws:ResourceTag/tracker:role=: no tag only this project's resources carry"],
+    },
+    {
+      title: "policies held by other resource types are read; a document they reference is read once, on its own; an unreadable policy is a finding",
+      resource: {
+        aws_kms_key: { k: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:*:1:log-group:*" } } }] }) } },
+        aws_iam_role: { r: { assume_role_policy: "${data.aws_iam_policy_document.d.json}", inline_policy: [{ name: "x", policy: "${var.p}" }] } },
+      },
+      data: doc([{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }] }]),
+      findings: [
+        'aws_iam_role.r: policy cannot be read',
+        'aws_kms_key.k: condition ArnLike kms:EncryptionContext:aws:logs:arn "arn:aws:logs:*:1:log-group:*" matches other projects\' names too (begin it with this project\'s prefix)',
+      ],
+    },
+  ],
 };
 
 describe("policy rules: one case per branch", () => {
