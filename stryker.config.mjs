@@ -20,7 +20,10 @@ export default {
   // Re-runs only test what changed since the last run; the file is a local cache under reports/.
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",
-  reporters: ["html", "json", "clear-text", "progress"],
+  // event-recorder writes one file per tested mutant to reports/mutation/events as the run goes, so the
+  // survivors of a long run can be read (and worked on) before it ends: node scripts/mutation-survivors.mjs
+  reporters: ["html", "json", "clear-text", "progress", "event-recorder"],
+  eventReporter: { baseDir: "reports/mutation/events" },
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   // The machine is shared: one test runner process at a time.

@@ -1,0 +1,61 @@
+/**
+ * `npm run mutation:survivors [-- <path prefix>]`: what a Stryker run has found so far. Reads the
+ * event-recorder's one file per tested mutant (reports/mutation/events, stryker.config.mjs), so it works
+ * while the run is still going: a run of a whole folder takes an hour or more on 2 cores, and its
+ * survivors can be worked on before it ends. Prints the score per file (killed and timed out over all
+ * valid mutants, those without coverage included, as the HTML report counts) and each survivor with its
+ * line and replacement.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+
+interface MutantEvent {
+  readonly fileName: string;
+  readonly status: string;
+  readonly mutatorName: string;
+  readonly replacement?: string;
+  readonly location: { readonly start: { readonly line: number } };
+}
+
+const ROOT = join(__dirname, "..");
+const EVENTS = join(ROOT, "reports", "mutation", "events");
+
+/** Killed and timed-out mutants over killed, timed out, survived and without coverage (Stryker's "mutation score"). */
+export function score(counts: Readonly<Record<string, number>>): number | undefined {
+  const detected = (counts["Killed"] ?? 0) + (counts["Timeout"] ?? 0);
+  const valid = detected + (counts["Survived"] ?? 0) + (counts["NoCoverage"] ?? 0);
+  return valid === 0 ? undefined : (100 * detected) / valid;
+}
+
+function main(prefix: string): void {
+  if (!existsSync(EVENTS)) {
+    console.error(`no ${relative(ROOT, EVENTS)}: start a run first (npm run mutation -- --mutate '<folder>/**/*.ts')`);
+    process.exitCode = 1;
+    return;
+  }
+  const events = readdirSync(EVENTS)
+    .filter((f) => f.endsWith("-onMutantTested.json"))
+    .map((f) => JSON.parse(readFileSync(join(EVENTS, f), "utf8")) as MutantEvent)
+    .filter((e) => relative(ROOT, e.fileName).startsWith(prefix));
+  const byFile = new Map<string, MutantEvent[]>();
+  for (const e of events) byFile.set(e.fileName, [...(byFile.get(e.fileName) ?? []), e]);
+  const total: Record<string, number> = {};
+  for (const [file, mutants] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    const counts: Record<string, number> = {};
+    for (const m of mutants) {
+      counts[m.status] = (counts[m.status] ?? 0) + 1;
+      total[m.status] = (total[m.status] ?? 0) + 1;
+    }
+    const s = score(counts);
+    console.log(`${s === undefined ? "  -  " : `${s.toFixed(1)}%`}  ${relative(ROOT, file)}  ${JSON.stringify(counts)}`);
+    const lines = readFileSync(file, "utf8").split("\n");
+    for (const m of mutants.filter((x) => x.status === "Survived" || x.status === "NoCoverage").sort((a, b) => a.location.start.line - b.location.start.line)) {
+      const line = m.location.start.line;
+      console.log(`    ${m.status === "Survived" ? "S" : "N"} L${line} ${m.mutatorName}: ${lines[line - 1]!.trim().slice(0, 100)}  => ${JSON.stringify(m.replacement ?? "").slice(0, 80)}`);
+    }
+  }
+  const s = score(total);
+  console.log(`${events.length} mutants tested so far: ${s === undefined ? "-" : `${s.toFixed(1)}%`} ${JSON.stringify(total)}`);
+}
+
+if (require.main === module) main(process.argv[2] ?? "");
