@@ -623,3 +623,92 @@ describe("smoke test", () => {
     });
   });
 });
+
+describe("CD-3: answers with the optional fields absent (the SDK types allow it; each still gives a readable line)", () => {
+  it("CD-3: a service without a status, a settled service without a rollout state, a rollout without a start time", async () => {
+    ecs.set("api", { ...settledService(env, "api", 5), status: undefined });
+    const frontend = settledService(env, "frontend", 5);
+    ecs.set("frontend", { ...frontend, deployments: [{ ...frontend.deployments![0]!, rolloutState: undefined }] });
+    const admin = rollingOut(env, "admin", 4, 5, T0);
+    ecs.set("admin", { ...admin, deployments: admin.deployments!.map((d) => ({ ...d, createdAt: undefined })) });
+    const services = (await run()).filter((r) => r.kind === "service");
+    expect(services.find((r) => r.name === "api")).toMatchObject({ ok: false, detail: "service status unknown" });
+    expect(services.find((r) => r.name === "frontend")).toMatchObject({ ok: true, detail: "1/1 running on tracker-staging-frontend:5, settled" });
+    expect(services.find((r) => r.name === "admin")!.detail).toBe("0/1 tasks on the PRIMARY deployment's tracker-staging-admin:5; rollout to tracker-staging-admin:5 in progress (2 deployments)");
+  });
+
+  it("CD-3: plain forwards (no ForwardConfig) count as weight 1; listeners, rules and actions without lists count as none", async () => {
+    elbMock.on(DescribeListenersCommand).resolves({
+      Listeners: [
+        { ListenerArn: "arn:listener/https", DefaultActions: [{ Type: "forward", TargetGroupArn: "arn:tg/tracker-staging-api" }, { Type: "forward" }] },
+        { ListenerArn: "arn:listener/empty" },
+      ],
+    });
+    elbMock.on(DescribeRulesCommand).callsFake((input: { ListenerArn?: string }) =>
+      input.ListenerArn === "arn:listener/https" ? { Rules: [{ RuleArn: "arn:rule/x" }] } : {},
+    );
+    targets.set("arn:tg/tracker-staging-api", [{ Target: { Id: "10.42.16.9", Port: 8000 }, TargetHealth: { State: "unhealthy", Reason: "Target.FailedHealthChecks" } }]);
+    targets.set("arn:tg/tracker-staging-frontend", [{ Target: { Id: "10.42.16.8", Port: 3000 }, TargetHealth: { State: "unhealthy" } }]);
+    const groups = (await run()).filter((r) => r.kind === "target-group");
+    // api takes traffic through the plain forward: its unhealthy target fails it; frontend gets no traffic: a broken standby.
+    expect(groups.find((r) => r.name === "tracker-staging-api")).toMatchObject({ ok: false, detail: "1/1 targets not healthy: 10.42.16.9:8000 unhealthy (Target.FailedHealthChecks)" });
+    expect(groups.find((r) => r.name === "tracker-staging-frontend")).toMatchObject({ ok: false, detail: "standby (weight 0) with 1 unhealthy target(s): 10.42.16.8:3000 unhealthy" });
+    expect(groups.find((r) => r.name === "tracker-staging-admin")).toMatchObject({ ok: true });
+  });
+
+  it("CD-3: no listeners at all: every group is a standby", async () => {
+    elbMock.on(DescribeListenersCommand).resolves({});
+    const groups = (await run()).filter((r) => r.kind === "target-group");
+    expect(groups.length).toBe(6);
+    expect(groups.every((g) => g.ok && g.detail.startsWith("standby (weight 0, takes the next canary)"))).toBe(true);
+  });
+
+  it("CD-3: target groups, targets and health answers without their fields", async () => {
+    elbMock.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [{ TargetGroupArn: "arn:tg/tracker-staging-api" }, {}] });
+    elbMock.on(DescribeTargetHealthCommand).callsFake((input: { TargetGroupArn?: string }) =>
+      input.TargetGroupArn === "arn:tg/tracker-staging-api" ? { TargetHealthDescriptions: [{}] } : {},
+    );
+    const groups = (await run()).filter((r) => r.kind === "target-group");
+    expect(groups).toEqual([
+      { kind: "target-group", name: "arn:tg/tracker-staging-api", ok: false, detail: "1/1 targets not healthy: ?:? ?" },
+      { kind: "target-group", name: "?", ok: true, detail: "standby (weight 0, takes the next canary): no targets" },
+    ]);
+    elbMock.on(DescribeTargetGroupsCommand).resolves({});
+    expect((await run()).filter((r) => r.kind === "target-group")).toEqual([
+      { kind: "target-group", name: "tracker-staging-alb", ok: false, detail: "the load balancer has no target groups" },
+    ]);
+  });
+
+  it("CD-3: a group taking traffic whose health answer lists nothing has no registered targets", async () => {
+    elbMock.on(DescribeTargetHealthCommand).resolves({});
+    const api = (await run()).find((r) => r.kind === "target-group" && r.name === "tracker-staging-api");
+    expect(api).toEqual({ kind: "target-group", name: "tracker-staging-api", ok: false, detail: "no registered targets" });
+  });
+
+  it("CD-3: task answers without task ARNs, tasks, or a task's ID, status and health", async () => {
+    ecs.mock.on(ListTasksCommand).callsFake((input: { serviceName?: string }) =>
+      input.serviceName === "tracker-staging-tracker-fetcher" ? {} : { taskArns: ["arn:aws:ecs:eu-central-1:1:task/c/t1"] },
+    );
+    ecs.mock.on(DescribeTasksCommand).callsFake((input: { cluster?: string; tasks?: string[] }) =>
+      input.tasks && input.cluster === "tracker-staging-cluster" ? { tasks: [{ taskDefinitionArn: taskDefinitionArn(env, "anisette", 5) }] } : {},
+    );
+    const tasks = (await run()).filter((r) => r.kind === "task-health");
+    expect(tasks.find((r) => r.name === "tracker-fetcher")).toEqual({ kind: "task-health", name: "tracker-fetcher", ok: false, detail: "no running task" });
+    expect(tasks.find((r) => r.name === "anisette")).toEqual({
+      kind: "task-health",
+      name: "anisette",
+      ok: false,
+      detail: "latest task ? (tracker-staging-anisette:5) is ?, health UNKNOWN",
+    });
+    ecs.mock.on(DescribeTasksCommand).resolves({});
+    const described = (await run()).filter((r) => r.kind === "task-health");
+    expect(described.find((r) => r.name === "anisette")!.detail).toBe("running task could not be described");
+  });
+
+  it("CD-3: when waiting for the services fails with an AWS error, it says so and checks anyway", async () => {
+    ecs.mock.on(DescribeServicesCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+    const results = await run({ waitForStableMs: 60_000, pollMs: 15_000 });
+    expect(lines).toEqual(["Waiting up to 1m00s for the services of tracker-staging-cluster to settle...", "  could not wait for services: Rate exceeded"]);
+    expect(results.find((r) => r.kind === "service")).toEqual({ kind: "service", name: "(all)", ok: false, detail: "check could not run: Rate exceeded" });
+  });
+});
