@@ -5,7 +5,7 @@
  */
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import { describe, expect, it, vi } from "vitest";
-import { exitCodeOf } from "../scripts/lib/command";
+import { exitCodeOf, helpRequested } from "../scripts/lib/command";
 import {
   environmentByName,
   formatDuration,
@@ -120,5 +120,34 @@ describe("CD-3, CD-4: exit codes", () => {
     const other = Object.assign(new Error("AccessDenied"), { code: "ERR_SOMETHING" });
     expect(await run(async () => Promise.reject(other))).toEqual({ code: 1, lines: ["smoke: AccessDenied"] });
     expect(await run(async () => Promise.reject(new Error("boom")))).toEqual({ code: 1, lines: ["smoke: boom"] });
+  });
+
+  describe("CD-3: --help and -h", () => {
+    const withHelp = async (argv: string[], main: () => Promise<number>) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await exitCodeOf("smoke", main, (l) => err.push(l), { argv, usage: "Usage: npm run smoke -- --env <name>\n\n", out: (t) => out.push(t) });
+      return { code, out, err };
+    };
+
+    it("CD-3: anywhere on the command line prints the usage (trailing blank lines trimmed), exits 0 and runs nothing", async () => {
+      for (const argv of [["--help"], ["--env", "staging", "-h"]]) {
+        let ran = false;
+        expect(await withHelp(argv, async () => ((ran = true), 1))).toEqual({ code: 0, out: ["Usage: npm run smoke -- --env <name>"], err: [] });
+        expect(ran).toBe(false);
+      }
+      expect(helpRequested(["--env", "staging"])).toBe(false);
+      expect(helpRequested(["--helpful"])).toBe(false);
+    });
+
+    it("CD-3: without it the command runs; a usage error then points at --help, another error does not", async () => {
+      expect(await withHelp(["--env", "staging"], async () => 0)).toEqual({ code: 0, out: [], err: [] });
+      expect(await withHelp(["--env", "qa"], async () => Promise.reject(new UsageError('unknown environment "qa"')))).toEqual({
+        code: 2,
+        out: [],
+        err: ['smoke: unknown environment "qa"', "smoke: see 'smoke --help' for the options"],
+      });
+      expect(await withHelp([], async () => Promise.reject(new Error("AccessDenied")))).toEqual({ code: 1, out: [], err: ["smoke: AccessDenied"] });
+    });
   });
 });
