@@ -99,6 +99,19 @@ describe("COST-3: Fargate services", () => {
     expect(line(e, "aws_ecs_service.svc").monthlyUsd).toBeCloseTo(54.02, 6);
   });
 
+  it("a service without a strategy or launch type runs on its cluster's default capacity provider strategy", () => {
+    const e = estimate({
+      aws_ecs_cluster: { c: {}, other: {} },
+      aws_ecs_cluster_capacity_providers: {
+        mine: { cluster_name: "${aws_ecs_cluster.c.name}", default_capacity_provider_strategy: [{ capacity_provider: "FARGATE_SPOT", weight: 1 }] },
+        theirs: { cluster_name: "${aws_ecs_cluster.other.name}", default_capacity_provider_strategy: [{ capacity_provider: "FARGATE", weight: 1 }] },
+      },
+      aws_ecs_task_definition: { t: task() },
+      aws_ecs_service: { svc: { cluster: "${aws_ecs_cluster.c.arn}", task_definition: "${aws_ecs_task_definition.t.arn}", desired_count: 1 } },
+    });
+    expect(line(e, "aws_ecs_service.svc").detail).toBe("1 fargate-spot x86 task(s) of 1 vCPU/2 GB x 730 h x $0.0120");
+  });
+
   it("a service scaled to zero costs nothing, Cloud Map included", () => {
     const e = estimate({
       aws_ecs_task_definition: { t: task() },

@@ -131,6 +131,24 @@ describe("DescribeServices for an environment's catalog services", () => {
   });
 });
 
+describe("DescribeServices answers without their optional fields", () => {
+  it("no services list, a service without a name, a failure without an ARN: each service is then missing, not found", async () => {
+    mock.on(DescribeServicesCommand).resolves({ failures: [{ reason: "MISSING" }] });
+    expect(Object.fromEntries((await describeEnvironmentServices(ecs, "staging", CLUSTER, ["api"])).missing)).toEqual({
+      api: "not found in cluster tracker-staging-cluster",
+    });
+    mock.on(DescribeServicesCommand).resolves({ services: [{ status: "ACTIVE" }] });
+    const { found, missing } = await describeEnvironmentServices(ecs, "staging", CLUSTER, ["api"]);
+    expect(found.size).toBe(0);
+    expect(Object.fromEntries(missing)).toEqual({ api: "not found in cluster tracker-staging-cluster" });
+  });
+
+  it("a ListTaskDefinitions page without ARNs is an empty page", async () => {
+    mock.on(ListTaskDefinitionsCommand).resolves({});
+    expect(await listActiveRevisions(ecs, "tracker-staging-api")).toEqual([]);
+  });
+});
+
 describe("task definition revisions", () => {
   it("lists ACTIVE revisions of exactly one family, newest first, across pages", async () => {
     mock

@@ -111,6 +111,11 @@ describe("COST-2: a fixture stack with one scheduled service and a scheduled hos
     expect(offHoursEstimate({ resource: onlyStart }, estimate, prices)).toBeUndefined();
   });
 
+  it("COST-2: a scalable target without a resource ID names no service", () => {
+    const noId = { ...json.resource, aws_scheduler_schedule: {}, aws_appautoscaling_target: { api: {} } };
+    expect(offHoursEstimate({ resource: noId }, estimate, prices)).toBeUndefined();
+  });
+
   it("COST-2: two services on different schedules are refused: the estimate assumes one", () => {
     const twoSchedules = {
       ...json.resource,

@@ -264,6 +264,31 @@ describe("RUN-2: the preflight's pieces, with the operator's text", () => {
     });
   });
 
+  it("RUN-2: in an adopted VPC a database network outside it cannot be peered from here: the fix says to deploy into its VPC", () => {
+    const elsewhere: EnvironmentDefinition = {
+      ...PRODUCTION_ADOPTED_BY_TAGS,
+      dataPlane: PRODUCTION.dataPlane.mode === "external" ? { ...PRODUCTION.dataPlane, redis: { ...PRODUCTION.dataPlane.redis, cidrs: ["10.30.0.0/24"] } } : PRODUCTION.dataPlane,
+    };
+    expect(reachabilityFindings(elsewhere).filter((f) => f.blocking)).toEqual([
+      {
+        field: "production.dataPlane.redis.cidrs[0]",
+        problem:
+          "10.30.0.0/24 is not routed from the services: it is outside their VPC (network.vpcCidr 10.20.0.0/16), " +
+          "so clustercfg.tracker-production.memorydb.eu-central-1.amazonaws.com:6379 is unreachable although the security groups allow it",
+        fix: "deploy into the VPC that holds 10.30.0.0/24, or correct dataPlane.redis.cidrs",
+        blocking: true,
+      },
+    ]);
+  });
+
+  it("RUN-2: a peering without privateZoneIds at all resolves no private name; definitions without pendingConfirmations have none", () => {
+    const { privateZoneIds: _zones, ...withoutZones } = PATRONI_PEERING;
+    expect(reachabilityFindings(peeredWith(withoutZones)).map((f) => f.field)).toEqual(["production.dataPlane.postgres.host"]);
+    const { pendingConfirmations: _env, ...envWithout } = PRODUCTION_PEERED;
+    const { pendingConfirmations: _project, ...projectWithout } = PROJECT_DEFINITION;
+    expect(preflightFindings(envWithout as EnvironmentDefinition, projectWithout as typeof PROJECT_DEFINITION)).toEqual([]);
+  });
+
   it("RUN-2: a clean report says OK, with the number of notes when there are any", () => {
     expect(formatReport("staging", [])).toEqual(["preflight staging: OK, nothing blocks the deploy"]);
     expect(formatReport("staging", [{ field: "f", problem: "p", fix: "x", blocking: false }])[0]).toBe("preflight staging: OK, nothing blocks the deploy (1 note(s))");

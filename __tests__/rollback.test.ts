@@ -2,6 +2,9 @@
  * CD-4: the on-demand rollback command, and the image-tag inputs of a deploy (ECS-11) that give
  * it its baseline, against an in-memory ECS behind aws-sdk-client-mock and a fake clock.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { STAGING } from "../src/config/environments";
@@ -435,5 +438,36 @@ describe("rollback: what an operator reads", () => {
       "STOP     api: tracker-staging-api:5 -> tracker-staging-api:4 (image sha5 -> ?); r",
     );
     expect(describeStep({ service: "api", action: "error", reason: "gone" })).toBe("ERROR    api: gone");
+  });
+});
+
+describe("rollback: the less common answers", () => {
+  it("CD-4: a task definition that cannot be described leaves the tags out of the line; an untagged image is shown whole", async () => {
+    ecs.mock.on(DescribeTaskDefinitionCommand).callsFake((input: { taskDefinition?: string }) => {
+      if (input.taskDefinition?.endsWith(":5")) throw Object.assign(new Error("denied"), { name: "AccessDeniedException" });
+      return { taskDefinition: { containerDefinitions: [{ name: "api", image: "registry.example/api" }] } };
+    });
+    await runRollback(deps(), options({ dryRun: true, services: ["api"] }));
+    expect(lines).toContain("  ROLLBACK api: tracker-staging-api:5 -> tracker-staging-api:4 (image ? -> registry.example/api); back to the previous ACTIVE revision");
+  });
+
+  it("CD-4: a service without a task definition, or without a deployments list, is planned from what it has", async () => {
+    ecs.set("api", { ...settledService(env, "api", 5), taskDefinition: undefined, deployments: undefined });
+    ecs.set("admin", { ...settledService(env, "admin", 5), deployments: undefined });
+    await runRollback(deps(), options({ dryRun: true, services: ["api", "admin"] }));
+    expect(lines).toContain("  ERROR    api: service has no task definition");
+    expect(lines).toContain("  ROLLBACK admin: tracker-staging-admin:5 -> tracker-staging-admin:4 (image sha5 -> sha4); back to the previous ACTIVE revision");
+  });
+
+  it("CD-4: without --timeout it waits up to 15 minutes; --baseline reads the file it names", async () => {
+    rolloutsCompleteAfter(1);
+    await runRollback(deps(), { environment: env, services: ["api"], dryRun: false });
+    expect(lines).toContain("Waiting up to 15m00s for 1 service(s) to become stable...");
+    lines = [];
+    const dir = mkdtempSync(join(tmpdir(), "rollback-"));
+    const file = join(dir, "baseline.json");
+    writeFileSync(file, JSON.stringify({ environment: "staging", cluster: "tracker-staging-cluster", services: {}, missing: {} }));
+    expect(await rollbackCommand(["--env", "staging", "--service", "api", "--dry-run", "--baseline", file], deps)).toBe(0);
+    expect(lines).toContain("  SKIP     api: not in the baseline snapshot (new service?); left as is");
   });
 });

@@ -81,14 +81,12 @@ export function parseTagOverrides(text: string | undefined): ImageTags {
   if (trimmed === "") return {};
   let entries: [string, unknown][];
   if (trimmed.startsWith("{")) {
-    let parsed: unknown;
+    // Text that starts with "{" and parses is an object.
+    let parsed: Record<string, unknown>;
     try {
-      parsed = JSON.parse(trimmed);
+      parsed = JSON.parse(trimmed) as Record<string, unknown>;
     } catch (e) {
       throw new Error(`image tags: not valid JSON (${(e as Error).message})`);
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new Error("image tags: expected a JSON object of service -> tag");
     }
     entries = Object.entries(parsed);
   } else {
