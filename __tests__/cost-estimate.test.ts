@@ -46,7 +46,7 @@ const PRICES: PriceSnapshot = {
       "ecr.storage.gb-month": 0.1,
       "route53.hosted-zone.month": 0.5,
       "waf.web-acl.month": 5,
-      "waf.rule.month": 1,
+      "waf.rule.month": 2,
       "waf.million-requests": 0.6,
     }).map(([key, usd]) => [key, { usd, unit: "-", source: "test" }]),
   ),
@@ -103,13 +103,30 @@ describe("COST-3: Fargate services", () => {
     const e = estimate({
       aws_ecs_cluster: { c: {}, other: {} },
       aws_ecs_cluster_capacity_providers: {
-        mine: { cluster_name: "${aws_ecs_cluster.c.name}", default_capacity_provider_strategy: [{ capacity_provider: "FARGATE_SPOT", weight: 1 }] },
         theirs: { cluster_name: "${aws_ecs_cluster.other.name}", default_capacity_provider_strategy: [{ capacity_provider: "FARGATE", weight: 1 }] },
+        mine: { cluster_name: "${aws_ecs_cluster.c.name}", default_capacity_provider_strategy: [{ capacity_provider: "FARGATE_SPOT", weight: 1 }] },
       },
       aws_ecs_task_definition: { t: task() },
       aws_ecs_service: { svc: { cluster: "${aws_ecs_cluster.c.arn}", task_definition: "${aws_ecs_task_definition.t.arn}", desired_count: 1 } },
     });
     expect(line(e, "aws_ecs_service.svc").detail).toBe("1 fargate-spot x86 task(s) of 1 vCPU/2 GB x 730 h x $0.0120");
+  });
+
+  it("a running service registered in Cloud Map pays an instance per task; a task definition the stack lacks leaves it unpriced", () => {
+    const e = estimate({
+      aws_ecs_task_definition: { t: task() },
+      aws_ecs_service: {
+        svc: { task_definition: "${aws_ecs_task_definition.t.arn}", desired_count: 2, launch_type: "FARGATE", service_registries: { registry_arn: "x" } },
+        orphan: { task_definition: "${aws_ecs_task_definition.gone.arn}", desired_count: 1 },
+      },
+    });
+    expect(line(e, "aws_ecs_service.svc")).toMatchObject({
+      monthlyUsd: expect.closeTo(73.2, 6),
+      detail: "2 fargate x86 task(s) of 1 vCPU/2 GB x 730 h x $0.0500 + 2 Cloud Map instance(s) x $0.1000",
+    });
+    expect(e.unpriced).toEqual([{ address: "aws_ecs_service.orphan", type: "aws_ecs_service", reason: "its task definition is not in this stack" }]);
+    const none = estimateStack("s", { resource: { aws_ecs_service: { svc: { task_definition: "${aws_ecs_task_definition.t.arn}" } } } }, PRICES);
+    expect(none.unpriced.map((u) => u.reason)).toEqual(["its task definition is not in this stack"]);
   });
 
   it("a service scaled to zero costs nothing, Cloud Map included", () => {
@@ -140,6 +157,11 @@ describe("COST-3: Container Insights, billed as custom metrics", () => {
       elsewhere: { cluster: "${aws_ecs_cluster.other.arn}", task_definition: "${aws_ecs_task_definition.t.arn}", desired_count: 5 },
       unattached: { task_definition: "${aws_ecs_task_definition.t.arn}", desired_count: 5 },
     },
+  });
+
+  it("the containerInsights setting is found among the cluster's other settings", () => {
+    const e = estimate({ aws_ecs_cluster: { c: { setting: [{ name: "other", value: "enhanced" }, { name: "containerInsights", value: "disabled" }] } } });
+    expect(line(e, "aws_ecs_cluster.c").detail).toBe("Container Insights off");
   });
 
   it("off (the default, and staging's setting) costs nothing", () => {
@@ -191,7 +213,7 @@ describe("COST-3: EC2 and EBS", () => {
   it("snapshots when any one of a DLM policy's target tags matches the volume (DLM ORs them)", () => {
     const e = estimate({
       aws_ebs_volume: { hit: { size: 10, type: "gp3", tags: { b: "y" } }, miss: { size: 10, tags: { b: "z" } }, bare: { size: 10 } },
-      aws_dlm_lifecycle_policy: { d: { policy_details: [{ target_tags: { a: "x", b: "y" } }] } },
+      aws_dlm_lifecycle_policy: { empty: {}, d: { policy_details: [{ target_tags: { a: "x", b: "y" } }] } },
     });
     // 10 x 0.1 = 1; 10 x 0.2 = 2 GB x 0.05 = 0.1
     expect(line(e, "aws_ebs_volume.hit")).toMatchObject({ monthlyUsd: expect.closeTo(1.1, 6), detail: "10 GB gp3 x $0.1000 + 2 GB of snapshots" });
@@ -296,8 +318,9 @@ describe("COST-3: storage, keys, secrets, discovery and WAF", () => {
 
   it("an EFS file system, and its backup when a backup policy of that file system is ENABLED", () => {
     const e = estimate({
-      aws_efs_file_system: { backed: {}, disabled: {}, plain: {} },
+      aws_efs_file_system: { backed: {}, disabled: {}, plain: {}, blockless: {} },
       aws_efs_backup_policy: {
+        empty: { file_system_id: "${aws_efs_file_system.blockless.id}" },
         on: { file_system_id: "${aws_efs_file_system.backed.id}", backup_policy: { status: "ENABLED" } },
         off: { file_system_id: "${aws_efs_file_system.disabled.id}", backup_policy: { status: "DISABLED" } },
       },
@@ -305,11 +328,13 @@ describe("COST-3: storage, keys, secrets, discovery and WAF", () => {
     expect(line(e, "aws_efs_file_system.backed")).toMatchObject({ monthlyUsd: expect.closeTo(0.42, 6), detail: "1 GB standard + 1 GB backup" });
     expect(line(e, "aws_efs_file_system.disabled")).toMatchObject({ monthlyUsd: expect.closeTo(0.36, 6), detail: "1 GB standard" });
     expect(line(e, "aws_efs_file_system.plain").detail).toBe("1 GB standard");
+    expect(line(e, "aws_efs_file_system.blockless").detail).toBe("1 GB standard");
   });
 
   it("a web ACL: itself, each rule, and a million requests", () => {
     const e = estimate({ aws_wafv2_web_acl: { w: { rule: [{ name: "a" }, { name: "b" }, { name: "c" }] } } });
-    expect(line(e, "aws_wafv2_web_acl.w")).toMatchObject({ monthlyUsd: expect.closeTo(8.6, 6), detail: "1 web ACL + 3 rule(s) + 1 million requests" });
+    // 5 + 3 x 2 + 1 x 0.6
+    expect(line(e, "aws_wafv2_web_acl.w")).toMatchObject({ monthlyUsd: expect.closeTo(11.6, 6), detail: "1 web ACL + 3 rule(s) + 1 million requests" });
   });
 
   it("a price the snapshot lacks is an error naming it and the snapshot's date", () => {
