@@ -313,6 +313,30 @@ describe("COST-3: npm run cost", () => {
       expect(credentialsInEnvironment({ [name]: "" }), name).toBe(false);
     }
   });
+
+  it("COST-2: a stack with an off-hours schedule gets its scheduled estimate too, in each format", async () => {
+    const scheduledDir = mkdtempSync(join(tmpdir(), "cost-scheduled-"));
+    mkdirSync(join(scheduledDir, "scheduled"));
+    const scheduled = {
+      resource: {
+        ...FIXTURE.resource,
+        aws_appautoscaling_target: { s: { resource_id: "service/${aws_ecs_cluster.c.name}/${aws_ecs_service.s.name}" } },
+        aws_appautoscaling_scheduled_action: {
+          stop: { resource_id: "${aws_appautoscaling_target.s.resource_id}", schedule: "cron(0 20 ? * MON-FRI *)", scalable_target_action: { min_capacity: "0", max_capacity: "0" } },
+          start: { resource_id: "${aws_appautoscaling_target.s.resource_id}", schedule: "cron(0 7 ? * MON-FRI *)", scalable_target_action: { min_capacity: "2", max_capacity: "2" } },
+        },
+      },
+    };
+    writeFileSync(join(scheduledDir, "scheduled", "cdk.tf.json"), JSON.stringify(scheduled));
+    // The service line (22.1584) runs 65 h of each 168: 22.1584 x (1 - 282.4405/730) = 13.5852 saved of 120.15.
+    const line = "with the off-hours schedule (COST-2): $106.56 a month ($13.59 less; services 282 h of 730 h, assuming no public holidays or on-demand wakes)";
+    const text = await run(["--stacks-dir", scheduledDir]);
+    expect(text.out.split("\n").at(-1)).toBe(`scheduled ${line}`);
+    const markdown = await run(["--stacks-dir", scheduledDir, "--format", "markdown"]);
+    expect(markdown.out.endsWith(`</details>\n\n\`scheduled\` ${line}`)).toBe(true);
+    const json = JSON.parse((await run(["--stacks-dir", scheduledDir, "--format", "json"])).out) as CostReport;
+    expect(json.offHours?.["scheduled"]?.serviceHours).toBeCloseTo(282.44, 2);
+  });
 });
 
 describe("COST-1: staging at no more than $130 a month, always on", () => {
