@@ -11,6 +11,7 @@ import { PRODUCTION, PROJECT_DEFINITION, STAGING } from "../src/config/environme
 import type { CreatedNetworkDefinition, EnvironmentDefinition, VpcPeeringDefinition } from "../src/config/types";
 import {
   confirmationFindings,
+  fromValidation,
   fieldExists,
   formatReport,
   preflightCommand,
@@ -287,6 +288,17 @@ describe("RUN-2: the preflight's pieces, with the operator's text", () => {
     const { pendingConfirmations: _env, ...envWithout } = PRODUCTION_PEERED;
     const { pendingConfirmations: _project, ...projectWithout } = PROJECT_DEFINITION;
     expect(preflightFindings(envWithout as EnvironmentDefinition, projectWithout as typeof PROJECT_DEFINITION)).toEqual([]);
+  });
+
+  it("RUN-2: a validation line names its field before the first ': '; one without a field is the configuration's", () => {
+    expect(fromValidation("staging.region: mars-1 is not a commercial region: pick one of ...")).toEqual({
+      field: "staging.region",
+      problem: "mars-1 is not a commercial region: pick one of ...",
+      fix: "correct it in src/config/environments.ts (synth refuses it too)",
+      blocking: true,
+    });
+    expect(fromValidation("no environment is defined")).toMatchObject({ field: "configuration", problem: "no environment is defined" });
+    expect(fromValidation(": starts with a separator")).toMatchObject({ field: "configuration", problem: ": starts with a separator" });
   });
 
   it("RUN-2: a clean report says OK, with the number of notes when there are any", () => {

@@ -170,6 +170,10 @@ describe("smoke test", () => {
       { service: "admin", url: "https://admin.tracker.staging.glimpse.technology/healthz" },
     ]);
     expect(publicEndpoints(PRODUCTION).map((e) => e.url)).toContain("https://api.tracker.glimpse.technology/health");
+    // A public service without a health path is probed at its root; workers have no hostname to probe.
+    const api = SERVICE_CATALOG.find((c) => c.name === "api")!;
+    const worker = SERVICE_CATALOG.find((c) => c.kind !== "public-web")!;
+    expect(publicEndpoints(STAGING, [{ ...api, healthPath: undefined }, worker])).toEqual([{ service: "api", url: "https://api.tracker.staging.glimpse.technology/" }]);
   });
 
   it("CD-3: a healthy environment passes every check, one line per check", async () => {

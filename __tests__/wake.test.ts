@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { PRODUCTION, STAGING } from "../src/config/environments";
-import { offHoursAlarmNames, wakeCommand } from "../scripts/lib/wake";
+import { offHoursAlarmNames, wakeCommand, wakeSteps } from "../scripts/lib/wake";
 import { fakeClock } from "./support/fake-ecs";
 import { only, synthTracker } from "./support/synth";
 
@@ -209,6 +209,22 @@ describe("COST-2: what an operator reads while waking", () => {
       ...["api", "frontend", "admin", "tracker-fetcher", "unified-geofence", "notification-service", "materialized-view-service", "anisette"].map((s) => `tracker-staging-${s}`),
       "--query", "services[].[serviceName,runningCount]", "--output", "json",
     ]);
+  });
+
+  it("COST-2: without a host to start, waking is the services and the alarms only", () => {
+    const steps = wakeSteps(STAGING, undefined, false);
+    expect(steps.map((s) => s.what)).toEqual([
+      "api: min 1, max 1 tasks",
+      "frontend: min 1, max 1 tasks",
+      "admin: min 1, max 1 tasks",
+      "tracker-fetcher: min 1, max 1 tasks",
+      "unified-geofence: min 1, max 1 tasks",
+      "notification-service: min 1, max 1 tasks",
+      "materialized-view-service: min 1, max 1 tasks",
+      "anisette: min 1, max 1 tasks",
+      `enable the actions of ${offHoursAlarmNames(STAGING).join(", ")}`,
+    ]);
+    expect(wakeSteps(STAGING, undefined, true).at(-1)).toEqual({ what: "wait until no task runs", waitForTasks: true });
   });
 
   it("COST-2: without a database host (an external data plane) only the load balancer's alarms are quieted", () => {

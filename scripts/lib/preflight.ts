@@ -74,7 +74,8 @@ export function preflightPasses(findings: readonly PreflightFinding[]): boolean 
   return findings.every((f) => !f.blocking);
 }
 
-function fromValidation(line: string): PreflightFinding {
+/** A validation problem (`environment.field: what is wrong`) as a blocking finding. */
+export function fromValidation(line: string): PreflightFinding {
   const colon = line.indexOf(": ");
   return {
     field: colon > 0 ? line.slice(0, colon) : "configuration",

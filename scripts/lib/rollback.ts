@@ -347,7 +347,7 @@ export function rollbackCommand(
       const result = await runRollback(dependencies, {
         environment,
         services,
-        dryRun: values["dry-run"] ?? false,
+        dryRun: values["dry-run"] === true,
         baseline,
         timeoutMs: parseDuration(values.timeout, 15 * 60_000, "--timeout"),
         pollMs: parseDuration(values.poll, 15_000, "--poll"),

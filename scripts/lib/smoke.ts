@@ -29,7 +29,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { clusterName, resourceName, serviceResourceName } from "../../src/config/naming";
 import { SERVICE_CATALOG } from "../../src/config/service-catalog";
-import type { EnvironmentDefinition, ServiceName } from "../../src/config/types";
+import type { EnvironmentDefinition, ServiceDefinition, ServiceName } from "../../src/config/types";
 import {
   describeEnvironmentServices,
   intendedTaskDefinition,
@@ -86,8 +86,8 @@ export interface SmokeOptions {
 }
 
 /** The public URLs to probe: each public-web service on its hostname and catalog health path. */
-export function publicEndpoints(env: EnvironmentDefinition): Endpoint[] {
-  return SERVICE_CATALOG.filter((s) => s.kind === "public-web").map((s) => {
+export function publicEndpoints(env: EnvironmentDefinition, catalog: readonly ServiceDefinition[] = SERVICE_CATALOG): Endpoint[] {
+  return catalog.filter((s) => s.kind === "public-web").map((s) => {
     const host = env.dns.hostnames[s.name as keyof EnvironmentDefinition["dns"]["hostnames"]];
     if (!host) throw new Error(`${env.name}.dns.hostnames has no hostname for public service ${s.name}`);
     return { service: s.name, url: `https://${host}${s.healthPath ?? "/"}` };
