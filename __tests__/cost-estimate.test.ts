@@ -185,6 +185,12 @@ describe("COST-3: Container Insights, billed as custom metrics", () => {
     });
   });
 
+  it("a unit price of a dollar or more is shown to the cent, under a dollar to the hundredth of a cent", () => {
+    const dollar = { ...PRICES, prices: { ...PRICES.prices, "cloudwatch.metric.month": { usd: 1, unit: "-", source: "test" } } };
+    const e = estimateStack("s", { resource: withCluster("enabled") }, dollar);
+    expect(line(e, "aws_ecs_cluster.c").detail).toBe("Container Insights (enabled): 63 metrics x $1.00");
+  });
+
   it("a level it does not know is unpriced, with the level", () => {
     const e = estimate(withCluster("verbose"));
     expect(e.unpriced).toEqual([{ address: "aws_ecs_cluster.c", type: "aws_ecs_cluster", reason: 'Container Insights level "verbose" is not modelled' }]);

@@ -305,6 +305,22 @@ describe("COST-3: npm run cost", () => {
     });
   });
 
+  it("an unknown option is a usage error; stacks are listed in name order whatever order the folder gives them", async () => {
+    expect(await run(["--stacks-dir", dir, "--bogus"])).toMatchObject({ code: 2, err: expect.stringMatching(/^cost: Unknown option '--bogus'/) });
+    const many = mkdtempSync(join(tmpdir(), "cost-many-"));
+    const names = ["tracker-staging", "b-stack", "zeta", "alpha", "tracker-bootstrap-production", "m", "tracker-production", "c"];
+    for (const name of names) {
+      mkdirSync(join(many, name));
+      writeFileSync(join(many, name, "cdk.tf.json"), JSON.stringify({ resource: {} }));
+    }
+    mkdirSync(join(many, "not-a-stack"));
+    expect((await run(["--stacks-dir", many, "--stack", "x"])).err).toContain(
+      `(found: alpha, b-stack, c, m, tracker-bootstrap-production, tracker-production, tracker-staging, zeta)`,
+    );
+    const text = (await run(["--stacks-dir", many])).out;
+    expect([...text.matchAll(/^(\S+): \$/gm)].map((m) => m[1])).toEqual([...names].sort());
+  });
+
   it("credentials are present when any source the AWS SDK reads is set", () => {
     expect(credentialsInEnvironment({})).toBe(false);
     expect(credentialsInEnvironment({ AWS_REGION: "eu-central-1", AWS_SECRET_ACCESS_KEY: "x" })).toBe(false);
