@@ -17,7 +17,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformStack, Testing } from "../src/cdktf";
 import { ENVIRONMENTS, PROJECT_DEFINITION } from "../src/config/environments";
 import { NO_SUBJECTS_ADDRESS, PolicyContext, parseHclLiteral, runRules, type TerraformJson, type TfConfig } from "../policies/engine";
-import { evaluate, formatException } from "../policies/evaluate";
+import { evaluate, formatException, formatFinding } from "../policies/evaluate";
 import { EXCEPTIONS, type PolicyException } from "../policies/exceptions";
 import { EVERY_STACK } from "../policies/stacks";
 import { bootstrapStackName, environmentStackName } from "../src/config/naming";
@@ -858,6 +858,24 @@ describe("policy exceptions name resources, never a resource type", () => {
     const byStack = exception({ stack: "tracker-staging" });
     expect(evaluate([{ name: "tracker-staging", json: broken }], rules, [byStack]).failures).toEqual([]);
     expect(evaluate([{ name: "tracker-production", json: broken }], rules, [byStack]).failures).toHaveLength(1);
+  });
+
+  it("an exception names one rule; one for a stack not evaluated is not stale; a * exception is used by any stack", () => {
+    const otherRule = exception({ ruleId: "logs-retention-set" });
+    expect(evaluate([{ name: "tracker-staging", json: broken }], rules, [otherRule]).failures).toHaveLength(1);
+    const elsewhere = exception({ stack: "tracker-production" });
+    expect(evaluate([{ name: "tracker-staging", json: broken }], rules, [elsewhere]).stale).toEqual([]);
+    const both = evaluate([{ name: "tracker-staging", json: { resource: {} } }, { name: "tracker-production", json: broken }], rules, [exception({})]);
+    expect(both).toMatchObject({ failures: [], stale: [] });
+    expect(both.excepted.map((e) => `${e.finding.stack} ${e.finding.address}`)).toEqual(["tracker-production aws_cloudwatch_log_group.l"]);
+  });
+
+  it("a finding reads stack: rule (scanner IDs) address: message", () => {
+    const [finding] = evaluate([{ name: "tracker-staging", json: broken }], rules, []).failures;
+    expect(formatFinding(finding!)).toBe(
+      `tracker-staging: logs-retention-one-year (${rules[0]!.mirrors.join(", ")}) aws_cloudwatch_log_group.l: ${finding!.message}`,
+    );
+    expect(formatFinding({ ruleId: "r", mirrors: ["A", "B"], stack: "s", address: "t.n", resourceType: "t", message: "m" })).toBe("s: r (A, B) t.n: m");
   });
 
   it("an address that matches nothing is reported stale, by itself", () => {
