@@ -865,7 +865,7 @@ describe("policy exceptions name resources, never a resource type", () => {
     expect(evaluate([{ name: "tracker-staging", json: broken }], rules, [otherRule]).failures).toHaveLength(1);
     const elsewhere = exception({ stack: "tracker-production" });
     expect(evaluate([{ name: "tracker-staging", json: broken }], rules, [elsewhere]).stale).toEqual([]);
-    const both = evaluate([{ name: "tracker-staging", json: { resource: {} } }, { name: "tracker-production", json: broken }], rules, [exception({})]);
+    const both = evaluate([{ name: "fixture", json: { resource: {} } }, { name: "tracker-production", json: broken }], rules, [exception({})]);
     expect(both).toMatchObject({ failures: [], stale: [] });
     expect(both.excepted.map((e) => `${e.finding.stack} ${e.finding.address}`)).toEqual(["tracker-production aws_cloudwatch_log_group.l"]);
   });
