@@ -63,6 +63,8 @@ describe("task definition ARNs and image references", () => {
     expect(imageTagOf("registry.example:5000/team/api")).toBeUndefined();
     expect(imageTagOf("registry.example:5000/team/api@sha256:0123abcd")).toBeUndefined();
     expect(imageTagOf("valkey:8")).toBe("8");
+    expect(imageTagOf("nginx:1.25")).toBe("1.25");
+    expect(imageTagOf("nginx")).toBeUndefined();
   });
 
   it("the main container: the one named after the service, else the first essential one (ECS's default is essential), else the first", () => {
@@ -117,6 +119,9 @@ describe("DescribeServices for an environment's catalog services", () => {
     expect(calls).toEqual([names.slice(0, 10).map((n) => `tracker-staging-${n}`), names.slice(10).map((n) => `tracker-staging-${n}`)]);
     expect(found.size).toBe(12);
     expect(missing.size).toBe(0);
+    mock.resetHistory();
+    await describeEnvironmentServices(ecs, "staging", CLUSTER, names.slice(0, 10));
+    expect(mock.commandCalls(DescribeServicesCommand)).toHaveLength(1);
   });
 
   it("a cluster that does not exist yet (first deploy) makes every service missing; other errors are not swallowed", async () => {
