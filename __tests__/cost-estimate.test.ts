@@ -425,5 +425,9 @@ describe("COST-3: the report", () => {
     const priced = estimate({ aws_kms_key: { k: {} } });
     expect(formatMarkdown([priced])).toContain("| aws_kms_key | 1 | $1.00 |\n\n</details>");
     expect(formatMarkdown([])).toContain("List prices of eu-central-1 (), always on");
+    const two = estimate({ aws_memorydb_cluster: { m: {} }, aws_lb: { nlb: { load_balancer_type: "network" } } });
+    expect(formatMarkdown([two])).toContain(
+      "Not priced: `aws_memorydb_cluster.m` (resource type not modelled), `aws_lb.nlb` (load balancer type network is not modelled)",
+    );
   });
 });

@@ -128,6 +128,9 @@ describe("COST-3: capacity provider shares", () => {
   it("base first, then by weight; the launch type alone is all on-demand; else the cluster's default", () => {
     expect(Object.fromEntries(capacityShares({ capacity_provider_strategy: [{ capacity_provider: "FARGATE", base: 1, weight: 1 }, { capacity_provider: "FARGATE_SPOT", weight: 3 }] }, 5, none))).toEqual({ FARGATE: 2, FARGATE_SPOT: 3 });
     expect(Object.fromEntries(capacityShares({ launch_type: "FARGATE" }, 3, none))).toEqual({ FARGATE: 3 });
+    // Nothing said at all: on-demand Fargate. A base that takes every task leaves the weights nothing to share.
+    expect(Object.fromEntries(capacityShares({}, 2, none))).toEqual({ FARGATE: 2 });
+    expect(Object.fromEntries(capacityShares({ capacity_provider_strategy: [{ capacity_provider: "FARGATE", base: 2 }] }, 2, none))).toEqual({ FARGATE: 2 });
     // The launch type wins over the cluster's default strategy.
     expect(Object.fromEntries(capacityShares({ launch_type: "EC2", cluster: "${aws_ecs_cluster.c.arn}" }, 2, () => [{ capacity_provider: "FARGATE_SPOT", weight: 1 }]))).toEqual({ EC2: 2 });
     expect(Object.fromEntries(capacityShares({ cluster: "${aws_ecs_cluster.c.arn}" }, 2, (c) => (c === "aws_ecs_cluster.c" ? [{ capacity_provider: "FARGATE_SPOT", weight: 1 }] : [])))).toEqual({ FARGATE_SPOT: 2 });
