@@ -281,12 +281,13 @@ describe("waiting until services are stable", () => {
   });
 
   it("never waits past the timeout: what is still pending is reported with its last state", async () => {
-    mock.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => ({ services: input.services.map((n) => settled(n, "IN_PROGRESS")) }));
+    mock.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => ({ services: input.services.map((n) => settled(n, n.endsWith("admin") ? "COMPLETED" : "IN_PROGRESS")) }));
     const clock = fakeClock();
-    const result = await waitForStable(ecs, "staging", CLUSTER, ["api"], { timeoutMs: 60_000, pollMs: 20_000, clock, log: () => undefined });
+    const result = await waitForStable(ecs, "staging", CLUSTER, ["api", "admin"], { timeoutMs: 60_000, pollMs: 20_000, clock, log: () => undefined });
     // Polls at 0, 20, 40 and 60 s; the next would be at 80 s, past the 60 s allowed, so it stops.
     expect(clock.slept).toEqual([20_000, 20_000, 20_000]);
-    expect(result.stable).toEqual([]);
+    expect(result.stable).toEqual(["admin"]);
+    expect(result.failed.size).toBe(0);
     expect(Object.fromEntries(result.timedOut)).toEqual({ api: "1/1 running on tracker-staging-api:2, rollout IN_PROGRESS" });
   });
 

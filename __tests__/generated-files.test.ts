@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { generate, GENERATED_FILES } from "../scripts/lib/generated-files";
+import { generate, GENERATED_FILES, replaceSection } from "../scripts/lib/generated-files";
 
 const root = join(__dirname, "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
@@ -55,6 +55,31 @@ describe("issue 11: generated files", () => {
     writeFileSync(readme, original.replace("<!-- END variables-table -->", ""));
     expect(() => generate(scratch, true)).toThrow(/README\.md: the markers "<!-- BEGIN variables-table" \.\.\. "<!-- END variables-table" are missing/);
     writeFileSync(readme, original);
+  });
+
+  it("replaceSection: a section at the very start of the text; a missing BEGIN marker is named like a missing END", () => {
+    expect(replaceSection("f.md", "<!-- BEGIN x -->\nold\n<!-- END x -->\nafter\n", "<!-- BEGIN x", "<!-- END x", "new")).toBe(
+      "<!-- BEGIN x -->\nnew\n<!-- END x -->\nafter\n",
+    );
+    expect(() => replaceSection("f.md", "before\n<!-- END x -->\n", "<!-- BEGIN x", "<!-- END x", "new")).toThrow(
+      'f.md: the markers "<!-- BEGIN x" ... "<!-- END x" are missing; put them back where the generated section belongs',
+    );
+  });
+
+  it("each generated section names its own file and markers when they are gone", () => {
+    const messages = GENERATED_FILES.filter((f) => f.path !== ".github/ci-environments.json").map((f) => {
+      try {
+        f.render("no markers here\n");
+        return `${f.path}: rendered`;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    });
+    expect(messages).toEqual([
+      '.github/workflows/build-image.yml: the markers "# BEGIN build-targets" ... "# END build-targets" are missing; put them back where the generated section belongs',
+      'docs/configuration-variables.md: the markers "<!-- BEGIN service-variables" ... "<!-- END service-variables" are missing; put them back where the generated section belongs',
+      'README.md: the markers "<!-- BEGIN variables-table" ... "<!-- END variables-table" are missing; put them back where the generated section belongs',
+    ]);
   });
 
   it("`npm run generate -- --check` exits 1 naming the stale file and the command", async () => {

@@ -19,6 +19,8 @@ describe("COST-2: hours in the schedule", () => {
     expect(parseDailyCron("cron(0 9 ? * SUN-MON,FRI-SAT *)")).toEqual({ minuteOfDay: 540, days: 4 });
     expect(() => parseDailyCron("rate(1 hour)")).toThrow('off-hours estimate: "rate(1 hour)" is not a daily cron expression of day names');
     expect(parseDailyCron("cron(30 12 ? * SAT *)")).toEqual({ minuteOfDay: 750, days: 1 });
+    expect(() => parseDailyCron("at cron(0 7 ? * MON-FRI *)")).toThrow("is not a daily cron expression of day names");
+    expect(() => parseDailyCron("cron(0 7 ? * MON-FRI *) UTC")).toThrow("is not a daily cron expression of day names");
     expect(parseDailyCron("cron(0 0 ? * FRI-MON *)")).toEqual({ minuteOfDay: 0, days: 4 });
     expect(parseDailyCron("cron(0 8 ? * MON-FRI,SAT-SUN *)")).toEqual({ minuteOfDay: 480, days: 7 });
     expect(() => parseDailyCron("cron(0 8 ? * MON-FUN *)")).toThrow('off-hours estimate: unknown day in "MON-FUN"');

@@ -309,6 +309,8 @@ describe("image tags: what is refused and what an operator reads", () => {
 
   it("ECS-11: a list may be split by commas, spaces and newlines, several at once", () => {
     expect(parseTagOverrides(" api=1a,, frontend=2b \n\n admin=3c ")).toEqual({ api: "1a", frontend: "2b", admin: "3c" });
+    expect(parseTagOverrides(",api=1a,")).toEqual({ api: "1a" });
+    expect(parseTagOverrides('\n  {"api": "1a"}  \n')).toEqual({ api: "1a" });
   });
 
   it("ECS-11: merged tags keep the catalog's order, a new tag wins, a service with neither is left out", () => {
