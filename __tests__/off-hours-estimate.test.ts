@@ -113,6 +113,29 @@ describe("COST-2: a fixture stack with one scheduled service and a scheduled hos
     expect(offHoursEstimate({ resource: onlyStart }, estimate, prices)).toBeUndefined();
   });
 
+  it("COST-2: only the scheduled services' lines scale; a host's start is matched to its own stop; incomplete resources are skipped", () => {
+    const resource = {
+      ...json.resource,
+      aws_appautoscaling_scheduled_action: { ...json.resource.aws_appautoscaling_scheduled_action, bare: { resource_id: "${aws_appautoscaling_target.api.resource_id}" } },
+      aws_instance: { host: { instance_type: "t4g.medium" }, other: { instance_type: "t4g.medium" } },
+      aws_scheduler_schedule: {
+        // another instance's start comes first; a schedule without a target; a stop for an instance the stack lacks
+        "other-start": { schedule_expression: "cron(0 0 ? * MON-FRI *)", target: { arn: "arn:aws:scheduler:::aws-sdk:ec2:startInstances", input: '${jsonencode({"InstanceIds" = [aws_instance.other.id]})}' } },
+        targetless: { schedule_expression: "cron(0 1 ? * MON-FRI *)" },
+        ...json.resource.aws_scheduler_schedule,
+      },
+    };
+    const withWorker = { ...estimate, monthlyUsd: 110, lines: [...estimate.lines, { address: "aws_ecs_service.worker", type: "aws_ecs_service", monthlyUsd: 10, detail: "" }] };
+    const e = offHoursEstimate({ resource }, withWorker, prices)!;
+    // The same 62.224 as the fixture alone: the worker runs all month, the host keeps its own 06:45-20:15.
+    expect(e.savedUsd).toBeCloseTo(62.224, 2);
+    expect(e.hostHours).toBeCloseTo(293.3, 2);
+    const noInstances = { ...json.resource, aws_instance: undefined } as unknown as typeof json.resource;
+    expect(offHoursEstimate({ resource: noInstances }, estimate, prices)?.hostHours).toBeUndefined();
+    const otherInstanceOnly = { ...json.resource, aws_instance: { other: { instance_type: "t4g.medium" } } };
+    expect(offHoursEstimate({ resource: otherInstanceOnly }, estimate, prices)?.hostHours).toBeUndefined();
+  });
+
   it("COST-2: a scalable target without a resource ID names no service", () => {
     const noId = { ...json.resource, aws_scheduler_schedule: {}, aws_appautoscaling_target: { api: {} } };
     expect(offHoursEstimate({ resource: noId }, estimate, prices)).toBeUndefined();
