@@ -196,6 +196,10 @@ describe("RUN-2: the preflight's pieces, with the operator's text", () => {
     expect(fieldExists(value, "a.1b")).toBe(false);
     expect(fieldExists(value, "a.b[x]")).toBe(false);
     expect(fieldExists(value, "a.e")).toBe(false);
+    const twelve = { list: Array.from({ length: 12 }, (_, i) => i), gone: undefined };
+    expect(fieldExists(twelve, "list[11]")).toBe(true);
+    expect(fieldExists(twelve, "list[12]")).toBe(false);
+    expect(fieldExists(twelve, "gone")).toBe(false);
   });
 
   it("RUN-2: a pending confirmation: blocking, a note, or a field that does not exist, each with its text", () => {
@@ -299,6 +303,15 @@ describe("RUN-2: the preflight's pieces, with the operator's text", () => {
     });
     expect(fromValidation("no environment is defined")).toMatchObject({ field: "configuration", problem: "no environment is defined" });
     expect(fromValidation(": starts with a separator")).toMatchObject({ field: "configuration", problem: ": starts with a separator" });
+  });
+
+  it("RUN-2: a CIDR that is not one is left to configuration validation, which names it; reachability adds nothing for it", () => {
+    const broken: EnvironmentDefinition = {
+      ...PRODUCTION_PEERED,
+      dataPlane: PRODUCTION.dataPlane.mode === "external" ? { ...PRODUCTION.dataPlane, redis: { ...PRODUCTION.dataPlane.redis, cidrs: ["10.20.0.0/33"] } } : PRODUCTION.dataPlane,
+    };
+    expect(reachabilityFindings(broken)).toEqual([]);
+    expect(reachabilityFindings({ ...PRODUCTION, network: { ...createdNetwork, vpcCidr: "10.52.0.0/99" } }).filter((f) => f.field.includes("cidrs"))).toEqual([]);
   });
 
   it("RUN-2: a clean report says OK, with the number of notes when there are any", () => {
