@@ -37,6 +37,13 @@ function main(prefix: string): void {
     .filter((f) => f.endsWith("-onMutantTested.json"))
     .map((f) => JSON.parse(readFileSync(join(EVENTS, f), "utf8")) as MutantEvent)
     .filter((e) => relative(ROOT, e.fileName).startsWith(prefix));
+  // The run's plan lists every mutant of the run: a file is finished when all of its mutants have a result.
+  const planFile = readdirSync(EVENTS).find((f) => f.endsWith("-onMutationTestingPlanReady.json"));
+  const planned = new Map<string, number>();
+  if (planFile) {
+    const plan = JSON.parse(readFileSync(join(EVENTS, planFile), "utf8")) as { mutantPlans: { mutant: { fileName: string } }[] };
+    for (const { mutant } of plan.mutantPlans) planned.set(mutant.fileName, (planned.get(mutant.fileName) ?? 0) + 1);
+  }
   const byFile = new Map<string, MutantEvent[]>();
   for (const e of events) byFile.set(e.fileName, [...(byFile.get(e.fileName) ?? []), e]);
   const total: Record<string, number> = {};
@@ -47,7 +54,9 @@ function main(prefix: string): void {
       total[m.status] = (total[m.status] ?? 0) + 1;
     }
     const s = score(counts);
-    console.log(`${s === undefined ? "  -  " : `${s.toFixed(1)}%`}  ${relative(ROOT, file)}  ${JSON.stringify(counts)}`);
+    const of = planned.get(file);
+    const progress = of === undefined || of === mutants.length ? "" : `  (${mutants.length} of ${of} so far)`;
+    console.log(`${s === undefined ? "  -  " : `${s.toFixed(1)}%`}  ${relative(ROOT, file)}  ${JSON.stringify(counts)}${progress}`);
     const lines = readFileSync(file, "utf8").split("\n");
     for (const m of mutants.filter((x) => x.status === "Survived" || x.status === "NoCoverage").sort((a, b) => a.location.start.line - b.location.start.line)) {
       const line = m.location.start.line;
@@ -55,7 +64,8 @@ function main(prefix: string): void {
     }
   }
   const s = score(total);
-  console.log(`${events.length} mutants tested so far: ${s === undefined ? "-" : `${s.toFixed(1)}%`} ${JSON.stringify(total)}`);
+  const all = [...planned].filter(([file]) => relative(ROOT, file).startsWith(prefix)).reduce((n, [, count]) => n + count, 0);
+  console.log(`${events.length}${all ? ` of ${all}` : ""} mutants tested so far: ${s === undefined ? "-" : `${s.toFixed(1)}%`} ${JSON.stringify(total)}`);
 }
 
 if (require.main === module) main(process.argv[2] ?? "");
