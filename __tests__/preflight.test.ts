@@ -311,6 +311,12 @@ describe("RUN-2: the preflight's pieces, with the operator's text", () => {
       dataPlane: PRODUCTION.dataPlane.mode === "external" ? { ...PRODUCTION.dataPlane, redis: { ...PRODUCTION.dataPlane.redis, cidrs: ["10.20.0.0/33"] } } : PRODUCTION.dataPlane,
     };
     expect(reachabilityFindings(broken)).toEqual([]);
+    // A peering whose peerCidr is not a CIDR reaches nothing (validation names it).
+    expect(reachabilityFindings(peeredWith({ ...PATRONI_PEERING, peerCidr: "10.20.0.0" })).map((f) => f.field)).toEqual([
+      "production.dataPlane.postgres.cidrs[0]",
+      "production.dataPlane.postgres.host",
+      "production.dataPlane.redis.cidrs[0]",
+    ]);
     expect(reachabilityFindings({ ...PRODUCTION, network: { ...createdNetwork, vpcCidr: "10.52.0.0/99" } }).filter((f) => f.field.includes("cidrs"))).toEqual([]);
   });
 
@@ -320,6 +326,7 @@ describe("RUN-2: the preflight's pieces, with the operator's text", () => {
   });
 
   it("RUN-2: the command: --help prints the usage, an unknown or a second environment is a usage error naming the known ones", () => {
+    expect(run(["staging"]).code).toBe(0);
     const help = run(["--help"]);
     expect(help.code).toBe(0);
     expect(help.lines[0]).toBe("Usage: npm run preflight -- <environment>");

@@ -29,6 +29,7 @@ describe("COST-3: the on-demand price of one product", () => {
     expect(onDemandUsd(product(dimension("0.0300000000", "51200"), dimension("0.0450000000", "0")))).toBe(0.045);
     expect(onDemandUsd(product(dimension("0.0230000000")))).toBe(0.023);
     expect(onDemandUsd(product(dimension("0.0200000000", "1000"), dimension("0.0100000000", "5000")))).toBe(0.02);
+    expect(onDemandUsd(product(dimension("0.0200000000", "1000"), dimension("0.0300000000")))).toBe(0.03);
   });
 
   it("a term without a number moves on to the next; a product without one gives nothing", () => {
@@ -42,6 +43,8 @@ describe("COST-3: the on-demand price of one product", () => {
       },
     });
     expect(onDemandUsd(twoTerms)).toBe(0.012);
+    const noPrice = JSON.stringify({ terms: { OnDemand: { A: { priceDimensions: { r: { beginRange: "0" } } }, B: { priceDimensions: { r: { beginRange: "0", pricePerUnit: { USD: "0.5" } } } } } } });
+    expect(onDemandUsd(noPrice)).toBe(0.5);
     expect(onDemandUsd(JSON.stringify({ terms: { OnDemand: { A: {} } } }))).toBeUndefined();
     expect(onDemandUsd(JSON.stringify({ terms: { Reserved: {} } }))).toBeUndefined();
     expect(onDemandUsd("{}")).toBeUndefined();
