@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import { DescribeTaskDefinitionCommand, ListServiceDeploymentsCommand } from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { STAGING } from "../src/config/environments";
 import { imageTagVariableName, serviceResourceName } from "../src/config/naming";
@@ -362,7 +362,8 @@ describe("image tags: what is refused and what an operator reads", () => {
 describe("rollback: what an operator reads", () => {
   it("CD-4: the dry run's header and summary, word for word", async () => {
     ecs.revisions.set(serviceResourceName(env.name, "admin"), [5]);
-    await runRollback(deps(), options({ dryRun: true, services: ["api", "admin"] }));
+    const dry = await runRollback(deps(), options({ dryRun: true, services: ["api", "admin"] }));
+    expect(dry.ok).toBe(false);
     expect(lines[0]).toBe(
       "Rollback of staging (cluster tracker-staging-cluster) using each family's previous ACTIVE revision [dry run: nothing will change]",
     );
@@ -471,5 +472,61 @@ describe("rollback: the less common answers", () => {
     writeFileSync(file, JSON.stringify({ environment: "staging", cluster: "tracker-staging-cluster", services: {}, missing: {} }));
     expect(await rollbackCommand(["--env", "staging", "--service", "api", "--dry-run", "--baseline", file], deps)).toBe(0);
     expect(lines).toContain("  SKIP     api: not in the baseline snapshot (new service?); left as is");
+  });
+});
+
+describe("rollback: which revision, and whether to stop a canary", () => {
+  it("DLV-1: asks ECS for the deployments still pending or in progress; a public service rolling out without one is updated, not stopped", async () => {
+    ecs.set("api", rollingOut(env, "api", 5, 6, T0));
+    ecs.revisions.set(serviceResourceName(env.name, "api"), [6, 5, 4]);
+    await runRollback(deps(), options({ dryRun: true, services: ["api"] }));
+    expect(ecs.mock.commandCalls(ListServiceDeploymentsCommand).map((c) => c.args[0].input)).toEqual([
+      { cluster: "tracker-staging-cluster", service: "tracker-staging-api", status: ["PENDING", "IN_PROGRESS"] },
+    ]);
+    expect(lines.some((l) => l.startsWith("  ROLLBACK api: tracker-staging-api:6 -> tracker-staging-api:5"))).toBe(true);
+    lines = [];
+    ecs.mock.on(ListServiceDeploymentsCommand).resolves({});
+    await runRollback(deps(), options({ dryRun: true, services: ["api"] }));
+    expect(lines.some((l) => l.startsWith("  ROLLBACK api: tracker-staging-api:6 -> tracker-staging-api:5"))).toBe(true);
+  });
+
+  it("DLV-1: a worker's rollout is never stopped as a canary, even when ECS lists a deployment in progress", async () => {
+    ecs.set("tracker-fetcher", rollingOut(env, "tracker-fetcher", 5, 6, T0));
+    ecs.revisions.set(serviceResourceName(env.name, "tracker-fetcher"), [6, 5, 4]);
+    ecs.deploymentsInProgress.set("tracker-staging-tracker-fetcher", "arn:aws:ecs:eu-central-1:802732539686:service-deployment/c/tracker-staging-tracker-fetcher/x");
+    await runRollback(deps(), options({ dryRun: true, services: ["tracker-fetcher"] }));
+    expect(lines.some((l) => l.startsWith("  ROLLBACK tracker-fetcher: tracker-staging-tracker-fetcher:6 -> tracker-staging-tracker-fetcher:5"))).toBe(true);
+  });
+
+  it("CD-4: a second deployment of the same revision (a forced redeploy) is not a revision being replaced", async () => {
+    const forced = settledService(env, "admin", 5);
+    ecs.set("admin", { ...forced, deployments: [...forced.deployments!, { ...forced.deployments![0]!, id: "ecs-svc/old", status: "ACTIVE" }] });
+    await runRollback(deps(), options({ dryRun: true, services: ["admin"] }));
+    expect(lines).toContain("  ROLLBACK admin: tracker-staging-admin:5 -> tracker-staging-admin:4 (image sha5 -> sha4); back to the previous ACTIVE revision");
+  });
+
+  it("CD-4: a service on another family's revision goes back within its own family; a family with no revisions is an error", async () => {
+    const other = settledService(env, "admin", 3);
+    const otherArn = "arn:aws:ecs:eu-central-1:802732539686:task-definition/tracker-staging-admin-old:3";
+    ecs.set("admin", { ...other, taskDefinition: otherArn, deployments: [{ ...other.deployments![0]!, taskDefinition: otherArn }] });
+    ecs.revisions.set(serviceResourceName(env.name, "admin"), [5, 4, 2, 1]);
+    ecs.revisions.set(serviceResourceName(env.name, "anisette"), []);
+    const result = await runRollback(deps(), options({ dryRun: true, services: ["admin", "anisette"] }));
+    expect(lines.some((l) => l.startsWith("  ROLLBACK admin: tracker-staging-admin-old:3 -> tracker-staging-admin:2"))).toBe(true);
+    expect(lines).toContain("  ERROR    anisette: no earlier ACTIVE revision of tracker-staging-anisette to go back to");
+    expect(result.ok).toBe(false);
+  });
+
+  it("CD-4: a baseline rollback says where the revision comes from", async () => {
+    ecs.set("api", settledService(env, "api", 6));
+    ecs.revisions.set(serviceResourceName(env.name, "api"), [6, 5, 4]);
+    const baseline: ImageSnapshot = {
+      environment: "staging",
+      cluster: "tracker-staging-cluster",
+      services: { api: { taskDefinition: taskDefinitionArn(env, "api", 5), image: "x", imageTag: "sha5" } },
+      missing: {},
+    };
+    await runRollback(deps(), options({ dryRun: true, services: ["api"], baseline }));
+    expect(lines).toContain("  ROLLBACK api: tracker-staging-api:6 -> tracker-staging-api:5 (image sha6 -> sha5); back to the revision recorded before the deploy");
   });
 });
