@@ -6,6 +6,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { PRODUCTION, STAGING } from "../src/config/environments";
+import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ParameterName } from "../src/config/types";
 import { EnvironmentKey } from "../src/encryption/environment-key";
 import { RuntimeParameters } from "../src/runtime-config/parameters";
@@ -167,6 +168,27 @@ describe("documented environment variables", () => {
     const frontend = text.split("### ")[2]!;
     expect(frontend.startsWith("frontend")).toBe(true);
     expect(frontend).not.toContain("POSTGRES");
+  });
+
+  it("CFG-3: a service with as many secrets as parameters still gets its table; one with neither says so", () => {
+    const api = SERVICE_CATALOG.find((c) => c.name === "api")!;
+    const anisette = SERVICE_CATALOG.find((c) => c.name === "anisette")!;
+    const text = renderServiceVariables([{ ...api, secrets: ["secret-key"], parameters: ["api-url"] }, anisette], [STAGING]);
+    expect(text).toBe(
+      [
+        "### api",
+        "",
+        "| Variable | Source | staging |",
+        "| --- | --- | --- |",
+        "| `SECRET_KEY` | Secrets Manager `tracker/<env>/secret-key` | *generated: 40 letters and digits* |",
+        `| \`API_URL\` | Parameter Store \`/tracker/<env>/api-url\` | \`https://api.tracker.staging.glimpse.technology\` |`,
+        "",
+        "### anisette",
+        "",
+        "No variables from Secrets Manager or Parameter Store.",
+        "",
+      ].join("\n"),
+    );
   });
 });
 
