@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTaskDefinitionCommand, ListServiceDeploymentsCommand } from "@aws-sdk/client-ecs";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { STAGING } from "../src/config/environments";
 import { imageTagVariableName, serviceResourceName } from "../src/config/naming";
 import { SERVICE_NAMES } from "../src/config/service-catalog";
@@ -17,7 +17,7 @@ import {
   readImageSnapshot,
   type ImageSnapshot,
 } from "../scripts/lib/image-tags";
-import { describeStep, rollbackCommand, runRollback, type RollbackOptions } from "../scripts/lib/rollback";
+import { describeStep, ROLLBACK_USAGE, rollbackCommand, runRollback, type RollbackOptions } from "../scripts/lib/rollback";
 import { FakeEcs, fakeClock, rollingOut, settledService, T0, tagOfRevision, taskDefinitionArn } from "./support/fake-ecs";
 
 const env = STAGING;
@@ -528,5 +528,48 @@ describe("rollback: which revision, and whether to stop a canary", () => {
     };
     await runRollback(deps(), options({ dryRun: true, services: ["api"], baseline }));
     expect(lines).toContain("  ROLLBACK api: tracker-staging-api:6 -> tracker-staging-api:5 (image sha6 -> sha5); back to the revision recorded before the deploy");
+  });
+});
+
+describe("rollback: the command line", () => {
+  it("CD-4: --dry-run changes nothing; without --timeout and --poll it waits up to 15 minutes, polling every 15 s", async () => {
+    expect(await rollbackCommand(["--env", "staging", "--service", "api", "--dry-run"], deps)).toBe(0);
+    expect(ecs.updates).toEqual([]);
+    lines = [];
+    ecs.advance = () => undefined; // never settles
+    expect(await rollbackCommand(["--env", "staging", "--service", "api"], deps)).toBe(1);
+    expect(lines).toContain("Waiting up to 15m00s for 1 service(s) to become stable...");
+    expect(clock.slept.every((ms) => ms === 15_000)).toBe(true);
+    expect(clock.slept).toHaveLength(60);
+  });
+
+  it("CD-4: --poll sets the interval; a stopped canary is reported as such", async () => {
+    const deployment = "arn:aws:ecs:eu-central-1:802732539686:service-deployment/tracker-staging-cluster/tracker-staging-api/abc";
+    ecs.set("api", rollingOut(env, "api", 5, 6, T0));
+    ecs.revisions.set(serviceResourceName(env.name, "api"), [6, 5, 4]);
+    ecs.deploymentsInProgress.set("tracker-staging-api", deployment);
+    ecs.onStop = () => undefined; // ECS has not finished shifting back yet
+    expect(await rollbackCommand(["--env", "staging", "--service", "api", "--timeout", "1m", "--poll", "30s"], deps)).toBe(1);
+    expect(lines).toContain("  stopped api's canary; ECS rolls it back to tracker-staging-api:5");
+    expect(clock.slept).toEqual([30_000, 30_000]);
+  });
+
+  it("CD-4: usage errors name the command and the option; --help prints the usage; an unknown option is refused", async () => {
+    const err = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const out = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(await rollbackCommand(["--env", "staging", "--timeout", "soon"], deps)).toBe(2);
+      expect(lines).toContain('rollback: --timeout: expected a duration like 90s or 15m, got "soon"');
+      expect(await rollbackCommand(["--env", "staging", "--poll", "often"], deps)).toBe(2);
+      expect(lines).toContain('rollback: --poll: expected a duration like 90s or 15m, got "often"');
+      // Before the environment is known there is no logger of the deps: stderr.
+      expect(await rollbackCommand(["--bogus"], deps)).toBe(2);
+      expect(err.mock.calls.map((c) => c[0])).toEqual(["rollback: Unknown option '--bogus'", "rollback: see 'rollback --help' for the options"]);
+      expect(await rollbackCommand(["--help"], deps)).toBe(0);
+      expect(out.mock.calls[0]![0]).toBe(ROLLBACK_USAGE.trimEnd());
+    } finally {
+      err.mockRestore();
+      out.mockRestore();
+    }
   });
 });
