@@ -90,6 +90,11 @@ describe("CD-1: one stack's section of the comment", () => {
     );
     const one = renderStackSection({ stack: "s", environment: "staging", plan: { resource_changes: [change("aws_sns_topic.t", ["update"])] }, planText: "" });
     expect(one).toContain("\n**0 to add, 1 to change, 0 to destroy**\n");
+    // Counts that would cancel out are still changes.
+    const addAndDestroy = { resource_changes: [change("aws_sns_topic.a", ["create"]), change("aws_sns_topic.b", ["delete"])] };
+    expect(renderStackSection({ stack: "s", environment: "staging", plan: addAndDestroy, planText: "" })).toContain("\n**1 to add, 0 to change, 1 to destroy**\n");
+    const addAndChange = { resource_changes: [change("aws_sns_topic.a", ["create"]), change("aws_sns_topic.b", ["update"])] };
+    expect(renderStackSection({ stack: "s", environment: "staging", plan: addAndChange, planText: "" })).toContain("\n**1 to add, 1 to change, 0 to destroy**\n");
   });
 
   it("the cost difference, when there is one, comes before the plan", () => {
