@@ -63,6 +63,8 @@ beforeAll(async () => {
     if (req.url === "/health" || req.url === "/healthz") res.writeHead(200).end("ok");
     else if (req.url === "/unhealthy") res.writeHead(503).end("down");
     else if (req.url === "/moved") res.writeHead(301, { location: "/elsewhere" }).end();
+    else if (req.url === "/choices") res.writeHead(300).end();
+    else if (req.url === "/last-2xx") res.writeHead(299).end();
     else if (req.url === "/hang") hanging++; // never answers
     else res.writeHead(404).end();
   });
@@ -714,5 +716,71 @@ describe("CD-3: answers with the optional fields absent (the SDK types allow it;
     const results = await run({ waitForStableMs: 60_000, pollMs: 15_000 });
     expect(lines).toEqual(["Waiting up to 1m00s for the services of tracker-staging-cluster to settle...", "  could not wait for services: Rate exceeded"]);
     expect(results.find((r) => r.kind === "service")).toEqual({ kind: "service", name: "(all)", ok: false, detail: "check could not run: Rate exceeded" });
+  });
+});
+
+describe("CD-3: the edges of each check", () => {
+  it("CD-3: 299 is the last success; 300 is not one", async () => {
+    const results = await run({ endpoints: [{ service: "api", url: `${base}/last-2xx` }, { service: "frontend", url: `${base}/choices` }] });
+    expect(results.filter((r) => r.kind === "http").map((r) => [r.name, r.ok])).toEqual([
+      ["api", true],
+      ["frontend", false],
+    ]);
+  });
+
+  it("CD-3: a first deployment still in progress is reported; a FAILED primary is reported as failed only", async () => {
+    const first = settledService(env, "api", 5);
+    ecs.set("api", { ...first, runningCount: 1, deployments: [{ ...first.deployments![0]!, rolloutState: "IN_PROGRESS", createdAt: new Date(T0) }] });
+    const failed = settledService(env, "frontend", 5);
+    ecs.set("frontend", { ...failed, deployments: [{ ...failed.deployments![0]!, rolloutState: "FAILED", rolloutStateReason: "tasks failed to start" }] });
+    const services = (await run()).filter((r) => r.kind === "service");
+    expect(services.find((r) => r.name === "api")!.detail).toBe("rollout to tracker-staging-api:5 in progress for 0s (1 deployments)");
+    expect(services.find((r) => r.name === "frontend")!.detail).toBe("deployment tracker-staging-frontend:5 FAILED: tasks failed to start");
+  });
+
+  it("CD-3: a service without a task definition, or whose family lists no ACTIVE revision, is judged on what it has", async () => {
+    ecs.set("api", { ...settledService(env, "api", 5), taskDefinition: undefined, deployments: undefined });
+    ecs.revisions.set(serviceResourceName(env.name, "frontend"), []);
+    const services = (await run()).filter((r) => r.kind === "service");
+    expect(services.find((r) => r.name === "api")).toMatchObject({ ok: false, detail: "no PRIMARY deployment" });
+    expect(services.find((r) => r.name === "frontend")).toMatchObject({ ok: true, detail: "1/1 running on tracker-staging-frontend:5, COMPLETED" });
+  });
+
+  it("CD-3: the load balancer is asked about its own listeners and groups; rules are read page by page", async () => {
+    weights.set("tracker-staging-api", [0, 100]);
+    elbMock.on(DescribeRulesCommand).callsFake((input: { ListenerArn?: string; Marker?: string }) => {
+      if (input.ListenerArn !== "arn:listener/https") return {};
+      if (input.Marker === undefined) return { Rules: [], NextMarker: "page-2" };
+      return {
+        Rules: [
+          {
+            Actions: [
+              {
+                Type: "forward",
+                // A group without a weight gets 1 (ELB's default); an entry without an ARN is ignored.
+                ForwardConfig: { TargetGroups: [{ TargetGroupArn: "arn:tg/tracker-staging-api" }, { Weight: 100 }] },
+              },
+            ],
+          },
+        ],
+      };
+    });
+    targets.set("arn:tg/tracker-staging-api", []);
+    const groups = (await run()).filter((r) => r.kind === "target-group");
+    expect(groups.find((g) => g.name === "tracker-staging-api")).toMatchObject({ ok: false, detail: "no registered targets" });
+    expect(elbMock.commandCalls(DescribeListenersCommand).map((c) => c.args[0].input)).toEqual([{ LoadBalancerArn: "arn:alb/tracker-staging-alb" }]);
+    expect(elbMock.commandCalls(DescribeTargetGroupsCommand).map((c) => c.args[0].input)).toEqual([{ LoadBalancerArn: "arn:alb/tracker-staging-alb" }]);
+    expect(elbMock.commandCalls(DescribeRulesCommand).map((c) => [c.args[0].input.ListenerArn, c.args[0].input.Marker])).toEqual([
+      ["arn:listener/http", undefined],
+      ["arn:listener/https", undefined],
+      ["arn:listener/https", "page-2"],
+    ]);
+  });
+
+  it("CD-3: a DescribeLoadBalancers answer without a list is a missing load balancer", async () => {
+    elbMock.on(DescribeLoadBalancersCommand).resolves({});
+    expect((await run()).filter((r) => r.kind === "target-group")).toEqual([
+      { kind: "target-group", name: "tracker-staging-alb", ok: false, detail: "load balancer not found" },
+    ]);
   });
 });
