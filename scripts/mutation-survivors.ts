@@ -8,6 +8,20 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { helpRequested } from "./lib/command";
+
+const USAGE = `Usage: npm run mutation:survivors [-- <path prefix>]
+
+What the current (or last) Stryker run has found so far, read from reports/mutation/events (one file
+per tested mutant): the score per file (killed and timed out over all valid mutants, those without
+coverage included), how far each file has got, and every survivor with its line and replacement.
+Only files under <path prefix> when given.
+
+Options:
+  -h, --help    this text
+
+Example:
+  npm run mutation:survivors -- scripts/lib/smoke`;
 
 interface MutantEvent {
   readonly fileName: string;
@@ -68,4 +82,7 @@ function main(prefix: string): void {
   console.log(`${events.length}${all ? ` of ${all}` : ""} mutants tested so far: ${s === undefined ? "-" : `${s.toFixed(1)}%`} ${JSON.stringify(total)}`);
 }
 
-if (require.main === module) main(process.argv[2] ?? "");
+if (require.main === module) {
+  if (helpRequested(process.argv.slice(2))) console.log(USAGE);
+  else main(process.argv[2] ?? "");
+}
