@@ -873,7 +873,7 @@ describe("policy exceptions name resources, never a resource type", () => {
   it("a finding reads stack: rule (scanner IDs) address: message", () => {
     const [finding] = evaluate([{ name: "tracker-staging", json: broken }], rules, []).failures;
     expect(formatFinding(finding!)).toBe(
-      `tracker-staging: logs-retention-one-year (${rules[0]!.mirrors.join(", ")}) aws_cloudwatch_log_group.l: ${finding!.message}`,
+      `tracker-staging: logs-retention-one-year (CKV_AWS_338, CloudWatch.16, PRD-1) aws_cloudwatch_log_group.l: ${finding!.message}`,
     );
     expect(formatFinding({ ruleId: "r", mirrors: ["A", "B"], stack: "s", address: "t.n", resourceType: "t", message: "m" })).toBe("s: r (A, B) t.n: m");
   });

@@ -222,7 +222,8 @@ describe("COST-2: what an operator reads while waking", () => {
       "notification-service: min 1, max 1 tasks",
       "materialized-view-service: min 1, max 1 tasks",
       "anisette: min 1, max 1 tasks",
-      `enable the actions of ${offHoursAlarmNames(STAGING).join(", ")}`,
+      "enable the actions of tracker-staging-alb-5xx, tracker-staging-api-no-healthy-targets, tracker-staging-frontend-no-healthy-targets, " +
+        "tracker-staging-admin-no-healthy-targets, tracker-staging-db-host-postgres-down, tracker-staging-db-host-valkey-down",
     ]);
     expect(wakeSteps(STAGING, undefined, true).at(-1)).toEqual({ what: "wait until no task runs", waitForTasks: true });
   });
