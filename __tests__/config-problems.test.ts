@@ -1,0 +1,546 @@
+/**
+ * CFG-4: every problem validation reports, word for word, and the limits each check draws.
+ *
+ * config-validation.test.ts proves that broken definitions are refused and which field is named;
+ * this file pins the whole line an operator reads (field and explanation), that one mistake is one
+ * problem (no more, no less), and that the values at each limit are accepted. The expected lines are
+ * written out here as the reviewer reads them, never produced by the validator.
+ */
+import { describe, expect, it } from "vitest";
+import { PRODUCTION, STAGING } from "../src/config/environments";
+import { SERVICE_CATALOG } from "../src/config/service-catalog";
+import type { EnvironmentDefinition, ServiceDefinition } from "../src/config/types";
+import { catalogProblems, ConfigValidationError, crossEnvironmentProblems, environmentProblems } from "../src/config/validate";
+
+type Loose = Record<string, any>;
+
+/** A deep copy of an environment changed by `edit`, which may write values of any type (a typo in the definition). */
+function changed(base: EnvironmentDefinition, edit: (env: Loose) => void): EnvironmentDefinition {
+  const copy = structuredClone(base) as unknown as Loose;
+  edit(copy);
+  return copy as unknown as EnvironmentDefinition;
+}
+
+const stagingProblems = (edit: (env: Loose) => void) => environmentProblems(changed(STAGING, edit));
+const productionProblems = (edit: (env: Loose) => void) => environmentProblems(changed(PRODUCTION, edit));
+
+/** The catalog with one service changed. */
+function catalogWith(name: string, edit: (service: Loose) => void): ServiceDefinition[] {
+  return SERVICE_CATALOG.map((s) => {
+    if (s.name !== name) return s;
+    const copy = structuredClone(s) as unknown as Loose;
+    edit(copy);
+    return copy as unknown as ServiceDefinition;
+  });
+}
+
+const ADOPTED_NETWORK = {
+  mode: "adopt",
+  vpc: { id: "vpc-0123456789abcdef0" },
+  vpcCidr: "10.52.0.0/16",
+  subnets: {
+    public: { ids: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"] },
+    application: { tags: { Tier: "application" } },
+    data: { tags: { Tier: "data" } },
+  },
+};
+
+describe("CFG-4: the shipped definitions have no problem", () => {
+  it("CFG-4: staging, production and the catalog report nothing", () => {
+    expect(environmentProblems(STAGING)).toEqual([]);
+    expect(environmentProblems(PRODUCTION)).toEqual([]);
+    expect(catalogProblems(SERVICE_CATALOG)).toEqual([]);
+    expect(crossEnvironmentProblems([STAGING, PRODUCTION])).toEqual([]);
+  });
+});
+
+describe("CFG-4 / ACC-1: account, region and zones", () => {
+  it.each([["12345"], ["8027325396861"], ["80273253968a"], [" 802732539686"]])("ACC-1: account ID %j", (accountId) => {
+    expect(stagingProblems((e) => (e.accountId = accountId))).toEqual([`staging.accountId: "${accountId}" is not a 12-digit AWS account ID`]);
+  });
+
+  it("ACC-1: a region that is not a region name also makes its zones foreign", () => {
+    expect(stagingProblems((e) => (e.region = "eu-central"))).toEqual([
+      'staging.region: "eu-central" is not an AWS region name',
+      'staging.availabilityZones: "eu-central-1a" is not a zone of region eu-central',
+      'staging.availabilityZones: "eu-central-1b" is not a zone of region eu-central',
+    ]);
+    expect(stagingProblems((e) => (e.region = "EU-CENTRAL-1"))[0]).toBe('staging.region: "EU-CENTRAL-1" is not an AWS region name');
+  });
+
+  it("NET-2: one zone is too few, and each tier then has a subnet too many", () => {
+    expect(stagingProblems((e) => (e.availabilityZones = ["eu-central-1a"]))).toEqual([
+      "staging.availabilityZones: needs at least two availability zones, got 1",
+      "staging.network.subnets.public: needs one subnet per availability zone (1), got 2",
+      "staging.network.subnets.application: needs one subnet per availability zone (1), got 2",
+      "staging.network.subnets.data: needs one subnet per availability zone (1), got 2",
+    ]);
+  });
+
+  it("NET-2: a zone listed twice, a zone with two letters, a zone of another region", () => {
+    expect(stagingProblems((e) => (e.availabilityZones = ["eu-central-1a", "eu-central-1a"]))).toEqual([
+      "staging.availabilityZones: lists the same zone twice",
+    ]);
+    expect(stagingProblems((e) => (e.availabilityZones = ["eu-central-1a", "eu-central-1ab"]))).toEqual([
+      'staging.availabilityZones: "eu-central-1ab" is not a zone of region eu-central-1',
+    ]);
+    expect(stagingProblems((e) => (e.availabilityZones = ["eu-west-1a", "eu-central-1b"]))).toEqual([
+      'staging.availabilityZones: "eu-west-1a" is not a zone of region eu-central-1',
+    ]);
+  });
+});
+
+describe("CFG-4 / NET-1 / NET-2 / NET-3: the network the stack creates", () => {
+  it("NET-1: a VPC CIDR that is not a network address", () => {
+    // 10.42.1.0/16 has host bits set: AWS would take 10.42.0.0/16, not what was written.
+    const problems = stagingProblems((e) => (e.network.vpcCidr = "10.42.1.0/16"));
+    expect(problems[0]).toBe('staging.network.vpcCidr: "10.42.1.0/16" is not a valid IPv4 CIDR (network address/prefix)');
+    // Without a VPC to compare with, the subnets are still each checked, not reported as outside it.
+    expect(problems).toHaveLength(1);
+  });
+
+  it("NET-1: AWS allows VPCs from /16 to /28", () => {
+    expect(stagingProblems((e) => (e.network.vpcCidr = "10.42.0.0/15"))).toEqual([
+      "staging.network.vpcCidr: a VPC must be between /16 and /28, got /15",
+    ]);
+    const at28 = stagingProblems((e) => (e.network.vpcCidr = "10.42.0.0/28"));
+    expect(at28.filter((p) => p.startsWith("staging.network.vpcCidr"))).toEqual([]);
+    const at29 = stagingProblems((e) => (e.network.vpcCidr = "10.42.0.0/29"));
+    expect(at29.filter((p) => p.startsWith("staging.network.vpcCidr"))).toEqual(["staging.network.vpcCidr: a VPC must be between /16 and /28, got /29"]);
+  });
+
+  it("NET-1: an unparsable reserved CIDR is one problem, and the others still count", () => {
+    expect(stagingProblems((e) => (e.reservedCidrs = ["nonsense", "10.42.0.0/24"]))).toEqual([
+      'staging.reservedCidrs[0]: "nonsense" is not a valid IPv4 CIDR',
+      "staging.network.vpcCidr: 10.42.0.0/16 overlaps 10.42.0.0/24, which reservedCidrs says is already used in account 802732539686",
+    ]);
+  });
+
+  it("NET-3: an unknown NAT strategy, with the instance type it no longer uses", () => {
+    expect(stagingProblems((e) => (e.network.natStrategy = "nat-gateway"))).toEqual([
+      'staging.network.natStrategy: unknown NAT strategy "nat-gateway"; use "single", "per-az" or "instance"',
+      'staging.network.natInstanceType: is set but natStrategy is "nat-gateway"; remove it or use natStrategy "instance"',
+    ]);
+  });
+
+  it("NET-3: a NAT instance type is only for the instance strategy, and must be a Graviton burstable type", () => {
+    expect(stagingProblems((e) => (e.network.natStrategy = "single"))).toEqual([
+      'staging.network.natInstanceType: is set but natStrategy is "single"; remove it or use natStrategy "instance"',
+    ]);
+    expect(stagingProblems((e) => (e.network.natInstanceType = "t3.nano"))).toEqual([
+      'staging.network.natInstanceType: "t3.nano" is not a Graviton burstable type (t4g.nano ... t4g.2xlarge)',
+    ]);
+    for (const type of ["t4g.nano", "t4g.2xlarge"]) expect(stagingProblems((e) => (e.network.natInstanceType = type))).toEqual([]);
+    expect(stagingProblems((e) => (e.network.natInstanceType = "t4g.4xlarge"))).toHaveLength(1);
+    expect(stagingProblems((e) => delete e.network.natInstanceType)).toEqual([]);
+    expect(stagingProblems((e) => ((e.network.natStrategy = "per-az"), delete e.network.natInstanceType))).toEqual([]);
+  });
+
+  it("PRD-2: a well-formed peering has no problem", () => {
+    const peering = {
+      name: "patroni",
+      peerVpcId: "vpc-0123456789abcdef0",
+      peerCidr: "10.20.0.0/16",
+      peerRouteTableIds: ["rtb-0123456789abcdef0", "rtb-01234567"],
+      privateZoneIds: ["Z0123456789ABCDEFGHIJ"],
+    };
+    expect(productionProblems((e) => (e.network.peerings = [peering]))).toEqual([]);
+  });
+
+  it("PRD-2: each malformed part of a peering is its own problem", () => {
+    const problems = productionProblems(
+      (e) =>
+        (e.network.peerings = [
+          { name: "patroni", peerVpcId: "vpc-0123456789abcdef0", peerCidr: "10.20.0.0/16", peerRouteTableIds: ["rtb-0123456789abcdef0"] },
+          { name: "Peer_1", peerVpcId: "vpc-xyz", peerCidr: "10.52.8.0/24", peerRouteTableIds: [], privateZoneIds: ["z123"] },
+          { name: "memorydb", peerVpcId: "vpc-0123456789abcdef0", peerCidr: "10.20.0.0/33", peerRouteTableIds: ["rtb-12"] },
+        ]),
+    );
+    expect(problems).toEqual([
+      'production.network.peerings[1].name: "Peer_1" must be a short lower-case name',
+      'production.network.peerings[1].peerVpcId: "vpc-xyz" is not a VPC ID',
+      "production.network.peerings[1].peerCidr: 10.52.8.0/24 overlaps the VPC 10.52.0.0/16; peered VPCs must not overlap",
+      "production.network.peerings[1].peerRouteTableIds: needs the peer's route tables, or its subnets cannot answer",
+      'production.network.peerings[1].privateZoneIds[0]: "z123" is not a Route 53 hosted zone ID',
+      'production.network.peerings[2].peerCidr: "10.20.0.0/33" is not a valid IPv4 CIDR',
+      'production.network.peerings[2].peerRouteTableIds[0]: "rtb-12" is not a route table ID',
+    ]);
+  });
+
+  it("PRD-2: peering names are short lower-case names, up to 31 characters", () => {
+    const named = (name: string) =>
+      productionProblems(
+        (e) => (e.network.peerings = [{ name, peerVpcId: "vpc-0123456789abcdef0", peerCidr: "10.20.0.0/16", peerRouteTableIds: ["rtb-0123456789abcdef0"] }]),
+      );
+    expect(named(`p${"a".repeat(30)}`)).toEqual([]);
+    expect(named(`p${"a".repeat(31)}`)).toEqual([`production.network.peerings[0].name: "p${"a".repeat(31)}" must be a short lower-case name`]);
+    expect(named("1peer")).toHaveLength(1);
+  });
+
+  it("NET-2: a subnet smaller than /28, outside the VPC, overlapping another, or unparsable", () => {
+    expect(stagingProblems((e) => (e.network.subnets.public[0] = "10.42.0.0/29"))).toEqual([
+      "staging.network.subnets.public[0]: 10.42.0.0/29 is smaller than /28, the smallest subnet AWS allows",
+    ]);
+    expect(stagingProblems((e) => (e.network.subnets.public[0] = "10.42.0.0/28"))).toEqual([]);
+    expect(stagingProblems((e) => (e.network.subnets.data[1] = "10.43.65.0/24"))).toEqual([
+      "staging.network.subnets.data[1]: 10.43.65.0/24 is outside the VPC 10.42.0.0/16",
+    ]);
+    expect(stagingProblems((e) => (e.network.subnets.data[1] = "10.42.16.0/24"))).toEqual([
+      "staging.network.subnets.data[1]: 10.42.16.0/24 overlaps network.subnets.application[0] (10.42.16.0/20)",
+    ]);
+    expect(stagingProblems((e) => (e.network.subnets.application[0] = "10.42.16.0/40"))).toEqual([
+      'staging.network.subnets.application[0]: "10.42.16.0/40" is not a valid IPv4 CIDR',
+    ]);
+  });
+});
+
+describe("CFG-4 / PRD-2: a network the stack adopts", () => {
+  it("PRD-2: a well-formed adopted network has no problem, by ID or by tags", () => {
+    expect(productionProblems((e) => (e.network = structuredClone(ADOPTED_NETWORK)))).toEqual([]);
+    expect(productionProblems((e) => (e.network = { ...structuredClone(ADOPTED_NETWORK), vpc: { tags: { Name: "tracker" } } }))).toEqual([]);
+  });
+
+  it("PRD-2: wrong subnet counts, malformed IDs and empty tag lookups, each named", () => {
+    const problems = productionProblems((e) => {
+      e.network = structuredClone(ADOPTED_NETWORK);
+      e.network.vpc = { id: "vpc-12" };
+      e.network.subnets.public.ids = ["subnet-0123456789abcdef0", "subnet-XYZ"];
+      e.network.subnets.application = { tags: {} };
+    });
+    expect(problems).toEqual([
+      "production.network.subnets.public.ids: needs one subnet ID per availability zone (3), got 2",
+      'production.network.subnets.public.ids[1]: "subnet-XYZ" is not a subnet ID',
+      "production.network.subnets.application.tags: needs at least one tag to find the subnets by",
+      'production.network.vpc.id: "vpc-12" is not a VPC ID',
+    ]);
+    expect(productionProblems((e) => (e.network = { ...structuredClone(ADOPTED_NETWORK), vpc: { tags: {} } }))).toEqual([
+      "production.network.vpc.tags: needs at least one tag to find the VPC by",
+    ]);
+  });
+
+  it("NET-1: an adopted VPC's CIDR is still checked against the CIDRs already used in the account", () => {
+    expect(productionProblems((e) => (e.network = { ...structuredClone(ADOPTED_NETWORK), vpcCidr: "10.20.0.0/16" }))).toEqual([
+      "production.network.vpcCidr: 10.20.0.0/16 overlaps 10.20.0.0/16, which reservedCidrs says is already used in account 951665295205",
+    ]);
+  });
+});
+
+describe("CFG-4 / EDGE-1 / EDGE-5: names and the admin allow-list", () => {
+  it("EDGE-1: a zone name with capitals is not a zone name, and every hostname is then outside it", () => {
+    expect(stagingProblems((e) => (e.dns.zoneName = "Glimpse.Technology"))).toEqual([
+      'staging.dns.zoneName: "Glimpse.Technology" is not a DNS zone name',
+      'staging.dns.hostnames.frontend: "tracker.staging.glimpse.technology" is outside the Cloudflare zone Glimpse.Technology',
+      'staging.dns.hostnames.api: "api.tracker.staging.glimpse.technology" is outside the Cloudflare zone Glimpse.Technology',
+      'staging.dns.hostnames.admin: "admin.tracker.staging.glimpse.technology" is outside the Cloudflare zone Glimpse.Technology',
+    ]);
+  });
+
+  it("EDGE-1: an invalid hostname, a hostname used twice, and the zone apex itself", () => {
+    expect(stagingProblems((e) => (e.dns.hostnames.api = "API.tracker.staging.glimpse.technology"))).toEqual([
+      'staging.dns.hostnames.api: "API.tracker.staging.glimpse.technology" is not a valid lower-case hostname',
+    ]);
+    expect(stagingProblems((e) => (e.dns.hostnames.admin = "api.tracker.staging.glimpse.technology"))).toEqual([
+      'staging.dns.hostnames.admin: "api.tracker.staging.glimpse.technology" is also the hostname of api; each service needs its own',
+    ]);
+    expect(stagingProblems((e) => (e.dns.hostnames.frontend = "glimpse.technology"))).toEqual([]);
+  });
+
+  it("EDGE-5: an allow-list CIDR that does not parse", () => {
+    expect(stagingProblems((e) => (e.loadBalancer.adminAllowedCidrs = ["203.0.113.0/24", "203.0.113.0/33"]))).toEqual([
+      'staging.loadBalancer.adminAllowedCidrs[1]: "203.0.113.0/33" is not a valid IPv4 CIDR',
+    ]);
+  });
+
+  it("EDGE-5: an allow-list needs the admin name two or more levels below the zone", () => {
+    const allowList = (admin: string) =>
+      stagingProblems((e) => {
+        e.dns.hostnames.admin = admin;
+        e.loadBalancer.adminAllowedCidrs = ["203.0.113.0/24"];
+      });
+    expect(allowList("admin.glimpse.technology")).toEqual([
+      "staging.loadBalancer.adminAllowedCidrs: cannot restrict admin.glimpse.technology: Cloudflare proxies that name, so the ALB never sees the client's address; put the admin panel two or more levels below glimpse.technology",
+    ]);
+    expect(allowList("admin.tracker.glimpse.technology")).toEqual([]);
+    // Without an allow-list, a proxied admin name is fine.
+    expect(stagingProblems((e) => (e.dns.hostnames.admin = "admin.glimpse.technology"))).toEqual([]);
+  });
+});
+
+describe("CFG-4 / OBS-1 / COST-1: logs, alarm e-mail, budget and images kept", () => {
+  it("OBS-1: a retention CloudWatch does not offer, with every value it does", () => {
+    expect(stagingProblems((e) => (e.logRetentionDays = 31))).toEqual([
+      "staging.logRetentionDays: 31 is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+    ]);
+    for (const days of [1, 3653]) expect(stagingProblems((e) => (e.logRetentionDays = days))).toEqual([]);
+  });
+
+  it("OBS-2: an alarm address that is not an e-mail address", () => {
+    expect(productionProblems((e) => (e.alarmEmail = "ops@localhost"))).toEqual(['production.alarmEmail: "ops@localhost" is not an email address']);
+    expect(productionProblems((e) => (e.alarmEmail = "ops team@glimpse.technology"))).toHaveLength(1);
+    expect(productionProblems((e) => (e.alarmEmail = "Ops@Glimpse.Technology"))).toEqual([]);
+  });
+
+  it.each([[0], [-1], [1_000_001], [Number.NaN], [Number.POSITIVE_INFINITY]])("COST-1: a monthly budget of %s USD", (limit) => {
+    expect(stagingProblems((e) => (e.budget.monthlyLimitUsd = limit))).toEqual([
+      `staging.budget.monthlyLimitUsd: must be a positive amount of USD up to 1000000, got ${limit}`,
+    ]);
+  });
+
+  it("COST-1: a budget of a cent, or of a million USD, is accepted", () => {
+    for (const limit of [0.01, 1_000_000]) expect(stagingProblems((e) => (e.budget.monthlyLimitUsd = limit))).toEqual([]);
+  });
+
+  it.each([[0], [1001], [1.5]])("REG-2: %s images kept", (kept) => {
+    expect(stagingProblems((e) => (e.imagesKept = kept))).toEqual([`staging.imagesKept: must be a whole number from 1 to 1000, got ${kept}`]);
+  });
+
+  it("REG-2: 1 and 1000 images kept are accepted", () => {
+    for (const kept of [1, 1000]) expect(stagingProblems((e) => (e.imagesKept = kept))).toEqual([]);
+  });
+});
+
+describe("CFG-4 / ECS-3 / ECS-7: service sizes and autoscaling", () => {
+  it("ECS-2: a service of the catalog without a size, and a size for a service the catalog lacks", () => {
+    expect(stagingProblems((e) => delete e.services.api)).toEqual([
+      "staging.services.api: is missing: every service of the catalog needs a size in every environment",
+    ]);
+    expect(stagingProblems((e) => (e.services["worker-x"] = { cpu: 256, memory: 512, desiredCount: 1 }))).toEqual([
+      "staging.services.worker-x: is not a service of the catalog",
+    ]);
+  });
+
+  it("ECS-3: a CPU value Fargate does not have, and a memory size it does not pair with that CPU", () => {
+    expect(stagingProblems((e) => (e.services.api.cpu = 300))).toEqual([
+      "staging.services.api.cpu: 300 is not a Fargate CPU value; use 256, 512, 1024, 2048, 4096, 8192 or 16384",
+    ]);
+    expect(stagingProblems((e) => (e.services.api.memory = 3000))).toEqual([
+      "staging.services.api.memory: 3000 MiB is not valid with 512 CPU units on Fargate; use one of 1024, 2048, 3072, 4096",
+    ]);
+  });
+
+  it.each([[-1], [1.5]])("ECS-3: a desired count of %s", (count) => {
+    expect(stagingProblems((e) => (e.services.admin = { ...e.services.admin, desiredCount: count }))).toEqual([
+      `staging.services.admin.desiredCount: must be a whole number >= 0, got ${count}`,
+    ]);
+  });
+
+  it("ECS-3: a desired count of 0 (a service kept but stopped) is accepted", () => {
+    // (staging's small services share one sizing object: a copy changes admin's alone)
+    expect(stagingProblems((e) => (e.services.admin = { ...e.services.admin, desiredCount: 0 }))).toEqual([]);
+  });
+
+  it("ECS-7: a worker does not autoscale on CPU", () => {
+    expect(stagingProblems((e) => (e.services["tracker-fetcher"].autoscaling = { minCount: 1, maxCount: 2, cpuTargetPercent: 60 }))).toEqual([
+      "staging.services.tracker-fetcher.autoscaling: only public web services autoscale on CPU; size workers with desiredCount",
+    ]);
+  });
+
+  it("ECS-7: bounds from 1 to max, a desired count inside them, a target from 10 to 90 %", () => {
+    const scaling = (desiredCount: number, minCount: number, maxCount: number, cpuTargetPercent: number) =>
+      productionProblems((e) => {
+        e.services.api.desiredCount = desiredCount;
+        e.services.api.autoscaling = { minCount, maxCount, cpuTargetPercent };
+      });
+    expect(scaling(1, 0, 2, 60)).toEqual(["production.services.api.autoscaling: needs 1 <= minCount <= maxCount, got 0..2"]);
+    expect(scaling(3, 3, 2, 60)).toEqual([
+      "production.services.api.autoscaling: needs 1 <= minCount <= maxCount, got 3..2",
+      "production.services.api.desiredCount: 3 is outside the autoscaling range 3..2",
+    ]);
+    expect(scaling(1, 2, 8, 60)).toEqual(["production.services.api.desiredCount: 1 is outside the autoscaling range 2..8"]);
+    expect(scaling(9, 2, 8, 60)).toEqual(["production.services.api.desiredCount: 9 is outside the autoscaling range 2..8"]);
+    expect(scaling(2, 2, 8, 9)).toEqual(["production.services.api.autoscaling.cpuTargetPercent: must be between 10 and 90, got 9"]);
+    expect(scaling(2, 2, 8, 91)).toEqual(["production.services.api.autoscaling.cpuTargetPercent: must be between 10 and 90, got 91"]);
+    // The limits themselves are accepted.
+    expect(scaling(1, 1, 1, 10)).toEqual([]);
+    expect(scaling(8, 2, 8, 90)).toEqual([]);
+    expect(scaling(2, 2, 8, 60)).toEqual([]);
+  });
+});
+
+describe("CFG-4 / DB-5: database versions", () => {
+  it("DB-5: each version in the form its engine names it", () => {
+    expect(
+      stagingProblems((e) => {
+        e.databaseVersions = { postgres: "16.4", timescaledb: "2.17", postgis: "3", valkey: "8" };
+      }),
+    ).toEqual([
+      'staging.databaseVersions.postgres: "16.4" is not a PostgreSQL major version',
+      'staging.databaseVersions.timescaledb: "2.17" must be an exact version x.y.z',
+      'staging.databaseVersions.postgis: "3" must be major.minor',
+      'staging.databaseVersions.valkey: "8" must be major.minor',
+    ]);
+    expect(stagingProblems((e) => (e.databaseVersions = { postgres: "17", timescaledb: "2.19.10", postgis: "3.10", valkey: "8.1" }))).toEqual([]);
+  });
+});
+
+describe("CFG-4 / DB-1 / DB-4: the staging database host", () => {
+  it.each([[9], [16385], [10.5]])("DB-1: a data volume of %s GiB", (size) => {
+    expect(stagingProblems((e) => (e.dataPlane.dataVolumeGiB = size))).toEqual([
+      `staging.dataPlane.dataVolumeGiB: must be a whole number of GiB from 10 to 16384, got ${size}`,
+    ]);
+  });
+
+  it("DB-1: 10 GiB and 16384 GiB (EBS gp3's limits) are accepted", () => {
+    for (const size of [10, 16384]) expect(stagingProblems((e) => (e.dataPlane.dataVolumeGiB = size))).toEqual([]);
+  });
+
+  it.each([[0], [1001], [1.5]])("DB-4: %s days of snapshots", (days) => {
+    expect(stagingProblems((e) => (e.dataPlane.snapshotRetentionDays = days))).toEqual([
+      `staging.dataPlane.snapshotRetentionDays: must be from 1 to 1000, got ${days}`,
+    ]);
+  });
+
+  it("DB-4: 1 and 1000 days (Data Lifecycle Manager's count limits) are accepted", () => {
+    for (const days of [1, 1000]) expect(stagingProblems((e) => (e.dataPlane.snapshotRetentionDays = days))).toEqual([]);
+  });
+
+  it("DB-1: the database and its user are plain PostgreSQL identifiers (no quoting in the host scripts)", () => {
+    expect(stagingProblems((e) => ((e.dataPlane.databaseName = "Tracker"), (e.dataPlane.databaseUser = "1tracker")))).toEqual([
+      'staging.dataPlane.databaseName: "Tracker" is not a plain PostgreSQL identifier',
+      'staging.dataPlane.databaseUser: "1tracker" is not a plain PostgreSQL identifier',
+    ]);
+    expect(stagingProblems((e) => (e.dataPlane.databaseName = `_${"a".repeat(62)}`))).toEqual([]);
+    expect(stagingProblems((e) => (e.dataPlane.databaseName = `_${"a".repeat(63)}`))).toHaveLength(1);
+  });
+});
+
+describe("CFG-4 / PRD-2: production's external database and Valkey", () => {
+  it("PRD-2: a host that is not a hostname, a port outside 1..65535, no CIDRs, a user with a space", () => {
+    expect(
+      productionProblems((e) => {
+        e.dataPlane.postgres.host = "Patroni";
+        e.dataPlane.postgres.port = 0;
+        e.dataPlane.redis.cidrs = [];
+        e.dataPlane.redis.user = "tracker user";
+      }),
+    ).toEqual([
+      'production.dataPlane.postgres.host: "Patroni" is not a hostname',
+      "production.dataPlane.postgres.port: 0 is not a TCP port",
+      "production.dataPlane.redis.cidrs: needs the CIDRs the endpoint lives in",
+      'production.dataPlane.redis.user: "tracker user" is not a valid user name',
+    ]);
+  });
+
+  it.each([[65536], [5432.5]])("PRD-2: port %s is not a TCP port", (port) => {
+    expect(productionProblems((e) => (e.dataPlane.redis.port = port))).toEqual([`production.dataPlane.redis.port: ${port} is not a TCP port`]);
+  });
+
+  it("PRD-2: ports 1 and 65535 are accepted", () => {
+    for (const port of [1, 65535]) expect(productionProblems((e) => (e.dataPlane.postgres.port = port))).toEqual([]);
+  });
+
+  it("PRD-2: the PostgreSQL user's field is databaseUser, Valkey's is user", () => {
+    expect(productionProblems((e) => (e.dataPlane.postgres.databaseUser = "-x"))).toEqual([
+      'production.dataPlane.postgres.databaseUser: "-x" is not a valid user name',
+    ]);
+    expect(productionProblems((e) => (e.dataPlane.redis.user = "Tracker_app-1"))).toEqual([]);
+  });
+
+  it("PRD-2: an endpoint CIDR that does not parse, or is wider than /8", () => {
+    expect(productionProblems((e) => (e.dataPlane.postgres.cidrs = ["10.20.0.0/16", "10.20.0.1/16", "10.0.0.0/7"]))).toEqual([
+      'production.dataPlane.postgres.cidrs[1]: "10.20.0.1/16" is not a valid IPv4 CIDR',
+      "production.dataPlane.postgres.cidrs[2]: 10.0.0.0/7 is too wide for a database endpoint",
+    ]);
+    expect(productionProblems((e) => (e.dataPlane.redis.cidrs = ["10.0.0.0/8"]))).toEqual([]);
+  });
+});
+
+describe("ARCHITECTURE principle 1: the catalog's own consistency, word for word", () => {
+  it("a name twice, a discovery name already taken", () => {
+    const twice = [...SERVICE_CATALOG, SERVICE_CATALOG.find((s) => s.name === "admin")!];
+    expect(catalogProblems(twice)).toEqual(["catalog.admin.name: appears twice", 'catalog.admin.discoveryName: "admin" is already taken']);
+    expect(catalogProblems(catalogWith("frontend", (s) => (s.discoveryName = "redis")))).toEqual([
+      'catalog.frontend.discoveryName: "redis" is already taken',
+    ]);
+  });
+
+  it("ports: none for a worker, 1..65535 for the others", () => {
+    expect(catalogProblems(catalogWith("notification-service", (s) => (s.port = 8080)))).toEqual([
+      "catalog.notification-service.port: a worker accepts no traffic and has no port",
+    ]);
+    for (const port of [undefined, 0, 65536]) {
+      expect(catalogProblems(catalogWith("anisette", (s) => (s.port = port)))).toEqual(["catalog.anisette.port: needs a TCP port"]);
+    }
+    for (const port of [1, 65535]) expect(catalogProblems(catalogWith("anisette", (s) => (s.port = port)))).toEqual([]);
+  });
+
+  it("a public web service's health path and every health command's form", () => {
+    expect(catalogProblems(catalogWith("frontend", (s) => (s.healthPath = "health")))).toEqual([
+      "catalog.frontend.healthPath: a public web service needs an HTTP health path",
+    ]);
+    expect(catalogProblems(catalogWith("frontend", (s) => delete s.healthPath))).toEqual([
+      "catalog.frontend.healthPath: a public web service needs an HTTP health path",
+    ]);
+    expect(catalogProblems(catalogWith("tracker-fetcher", (s) => (s.healthCommand = ["NONE"])))).toEqual([
+      'catalog.tracker-fetcher.healthCommand: must start with "CMD" or "CMD-SHELL"',
+    ]);
+    expect(catalogProblems(catalogWith("tracker-fetcher", (s) => (s.healthCommand = ["CMD", "true"])))).toEqual([]);
+  });
+
+  it("what a service talks to needs its password, its CA certificate, and anisette in the catalog", () => {
+    expect(catalogProblems(catalogWith("unified-geofence", (s) => (s.secrets = ["postgres-password"])))).toEqual([
+      "catalog.unified-geofence.secrets: talks to redis but does not get redis-password",
+    ]);
+    expect(catalogProblems(catalogWith("materialized-view-service", (s) => (s.secrets = [])))).toEqual([
+      "catalog.materialized-view-service.secrets: talks to db but does not get postgres-password",
+    ]);
+    expect(catalogProblems(catalogWith("materialized-view-service", (s) => (s.parameters = s.parameters.filter((p: string) => p !== "database-ca-certificate"))))).toEqual([
+      "catalog.materialized-view-service.parameters: talks to db or redis over TLS but does not get database-ca-certificate to verify them",
+    ]);
+    const redisOnly = catalogWith("unified-geofence", (s) => {
+      s.talksTo = ["redis"];
+      s.secrets = ["redis-password"];
+      s.parameters = [];
+    });
+    expect(catalogProblems(redisOnly)).toEqual([
+      "catalog.unified-geofence.parameters: talks to db or redis over TLS but does not get database-ca-certificate to verify them",
+    ]);
+    expect(catalogProblems(SERVICE_CATALOG.filter((s) => s.name !== "anisette"))).toEqual(["catalog.tracker-fetcher.talksTo: anisette is not in the catalog"]);
+  });
+});
+
+describe("ACC-3: rules across environments, word for word", () => {
+  it("ACC-1: no environments, an environment twice, two environments in one account", () => {
+    expect(crossEnvironmentProblems([])).toEqual(["environments: none are defined"]);
+    expect(crossEnvironmentProblems([STAGING, STAGING])).toEqual([
+      "staging.name: defined twice",
+      "staging.accountId: 802732539686 is also staging's account; each environment has its own",
+    ]);
+    expect(crossEnvironmentProblems([STAGING, changed(PRODUCTION, (e) => (e.accountId = STAGING.accountId))])).toEqual([
+      "production.accountId: 802732539686 is also staging's account; each environment has its own",
+    ]);
+  });
+
+  it("ACC-3: region, zone and database versions are staging's and production's alike", () => {
+    const apart = changed(PRODUCTION, (e) => {
+      e.region = "eu-west-1";
+      e.dns.zoneName = "glimpse.tech";
+      e.databaseVersions = { postgres: "17", timescaledb: "2.17.2", postgis: "3.4", valkey: "8.0" };
+    });
+    expect(crossEnvironmentProblems([STAGING, apart])).toEqual([
+      'production.region: "eu-west-1" differs from staging\'s "eu-central-1"; all environments share one region',
+      'production.dns.zoneName: "glimpse.tech" differs from staging\'s "glimpse.technology"',
+      'production.databaseVersions.postgres: "17" differs from staging\'s "16"; staging must run production\'s versions',
+      'production.databaseVersions.postgis: "3.4" differs from staging\'s "3.5"; staging must run production\'s versions',
+    ]);
+  });
+
+  it("EDGE-1: a hostname of two environments is named from both sides", () => {
+    const shared = changed(PRODUCTION, (e) => (e.dns.hostnames.admin = "admin.tracker.staging.glimpse.technology"));
+    expect(crossEnvironmentProblems([STAGING, shared])).toEqual([
+      'production.dns.hostnames.admin: "admin.tracker.staging.glimpse.technology" is also used by staging; environments need separate names',
+    ]);
+    expect(crossEnvironmentProblems([STAGING, shared, changed(STAGING, (e) => ((e.name = "demo"), (e.accountId = "111122223333")))])).toContain(
+      'demo.dns.hostnames.frontend: "tracker.staging.glimpse.technology" is also used by staging; environments need separate names',
+    );
+  });
+});
+
+describe("CFG-4: the one error an operator reads", () => {
+  it("CFG-4: says nothing was synthesized and lists each problem on its own line", () => {
+    const error = new ConfigValidationError(["staging.a: first", "production.b: second"]);
+    expect(error.message).toBe("Invalid configuration, nothing was synthesized:\n  - staging.a: first\n  - production.b: second");
+    expect(error.name).toBe("ConfigValidationError");
+    expect(error.problems).toEqual(["staging.a: first", "production.b: second"]);
+  });
+});
