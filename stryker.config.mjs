@@ -21,7 +21,7 @@ export default {
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",
   // event-recorder writes one file per tested mutant to reports/mutation/events as the run goes, so the
-  // survivors of a long run can be read (and worked on) before it ends: node scripts/mutation-survivors.mjs
+  // survivors of a long run can be read (and worked on) before it ends: npm run mutation:survivors
   reporters: ["html", "json", "clear-text", "progress", "event-recorder"],
   eventReporter: { baseDir: "reports/mutation/events" },
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
