@@ -4,7 +4,7 @@
  * while the run is still going: a run of a whole folder takes an hour or more on 2 cores, and its
  * survivors can be worked on before it ends. Prints the score per file (killed and timed out over all
  * valid mutants, those without coverage included, as the HTML report counts) and each survivor with its
- * line and replacement.
+ * line, the text it replaces (often one operand, not the whole line) and the replacement.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -14,7 +14,8 @@ const USAGE = `Usage: npm run mutation:survivors [-- <path prefix>]
 
 What the current (or last) Stryker run has found so far, read from reports/mutation/events (one file
 per tested mutant): the score per file (killed and timed out over all valid mutants, those without
-coverage included), how far each file has got, and every survivor with its line and replacement.
+coverage included), how far each file has got, and every survivor with its line, the text it
+replaces and its replacement.
 Only files under <path prefix> when given.
 
 Options:
@@ -28,7 +29,30 @@ interface MutantEvent {
   readonly status: string;
   readonly mutatorName: string;
   readonly replacement?: string;
-  readonly location: { readonly start: { readonly line: number } };
+  readonly location: MutantLocation;
+}
+
+/** Stryker's mutant location: lines and columns counted from 1, the end column exclusive. */
+export interface MutantLocation {
+  readonly start: { readonly line: number; readonly column: number };
+  readonly end: { readonly line: number; readonly column: number };
+}
+
+/**
+ * The source text a mutant replaces: often one operand of a condition, not the whole line, which is
+ * what tells an equivalent mutant from a missing test. Lines joined with a space, cut at `max`.
+ */
+export function originalText(lines: readonly string[], location: MutantLocation, max = 100): string {
+  const { start, end } = location;
+  const parts: string[] = [];
+  for (let line = start.line; line <= end.line; line++) {
+    const text = lines[line - 1] ?? "";
+    const from = line === start.line ? start.column - 1 : 0;
+    const to = line === end.line ? end.column - 1 : text.length;
+    parts.push(text.slice(from, to).trim());
+  }
+  const joined = parts.filter((p) => p !== "").join(" ");
+  return joined.length > max ? `${joined.slice(0, max - 3)}...` : joined;
 }
 
 const ROOT = join(__dirname, "..");
@@ -74,7 +98,7 @@ function main(prefix: string): void {
     const lines = readFileSync(file, "utf8").split("\n");
     for (const m of mutants.filter((x) => x.status === "Survived" || x.status === "NoCoverage").sort((a, b) => a.location.start.line - b.location.start.line)) {
       const line = m.location.start.line;
-      console.log(`    ${m.status === "Survived" ? "S" : "N"} L${line} ${m.mutatorName}: ${lines[line - 1]!.trim().slice(0, 100)}  => ${JSON.stringify(m.replacement ?? "").slice(0, 80)}`);
+      console.log(`    ${m.status === "Survived" ? "S" : "N"} L${line} ${m.mutatorName}: ${originalText(lines, m.location)}  => ${JSON.stringify(m.replacement ?? "").slice(0, 80)}`);
     }
   }
   const s = score(total);
