@@ -27,6 +27,8 @@ describe("policy helpers: open CIDRs", () => {
   it("any /0, IPv4 or IPv6, however written, is the whole address space; a longer prefix is not", () => {
     for (const cidr of ["0.0.0.0/0", "::/0", "::0/0", "0:0:0:0:0:0:0:0/0", "10.0.0.0/0", " 0.0.0.0/00 "]) expect(isOpenCidr(cidr), cidr).toBe(true);
     for (const cidr of ["10.0.0.0/16", "0.0.0.0/10", "::/64", "192.168.0.0/20", "0.0.0.0"]) expect(isOpenCidr(cidr), cidr).toBe(false);
+    // A prefix written with a leading zero is still that prefix: /01 is half the address space, not all of it.
+    expect(isOpenCidr("128.0.0.0/01")).toBe(false);
   });
 });
 
@@ -97,6 +99,8 @@ describe("policy helpers: ports", () => {
     expect(coversPort(rule({ fromPort: 443, toPort: undefined }), 22)).toBe(true);
     expect(coversPort(rule({ fromPort: -1, toPort: -1 }), 22)).toBe(true);
     expect(coversPort(rule({ fromPort: -1, toPort: 20 }), 22)).toBe(false);
+    // Only both ends at -1 mean all ports; one end at -1 is an (empty) range like any other.
+    expect(coversPort(rule({ fromPort: 30, toPort: -1 }), 22)).toBe(false);
   });
 
   it("labels read as an operator writes them", () => {
@@ -105,6 +109,7 @@ describe("policy helpers: ports", () => {
     expect(portLabel(rule({ protocol: "udp", fromPort: 1024, toPort: 65535 }))).toBe("udp/1024-65535");
     expect(portLabel(rule({ fromPort: undefined, toPort: undefined }))).toBe("tcp/all ports");
     expect(portLabel(rule({ fromPort: 443, toPort: undefined }))).toBe("tcp/all ports");
+    expect(portLabel(rule({ fromPort: undefined, toPort: 443 }))).toBe("tcp/all ports");
   });
 });
 
@@ -114,6 +119,7 @@ describe("policy helpers: tags, blocks and public subnets", () => {
     expect(tag(resource("aws_instance", { tags: { Count: 2 } }), "Count")).toBeUndefined();
     expect(tag(resource("aws_instance", { tags: "${local.tags}" }), "Name")).toBeUndefined();
     expect(tag(resource("aws_instance", {}), "Name")).toBeUndefined();
+    expect(tag(resource("aws_instance", { tags: null }), "Name")).toBeUndefined();
   });
 
   it("firstBlock: the first block of an attribute, or an empty object", () => {
@@ -126,9 +132,14 @@ describe("policy helpers: tags, blocks and public subnets", () => {
       resource: {
         aws_internet_gateway: { igw: {} },
         aws_nat_gateway: { nat: {} },
-        aws_subnet: { mapped: { map_public_ip_on_launch: "true" }, inline: {}, separate: {}, literal: {}, private: {}, lonely: {}, dangling: {} },
+        aws_vpn_gateway: { vgw: {} },
+        aws_subnet: { mapped: { map_public_ip_on_launch: "true" }, inline: {}, separate: {}, literal: {}, private: {}, lonely: {}, dangling: {}, vpn: {}, vpnId: {} },
         aws_route_table: {
-          inline: { route: [{ cidr_block: "0.0.0.0/0", gateway_id: "${aws_internet_gateway.igw.id}" }] },
+          // the internet route is the second of two: one route to an internet gateway makes the subnet public
+          inline: { route: [{ cidr_block: "10.0.0.0/8", nat_gateway_id: "${aws_nat_gateway.nat.id}" }, { cidr_block: "0.0.0.0/0", gateway_id: "${aws_internet_gateway.igw.id}" }] },
+          // gateway_id also takes virtual private gateways: a route to one is not a route to the internet
+          vpn: { route: [{ cidr_block: "0.0.0.0/0", gateway_id: "${aws_vpn_gateway.vgw.id}" }] },
+          vpnId: { route: [{ cidr_block: "0.0.0.0/0", gateway_id: "vgw-0abc" }] },
           separate: {},
           literal: { route: [{ gateway_id: "igw-0abc" }] },
           private: { route: [{ nat_gateway_id: "${aws_nat_gateway.nat.id}" }] },
@@ -140,13 +151,15 @@ describe("policy helpers: tags, blocks and public subnets", () => {
           literal: { subnet_id: "${aws_subnet.literal.id}", route_table_id: "${aws_route_table.literal.id}" },
           private: { subnet_id: "${aws_subnet.private.id}", route_table_id: "${aws_route_table.private.id}" },
           dangling: { subnet_id: "${aws_subnet.dangling.id}", route_table_id: "rtb-0123" },
+          vpn: { subnet_id: "${aws_subnet.vpn.id}", route_table_id: "${aws_route_table.vpn.id}" },
+          vpnId: { subnet_id: "${aws_subnet.vpnId.id}", route_table_id: "${aws_route_table.vpnId.id}" },
         },
       },
     };
     const ctx = new PolicyContext({ name: "fixture", json });
     const publicOf = (name: string) => isPublicSubnet(ctx.byAddr(`aws_subnet.${name}`)!, ctx);
     expect(["mapped", "inline", "separate", "literal"].map(publicOf)).toEqual([true, true, true, true]);
-    expect(["private", "lonely", "dangling"].map(publicOf)).toEqual([false, false, false]);
+    expect(["private", "lonely", "dangling", "vpn", "vpnId"].map(publicOf)).toEqual([false, false, false, false, false]);
   });
 });
 

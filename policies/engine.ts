@@ -78,7 +78,7 @@ export interface Rule {
 
 /** Terraform JSON blocks are lists of objects in cdktf output, but a hand-written one may be a bare object. */
 export function blocks(value: unknown): TfConfig[] {
-  if (value === undefined || value === null) return [];
+  // undefined and null become [undefined] / [null], which the filter drops.
   const list = Array.isArray(value) ? value : [value];
   return list.filter((v): v is TfConfig => typeof v === "object" && v !== null && !Array.isArray(v));
 }
@@ -90,7 +90,6 @@ export function block(value: unknown): TfConfig | undefined {
 
 /** A string or list of strings as a list. */
 export function stringList(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.filter((v): v is string => typeof v === "string");
 }
