@@ -87,6 +87,12 @@ describe("policy engine: parseHclLiteral (the argument of cdktf's jsonencode)", 
     expect(parseHclLiteral('{ k = lookup(m, "x,y") }')).toEqual({ k: '${lookup(m, "x,y")}' });
   });
 
+  it("exponents of more than one digit; a $ or { inside a string is text, not an interpolation", () => {
+    expect(parseHclLiteral("[1e10, -2.5E+12]")).toEqual([1e10, -2.5e12]);
+    expect(parseHclLiteral('{ price = "cost $5", brace = "a{", next = "b" }')).toEqual({ price: "cost $5", brace: "a{", next: "b" });
+    expect(parseHclLiteral('["x{", "y"]')).toEqual(["x{", "y"]);
+  });
+
   it("a string with an escape JSON does not know is kept as written", () => {
     expect(parseHclLiteral('"a\\qb"')).toBe("a\\qb");
   });
@@ -322,6 +328,12 @@ describe("policy engine: IAM statements, whatever form the policy is written in"
 
   it("documents that include each other are read once each, not forever", () => {
     expect(context.policyStatements("${data.aws_iam_policy_document.loop_a.json}")?.map((s) => s.actions)).toEqual([["b:B"], ["a:A"]]);
+  });
+
+  it("a JSON document that is not an object holds no statement", () => {
+    expect(context.policyStatements(42)).toEqual([]);
+    expect(context.policyStatements("${jsonencode(null)}")).toEqual([]);
+    expect(context.policyStatements('${jsonencode("text")}')).toEqual([]);
   });
 
   it("unreadable: nothing, another resource's attribute, a document reference inside longer text", () => {
