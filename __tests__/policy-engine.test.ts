@@ -18,6 +18,7 @@ import {
   referencesIn,
   runRules,
   type Rule,
+  type TfConfig,
   stringList,
   stringsIn,
   type TerraformJson,
@@ -332,6 +333,8 @@ describe("policy engine: IAM statements, whatever form the policy is written in"
 
   it("a JSON document that is not an object holds no statement", () => {
     expect(context.policyStatements(42)).toEqual([]);
+    // A statement whose Condition is null has no condition (not an error).
+    expect(context.policyStatements(JSON.stringify({ Statement: [{ Effect: "Deny", Action: "s3:*", Condition: null }] }))?.[0]?.conditions).toEqual([]);
     expect(context.policyStatements("${jsonencode(null)}")).toEqual([]);
     expect(context.policyStatements('${jsonencode("text")}')).toEqual([]);
   });
@@ -374,6 +377,10 @@ describe("policy engine: the context a rule sees", () => {
     expect(new PolicyContext({ name: "tracker-production", json: {} }).environment).toBe("production");
     expect(new PolicyContext({ name: "tracker-production", json: {} }).isProduction).toBe(true);
     expect(new PolicyContext({ name: "fixture", json: { provider: { aws: [{ region: "x" }] } } }).environment).toBeUndefined();
+    // Default tags without an Environment tag (or with a non-text one): the stack name decides.
+    const tagged = (tags: TfConfig) => new PolicyContext({ name: "tracker-staging", json: { provider: { aws: [{ default_tags: [{ tags }] }] } } });
+    expect(tagged({ Project: "tracker" }).environment).toBe("staging");
+    expect(tagged({ Environment: "${var.env}" }).environment).toBe("${var.env}");
   });
 
   it("looks resources up by address; unknown addresses are undefined", () => {
