@@ -344,6 +344,7 @@ describe("policy engine: IAM statements, whatever form the policy is written in"
     expect(context.policyStatements(null)).toBeUndefined();
     expect(context.policyStatements("${aws_iam_policy.p.policy}")).toBeUndefined();
     expect(context.policyStatements("${data.aws_iam_policy_document.base.json}x")).toBeUndefined();
+    expect(context.policyStatements("x${data.aws_iam_policy_document.base.json}")).toBeUndefined();
     expect(context.policyStatements("not json")).toBeUndefined();
     expect(context.policyStatements("[1, 2]")).toEqual([]);
   });

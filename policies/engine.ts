@@ -515,7 +515,7 @@ export class PolicyContext {
    * `${jsonencode(...)}`. Undefined when the document cannot be read.
    */
   policyStatements(value: unknown, seen: Set<string> = new Set()): PolicyStatement[] | undefined {
-    if (value === undefined || value === null) return undefined;
+    // undefined and null: parseJsonDocument gives undefined.
     if (typeof value === "string") {
       const refs = referencesIn(value);
       const whole = /^\$\{[^{}]*\}$/.test(value.trim());
