@@ -192,6 +192,8 @@ describe("policy helpers: IAM", () => {
     expect(grants(statement({ actions: ["s3:GetObject", "iam:PassRole"] }), "iam:PassRole")).toBe(true);
     expect(grants(statement({ actions: ["s3:*"] }), "iam:PassRole")).toBe(false);
     expect(grants(statement({ notActions: ["s3:*"] }), "iam:PassRole")).toBe(true);
+    // NotAction grants what none of its patterns match: one matching pattern is enough to exclude.
+    expect(grants(statement({ notActions: ["s3:*", "iam:*"] }), "s3:GetObject")).toBe(false);
     expect(grants(statement({ notActions: ["iam:*"], actions: ["iam:PassRole"] }), "iam:PassRole")).toBe(false);
     expect(grants(statement({ effect: "Deny", actions: ["*"] }), "iam:PassRole")).toBe(false);
   });
@@ -225,7 +227,15 @@ describe("policy helpers: IAM", () => {
         broken: { assume_role_policy: "${aws_iam_policy.p.policy}", inline_policy: [{ name: "x", policy: "${aws_iam_policy.p.policy}" }] },
       },
       aws_iam_role_policy: { p: { role: "${aws_iam_role.task.id}", policy: "${data.aws_iam_policy_document.identity.json}" } },
-      aws_iam_policy: { p: { policy: '{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}' } },
+      aws_iam_policy: {
+        p: { policy: '{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}' },
+        // a hand-written configuration may hold the document as an object, not as JSON text
+        object: { policy: { Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "*" }] } },
+        spaced: { policy: " ${data.aws_iam_policy_document.identity.json} " },
+        prefixed: { policy: "x${data.aws_iam_policy_document.identity.json}" },
+        suffixed: { policy: "${data.aws_iam_policy_document.identity.json}x" },
+        none: {},
+      },
       aws_s3_bucket_policy: { b: { policy: "${data.aws_iam_policy_document.bucket.json}" } },
       aws_iam_policy_attachment: { x: { policy_arn: "${data.aws_iam_policy_document.outer.json}" } },
     },
@@ -246,6 +256,15 @@ describe("policy helpers: IAM", () => {
     expect(declaredStatements(doc("identity"), ctx)?.map((s) => s.actions)).toEqual([["s3:GetObject"]]);
     expect(declaredStatements(doc("bucket"), ctx)).toEqual([]);
     expect(declaredStatements(ctx.byAddr("aws_iam_role.broken")!, ctx)).toBeUndefined();
+  });
+
+  it("declared statements: a document object, a reference with spaces around it, text around a reference, no policy", () => {
+    const declared = (name: string) => declaredStatements(ctx.byAddr(`aws_iam_policy.${name}`)!, ctx);
+    expect(declared("object")?.map((s) => s.actions)).toEqual([["logs:PutLogEvents"]]);
+    expect(declared("spaced")).toEqual([]);
+    expect(declared("prefixed")).toBeUndefined();
+    expect(declared("suffixed")).toBeUndefined();
+    expect(declared("none")).toEqual([]);
   });
 
   it("trust statements: the role's assume_role_policy, read through a document reference; unreadable is undefined", () => {

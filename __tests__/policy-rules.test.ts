@@ -878,6 +878,10 @@ describe("policy exceptions name resources, never a resource type", () => {
     expect(formatFinding({ ruleId: "r", mirrors: ["A", "B"], stack: "s", address: "t.n", resourceType: "t", message: "m" })).toBe("s: r (A, B) t.n: m");
   });
 
+  it("an exception reads stack: rule and its addresses, comma-separated", () => {
+    expect(formatException({ ruleId: "r", stack: "tracker-staging", target: { addresses: ["a.x", "b.y"] }, reason: "why" })).toBe("tracker-staging: r a.x, b.y");
+  });
+
   it("an address that matches nothing is reported stale, by itself", () => {
     const result = evaluate([{ name: "tracker-staging", json: broken }], rules, [
       exception({ target: { addresses: ["aws_cloudwatch_log_group.l", "aws_cloudwatch_log_group.gone"] } }),

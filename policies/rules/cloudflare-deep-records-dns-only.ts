@@ -21,7 +21,8 @@ export const rule: Rule = {
     const name = String(record.config["name"] ?? "").replace(/\.$/, "");
     const zone = ZONES.find((z) => name === z || name.endsWith(`.${z}`));
     const relative = zone ? name.slice(0, Math.max(0, name.length - zone.length - 1)) : name;
-    const depth = relative === "" || relative === "@" ? 0 : relative.split(".").length;
+    // The apex ("" or "@") counts as one label here: only depths above one are reported.
+    const depth = relative.split(".").length;
     return depth > 1 ? [`${name} is proxied but is ${depth} levels below the zone`] : [];
   },
 };

@@ -16,7 +16,8 @@ export const rule: Rule = {
   check(alarm) {
     const out: string[] = [];
     const actions = alarm.config["alarm_actions"];
-    if (stringList(actions).length === 0 && typeof actions !== "string") out.push("no alarm_actions");
+    // A string (an expression such as "${var.topics}") is a list of one here.
+    if (stringList(actions).length === 0) out.push("no alarm_actions");
     if (isFalse(alarm.config["actions_enabled"])) out.push("actions_enabled = false");
     return out;
   },
