@@ -134,6 +134,8 @@ const CASES: Record<string, readonly Case[]> = {
     },
   ],
   "ecs-service-canary-traffic": [
+    { title: "a service behind a load balancer without a deployment configuration", resource: { aws_ecs_service: { s: { load_balancer: canaryService(advanced()).load_balancer } }, aws_lb_listener_rule: { r: listenerRule(["a", "b"]) } }, findings: ["aws_ecs_service.s: deployment_configuration.strategy is not CANARY"] },
+    { title: "a production rule that answers itself instead of forwarding", resource: { aws_ecs_service: { s: canaryService(advanced()) }, aws_lb_listener_rule: { r: { action: [{ type: "fixed-response" }], lifecycle: { ignore_changes: ["action"] } } } }, findings: ["aws_ecs_service.s: aws_lb_listener_rule.r does not forward to the service's target_group_arn", "aws_ecs_service.s: aws_lb_listener_rule.r does not forward to the service's alternate_target_group_arn"] },
     { title: "the complete canary wiring", resource: { aws_ecs_service: { s: canaryService(advanced()) }, aws_lb_listener_rule: { r: listenerRule(["a", "b"]) } }, findings: [] },
     { title: "ignore_changes = all also leaves ECS's weights alone", resource: { aws_ecs_service: { s: canaryService(advanced()) }, aws_lb_listener_rule: { r: listenerRule(["b", "a"], ["all"]) } }, findings: [] },
     { title: "no advanced configuration", resource: { aws_ecs_service: { s: canaryService({}) } }, findings: ["aws_ecs_service.s: load_balancer has no advanced_configuration with alternate_target_group_arn, production_listener_rule and role_arn"] },
@@ -219,6 +221,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a name relative to the zone is counted from the zone", resource: { cloudflare_dns_record: { rel: { name: "api.tracker", proxied: true } } }, findings: ["cloudflare_dns_record.rel: api.tracker is proxied but is 2 levels below the zone"] },
   ],
   "ec2-user-data-no-secrets": [
+    { title: "base64 user data without its padding is still decoded", resource: { aws_instance: { i: { user_data_base64: Buffer.from("requirepass s3cr3tvalue").toString("base64").replace(/=+$/, "") } } }, findings: ["aws_instance.i: user_data_base64: password literal (requirepass s3…(11))"] },
     { title: "both attributes are scanned, each named", resource: { aws_instance: { i: { user_data: "export PGPASSWORD=literalpassword", user_data_base64: Buffer.from("requirepass s3cr3tvalue").toString("base64") } } }, findings: ["aws_instance.i: user_data: password literal (PGPASSWORD=li…(15))", "aws_instance.i: user_data_base64: password literal (requirepass s3…(11))"] },
     { title: "a template that reads the secret at boot", resource: { aws_instance: { i: { user_data: "${templatefile(\"x\", { arn = aws_secretsmanager_secret.s.arn })}" } } }, findings: [] },
   ],
@@ -322,6 +325,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a separate rule without a description", resource: { aws_vpc_security_group_ingress_rule: { r: { ip_protocol: "tcp", from_port: 443, to_port: 443 } } }, findings: ["aws_vpc_security_group_ingress_rule.r: aws_vpc_security_group_ingress_rule.r: rule has no description"] },
   ],
   "ecs-cluster-exec-logging-encrypted": [
+    { title: "OVERRIDE without a log configuration", resource: { aws_ecs_cluster: { c: { configuration: [{ execute_command_configuration: [{ logging: "OVERRIDE", kms_key_id: "k" }] }] } } }, findings: ["aws_ecs_cluster.c: ECS Exec log destination is not encrypted"] },
     { title: "no ECS Exec configuration: nothing to log", resource: { aws_ecs_cluster: { c: {} } }, findings: [] },
     { title: "logging NONE without a key", resource: { aws_ecs_cluster: { c: { configuration: [{ execute_command_configuration: [{ logging: "NONE" }] }] } } }, findings: ["aws_ecs_cluster.c: ECS Exec logging is NONE", "aws_ecs_cluster.c: ECS Exec sessions have no kms_key_id"] },
     { title: "OVERRIDE to an unencrypted destination", resource: { aws_ecs_cluster: { c: { configuration: [{ execute_command_configuration: [{ logging: "OVERRIDE", kms_key_id: "k", log_configuration: [{ cloud_watch_log_group_name: "g", cloud_watch_encryption_enabled: false }] }] }] } } }, findings: ["aws_ecs_cluster.c: ECS Exec log destination is not encrypted"] },
@@ -360,6 +364,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "actions given as one expression", resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: "${local.actions}" } } }, findings: [] },
   ],
   "ec2-encrypted-volumes": [
+    { title: "every root block listed must be encrypted", resource: { aws_instance: { i: { root_block_device: [{ encrypted: true }, { encrypted: false }] } } }, findings: ["aws_instance.i: root_block_device is not encrypted"] },
     { title: "no root block device (AWS's default is unencrypted), and one of two extra volumes unencrypted", resource: { aws_instance: { i: { ebs_block_device: [{ encrypted: true }, { encrypted: false }] } } }, findings: ["aws_instance.i: root_block_device is not encrypted", "aws_instance.i: ebs_block_device[1] is not encrypted"] },
     { title: "everything encrypted, \"true\" as a string", resource: { aws_instance: { i: { root_block_device: [{ encrypted: "true" }], ebs_block_device: [{ encrypted: true }] } } }, findings: [] },
   ],
@@ -380,6 +385,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "by reference or by the repository's name; another repository's policy does not count", resource: { aws_ecr_repository: { a: { name: "tracker-staging/api" }, b: { name: "tracker-staging/admin" }, c: { name: "tracker-staging/web" } }, aws_ecr_lifecycle_policy: { pa: { repository: ref("aws_ecr_repository.a", "name") }, pb: { repository: "tracker-staging/admin" }, other: { repository: "someone/else" } } }, findings: ["aws_ecr_repository.c: no lifecycle policy"] },
   ],
   "ecr-scan-on-push": [
+    { title: "a registry rule that scans on push, listed after a manual one", resource: { aws_ecr_repository: { b: {} }, aws_ecr_registry_scanning_configuration: { r: { rule: [{ scan_frequency: "MANUAL" }, { scan_frequency: "SCAN_ON_PUSH" }] } } }, findings: [] },
     { title: "scan on push on the repository, or a registry-wide rule that scans", resource: { aws_ecr_repository: { a: { image_scanning_configuration: [{ scan_on_push: true }] }, b: {} }, aws_ecr_registry_scanning_configuration: { r: { scan_type: "ENHANCED", rule: [{ scan_frequency: "CONTINUOUS_SCAN" }] } } }, findings: [] },
     { title: "a registry rule that scans only manually does not", resource: { aws_ecr_repository: { b: {} }, aws_ecr_registry_scanning_configuration: { r: { rule: [{ scan_frequency: "MANUAL" }] } } }, findings: ["aws_ecr_repository.b: scan_on_push is not enabled"] },
   ],
@@ -390,7 +396,11 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a breaker without rollback, and alarms without rollback", resource: { aws_ecs_service: { s: { deployment_circuit_breaker: [{ enable: true, rollback: false }], alarms: [{ enable: true, rollback: false, alarm_names: ["x"] }] } } }, findings: ["aws_ecs_service.s: deployment circuit breaker with rollback is not enabled", "aws_ecs_service.s: alarm-based rollback is not enabled"] },
     { title: "rollback without enable; nothing at all", resource: { aws_ecs_service: { s: { deployment_circuit_breaker: [{ rollback: true }], alarms: [{ rollback: true }] }, t: {} } }, findings: ["aws_ecs_service.s: deployment circuit breaker with rollback is not enabled", "aws_ecs_service.s: alarm-based rollback is not enabled", "aws_ecs_service.t: deployment circuit breaker with rollback is not enabled", "aws_ecs_service.t: alarm-based rollback is not enabled"] },
   ],
+  "ecs-service-no-public-ip": [
+    { title: "a public address, none, and a service without network configuration", resource: { aws_ecs_service: { pub: { network_configuration: [{ assign_public_ip: "true" }] }, priv: { network_configuration: [{ assign_public_ip: false }] }, none: {} } }, findings: ["aws_ecs_service.pub: assign_public_ip = true"] },
+  ],
   "ecs-service-fargate-latest": [
+    { title: "an EC2 capacity provider is not Fargate", resource: { aws_ecs_service: { ec2: { capacity_provider_strategy: [{ capacity_provider: "tracker-ec2" }], platform_version: "1.4.0" } } }, findings: [] },
     { title: "Fargate through a capacity provider pinned to 1.4.0; EC2 services are not Fargate's", resource: { aws_ecs_service: { spot: { capacity_provider_strategy: [{ capacity_provider: "FARGATE_SPOT" }], platform_version: "1.4.0" }, ec2: { launch_type: "EC2", platform_version: "1.4.0" }, latest: { launch_type: "FARGATE" } } }, findings: ["aws_ecs_service.spot: platform_version 1.4.0 is pinned below LATEST"] },
   ],
   "ecs-task-awsvpc-network-mode": [
