@@ -231,6 +231,19 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a bind-mount volume has nothing to encrypt", resource: { aws_ecs_task_definition: { td: { volume: [{ name: "tmp" }] } } }, findings: [] },
   ],
   "efs-file-system-policy-tls": [
+    ...(
+      [
+        ["an Allow on SecureTransport false is not a Deny", { Effect: "Allow", Principal: "*", Action: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+        ["StringNotEquals false denies the TLS clients instead", { Effect: "Deny", Principal: "*", Action: "*", Condition: { StringNotEquals: { "aws:SecureTransport": "false" } } }],
+        ["a Deny on another Bool key", { Effect: "Deny", Principal: "*", Action: "*", Condition: { Bool: { "aws:ViaAWSService": "false" } } }],
+        ["a second condition narrows the Deny to one account", { Effect: "Deny", Principal: "*", Action: "*", Condition: { Bool: { "aws:SecureTransport": "false" }, StringEquals: { "aws:PrincipalAccount": "802732539686" } } }],
+        ["a Deny for one principal only", { Effect: "Deny", Principal: { AWS: "arn:aws:iam::802732539686:root" }, Action: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+      ] as const
+    ).map(([title, statement]) => ({
+      title,
+      resource: { aws_efs_file_system: { f: {} }, aws_efs_file_system_policy: { p: { file_system_id: ref("aws_efs_file_system.f"), policy: JSON.stringify({ Statement: [statement] }) } } },
+      findings: ["aws_efs_file_system.f: the file system policy does not deny non-TLS clients"],
+    })),
     { title: "no policy", resource: { aws_efs_file_system: { f: {} } }, findings: ["aws_efs_file_system.f: no file system policy (clients may mount without TLS)"] },
     { title: "a policy that allows only", resource: { aws_efs_file_system: { f: {} }, aws_efs_file_system_policy: { p: { file_system_id: ref("aws_efs_file_system.f"), policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "elasticfilesystem:ClientMount", Principal: "*" }] }) } } }, findings: ["aws_efs_file_system.f: the file system policy does not deny non-TLS clients"] },
     { title: "a Deny on SecureTransport true does not deny plaintext", resource: { aws_efs_file_system: { f: {} }, aws_efs_file_system_policy: { p: { file_system_id: ref("aws_efs_file_system.f"), policy: JSON.stringify({ Statement: [{ Effect: "Deny", Action: "*", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "true" } } }] }) } } }, findings: ["aws_efs_file_system.f: the file system policy does not deny non-TLS clients"] },
@@ -280,6 +293,11 @@ const CASES: Record<string, readonly Case[]> = {
     },
   ],
   "s3-tls-only": [
+    {
+      title: "a second condition narrows the Deny to requests from one VPC endpoint",
+      resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_policy: { p: { bucket: "x", policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" }, StringEquals: { "aws:SourceVpce": "vpce-0123" } } }] }) } } },
+      findings: ["aws_s3_bucket.b: no Deny statement on aws:SecureTransport = false"],
+    },
     { title: "no bucket policy", resource: { aws_s3_bucket: { b: { bucket: "x" } } }, findings: ["aws_s3_bucket.b: no bucket policy (so no TLS-only statement)"] },
     {
       title: "a Deny on SecureTransport for one principal only is not TLS-only",

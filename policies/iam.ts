@@ -84,3 +84,18 @@ export function grants(statement: PolicyStatement, action: string): boolean {
 export function onAnyResource(statement: PolicyStatement): boolean {
   return statement.resources.includes("*") || statement.notResources.length > 0;
 }
+
+/**
+ * Whether a statement denies everyone's requests that do not use TLS (S3.5, EFS-2): a Deny for the
+ * principal `*` whose every condition is `Bool aws:SecureTransport = false`. Conditions of one
+ * statement all have to hold, so another condition beside it (an account, a VPC endpoint) narrows the
+ * Deny to some clients and leaves plaintext open to the rest.
+ */
+export function deniesPlaintextToEveryone(statement: PolicyStatement): boolean {
+  return (
+    statement.effect === "Deny" &&
+    statement.principals.some((p) => p.identifiers.includes("*")) &&
+    statement.conditions.length > 0 &&
+    statement.conditions.every((c) => c.test === "Bool" && c.variable === "aws:SecureTransport" && c.values.includes("false"))
+  );
+}

@@ -6,6 +6,7 @@
  * client side.
  */
 import type { Rule } from "../engine";
+import { deniesPlaintextToEveryone } from "../iam";
 import { ENVIRONMENT_STACKS } from "../stacks";
 
 export const rule: Rule = {
@@ -17,11 +18,7 @@ export const rule: Rule = {
   check(fs, ctx) {
     const policies = ctx.companions(fs, "aws_efs_file_system_policy", "file_system_id");
     if (policies.length === 0) return ["no file system policy (clients may mount without TLS)"];
-    const enforced = policies.some((p) =>
-      (ctx.policyStatements(p.config["policy"]) ?? []).some(
-        (s) => s.effect === "Deny" && s.conditions.some((c) => c.test === "Bool" && c.variable === "aws:SecureTransport" && c.values.includes("false")),
-      ),
-    );
+    const enforced = policies.some((p) => (ctx.policyStatements(p.config["policy"]) ?? []).some(deniesPlaintextToEveryone));
     return enforced ? [] : ["the file system policy does not deny non-TLS clients"];
   },
 };

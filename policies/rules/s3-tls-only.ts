@@ -4,6 +4,7 @@
  * a Deny statement for principal * with condition aws:SecureTransport = false).
  */
 import type { Rule } from "../engine";
+import { deniesPlaintextToEveryone } from "../iam";
 import { BOOTSTRAP_STACKS, PRODUCTION_STACK } from "../stacks";
 
 export const rule: Rule = {
@@ -15,14 +16,7 @@ export const rule: Rule = {
   check(bucket, ctx) {
     const policies = ctx.companions(bucket, "aws_s3_bucket_policy", "bucket", ["bucket"]);
     if (policies.length === 0) return ["no bucket policy (so no TLS-only statement)"];
-    const ok = policies.some((p) =>
-      (ctx.policyStatements(p.config["policy"]) ?? []).some(
-        (s) =>
-          s.effect === "Deny" &&
-          s.principals.some((pr) => pr.identifiers.includes("*")) &&
-          s.conditions.some((c) => c.test === "Bool" && c.variable === "aws:SecureTransport" && c.values.includes("false")),
-      ),
-    );
+    const ok = policies.some((p) => (ctx.policyStatements(p.config["policy"]) ?? []).some(deniesPlaintextToEveryone));
     return ok ? [] : ["no Deny statement on aws:SecureTransport = false"];
   },
 };
