@@ -331,6 +331,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "neither the web ACL nor a rule publishes metrics", resource: { aws_wafv2_web_acl: { w: { visibility_config: [{ cloudwatch_metrics_enabled: false }], rule: [{ name: "a", visibility_config: [{ cloudwatch_metrics_enabled: "true" }] }, { name: "b" }, {}] } } }, findings: ["aws_wafv2_web_acl.w: the web ACL does not publish CloudWatch metrics", "aws_wafv2_web_acl.w: rule b does not publish CloudWatch metrics", "aws_wafv2_web_acl.w: rule ? does not publish CloudWatch metrics"] },
   ],
   "ecs-task-no-latest-tag": [
+    { title: "a tag without a digest, and an image that is all expression", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "a", image: "nginx:1.27" }, { name: "b", image: "${var.image}" }]) } } }, findings: [] },
     { title: "definitions it cannot read", resource: { aws_ecs_task_definition: { td: { container_definitions: "${var.containers}" } } }, findings: ["aws_ecs_task_definition.td: container_definitions cannot be read"] },
     { title: "untagged, :latest, a tag from an expression, a digest, a registry port", resource: { aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "a", image: "nginx" }, { name: "b", image: "registry:5000/team/app:latest" }, { name: "c", image: "123.dkr.ecr.eu-central-1.amazonaws.com/x/api:${var.image_tag_api}" }, { name: "d", image: "public.ecr.aws/x/y@sha256:0123" }, { name: "e", image: "registry:5000/team/app" }, { name: "f" }]) } } }, findings: ["aws_ecs_task_definition.td: container a image nginx has no tag", "aws_ecs_task_definition.td: container b uses :latest", "aws_ecs_task_definition.td: container e image registry:5000/team/app has no tag", "aws_ecs_task_definition.td: container f image  has no tag"] },
   ],
@@ -443,12 +444,14 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "definitions it cannot read", resource: { aws_ecs_task_definition: { td: { container_definitions: "${var.x}" } } }, findings: ["aws_ecs_task_definition.td: container_definitions cannot be read"] },
   ],
   "efs-access-point-posix-user": [
+    { title: "a gid without a uid", resource: { aws_efs_access_point: { a: { posix_user: [{ gid: 1000 }] } } }, findings: ["aws_efs_access_point.a: no posix_user with uid and gid"] },
     { title: "a uid without a gid, or no posix user; uid 0 is still a user", resource: { aws_efs_access_point: { a: { posix_user: [{ uid: 1000 }] }, b: {}, c: { posix_user: [{ uid: 0, gid: 0 }] } } }, findings: ["aws_efs_access_point.a: no posix_user with uid and gid", "aws_efs_access_point.b: no posix_user with uid and gid"] },
   ],
   "efs-access-point-root-directory": [
     { title: "the file system's root, an empty path, or none; a subdirectory passes", resource: { aws_efs_access_point: { a: { root_directory: [{ path: "/" }] }, b: { root_directory: [{ path: "" }] }, c: {}, d: { root_directory: [{ path: "/anisette" }] } } }, findings: ["aws_efs_access_point.a: root_directory.path is not a subdirectory", "aws_efs_access_point.b: root_directory.path is not a subdirectory", "aws_efs_access_point.c: root_directory.path is not a subdirectory"] },
   ],
   "efs-backup-policy": [
+    { title: "a backup policy resource without its block", resource: { aws_efs_file_system: { f: {} }, aws_efs_backup_policy: { p: { file_system_id: ref("aws_efs_file_system.f") } } }, findings: ["aws_efs_file_system.f: no enabled backup policy or backup selection"] },
     { title: "a DISABLED policy is no backup; a backup selection of the file system is", resource: { aws_efs_file_system: { off: {}, selected: {}, none: {} }, aws_efs_backup_policy: { p: { file_system_id: ref("aws_efs_file_system.off"), backup_policy: [{ status: "DISABLED" }] } }, aws_backup_selection: { s: { resources: [ref("aws_efs_file_system.selected", "arn")] } } }, findings: ["aws_efs_file_system.off: no enabled backup policy or backup selection", "aws_efs_file_system.none: no enabled backup policy or backup selection"] },
   ],
   "iam-no-service-wildcard-actions": [
