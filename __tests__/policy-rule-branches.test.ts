@@ -147,6 +147,21 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a service behind no load balancer is not a canary", resource: { aws_ecs_service: { w: { deployment_configuration: [{ strategy: "ROLLING" }] } } }, findings: [] },
   ],
   "iam-github-oidc-trust": [
+    { title: "aud misspelled as another claim is no aud", data: githubTrust([sub(["repo:glimpse-technology/tracker:ref:refs/heads/main"]), { test: "StringEquals", variable: "token.actions.githubusercontent.com:audience", values: ["sts.amazonaws.com"] }]), findings: ["data.aws_iam_policy_document.d: aud is not pinned to sts.amazonaws.com with StringEquals"] },
+    { title: "GitHub among two identity providers of one statement is still checked", data: githubTrust([aud(["sts.amazonaws.com"])], ["arn:aws:iam::802732539686:oidc-provider/accounts.google.com", "arn:aws:iam::802732539686:oidc-provider/token.actions.githubusercontent.com"]), findings: ["data.aws_iam_policy_document.d: GitHub OIDC trust without a condition on the sub claim"] },
+    { title: "another provider, by ARN or by a reference this stack cannot resolve, is not GitHub's", data: githubTrust([], ["arn:aws:iam::802732539686:oidc-provider/accounts.google.com", "${aws_iam_openid_connect_provider.elsewhere.arn}"]), findings: [] },
+    {
+      title: "a role is checked through its trust document once, on the document; an inline trust on the role",
+      data: githubTrust([aud(["sts.amazonaws.com"])]),
+      resource: {
+        aws_iam_role: {
+          via_document: { assume_role_policy: "${data.aws_iam_policy_document.d.json}" },
+          inline: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Principal: { Federated: "arn:aws:iam::802732539686:oidc-provider/token.actions.githubusercontent.com" }, Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } } }] }) },
+        },
+      },
+      // documents first: the rule's resource types are data.aws_iam_policy_document, then aws_iam_role
+      findings: ["data.aws_iam_policy_document.d: GitHub OIDC trust without a condition on the sub claim", "aws_iam_role.inline: GitHub OIDC trust without a condition on the sub claim"],
+    },
     { title: "sub pinned to this repository's environment, aud pinned", data: githubTrust([sub(["repo:glimpse-technology/tracker-infrastructure:environment:production"]), aud(["sts.amazonaws.com"])]), findings: [] },
     { title: "the application repository may be trusted too", data: githubTrust([sub(["repo:glimpse-technology/tracker:ref:refs/heads/main"]), aud(["sts.amazonaws.com"])]), findings: [] },
     { title: "no sub condition", data: githubTrust([aud(["sts.amazonaws.com"])]), findings: ["data.aws_iam_policy_document.d: GitHub OIDC trust without a condition on the sub claim"] },
@@ -186,6 +201,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "an unreadable policy is a finding, not a pass", resource: { aws_iam_policy: { p: { policy: ref("aws_s3_bucket.b", "policy") } } }, findings: ["aws_iam_policy.p: policy document cannot be read"] },
   ],
   "iam-no-admin-statements": [
+    { title: "* among other actions on Resource *", data: doc([{ actions: ["s3:GetObject", "*"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: an Allow statement grants * (or NotAction) on *"] },
     { title: "Action * on Resource *", data: doc([{ actions: ["*"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: an Allow statement grants * (or NotAction) on *"] },
     { title: "Action *:* on Resource *", data: doc([{ actions: ["*:*"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: an Allow statement grants * (or NotAction) on *"] },
     { title: "NotAction on NotResource", data: doc([{ not_actions: ["iam:*"], not_resources: ["arn:aws:s3:::b"] }]), findings: ["data.aws_iam_policy_document.d: an Allow statement grants * (or NotAction) on *"] },
@@ -455,20 +471,24 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a DISABLED policy is no backup; a backup selection of the file system is", resource: { aws_efs_file_system: { off: {}, selected: {}, none: {} }, aws_efs_backup_policy: { p: { file_system_id: ref("aws_efs_file_system.off"), backup_policy: [{ status: "DISABLED" }] } }, aws_backup_selection: { s: { resources: [ref("aws_efs_file_system.selected", "arn")] } } }, findings: ["aws_efs_file_system.off: no enabled backup policy or backup selection", "aws_efs_file_system.none: no enabled backup policy or backup selection"] },
   ],
   "iam-no-service-wildcard-actions": [
+    { title: "a wildcard inside an action name is not a service wildcard", data: doc([{ actions: ["s3:*Object"], resources: ["arn:aws:s3:::b/*"] }]), findings: [] },
     { title: "each service wildcard once, from Allow statements only; a prefix wildcard is not a service wildcard", data: doc([{ actions: ["s3:*", "ecr:*", "ecr:Get*"], resources: ["arn:aws:s3:::b"] }, { actions: ["s3:*"], resources: ["*"] }, { effect: "Deny", actions: ["iam:*"], resources: ["*"] }]), findings: ["data.aws_iam_policy_document.d: allows s3:*", "data.aws_iam_policy_document.d: allows ecr:*"] },
     { title: "an unreadable policy", resource: { aws_iam_policy: { p: { policy: "${var.p}" } } }, findings: ["aws_iam_policy.p: policy document cannot be read"] },
   ],
   "iam-no-wildcard-passrole": [
+    { title: "role/* among named roles", data: doc([{ actions: ["iam:PassRole"], resources: ["arn:aws:iam::1:role/tracker-staging-api-task", "arn:aws:iam::1:role/*"] }]), findings: ["data.aws_iam_policy_document.d: iam:PassRole is allowed on any role"] },
     { title: "PassRole on every role: *, role/*, a glob of iam:*, NotResource", data: doc([{ actions: ["iam:PassRole"], resources: ["*"] }, { actions: ["iam:Pass*"], resources: ["arn:aws:iam::1:role/*"] }, { actions: ["iam:*"], not_resources: ["arn:aws:iam::1:role/admin"] }]), findings: ["data.aws_iam_policy_document.d: iam:PassRole is allowed on any role", "data.aws_iam_policy_document.d: iam:PassRole is allowed on any role", "data.aws_iam_policy_document.d: iam:PassRole is allowed on any role"] },
     { title: "PassRole on named roles, or on a prefix of ours, is fine", data: doc([{ actions: ["iam:PassRole"], resources: ["arn:aws:iam::1:role/tracker-staging-api-task", "arn:aws:iam::1:role/tracker-staging-*"] }]), findings: [] },
     { title: "an unreadable policy", resource: { aws_iam_role_policy: { p: { policy: "${var.p}" } } }, findings: ["aws_iam_role_policy.p: policy document cannot be read"] },
   ],
   "iam-trust-no-wildcard-principal": [
+    { title: "AWS * beside a service principal, and one account's root (not a wildcard)", resource: { aws_iam_role: { both: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com", AWS: "*" }, Action: "sts:AssumeRole" }] }) }, account: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::802732539686:root" }, Action: "sts:AssumeRole" }] }) } } }, findings: ["aws_iam_role.both: trust policy allows principal *"] },
     { title: "AWS: * or * without a condition", resource: { aws_iam_role: { a: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] }) }, b: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] }) } } }, findings: ["aws_iam_role.a: trust policy allows principal *", "aws_iam_role.b: trust policy allows principal *"] },
     { title: "narrowed by a condition, a service principal, a Deny", resource: { aws_iam_role: { a: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } }, { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }, { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" }] }) } } }, findings: [] },
     { title: "an unreadable trust policy", resource: { aws_iam_role: { a: { assume_role_policy: "${var.p}" } } }, findings: ["aws_iam_role.a: trust policy cannot be read"] },
   ],
   "kms-key-policy": [
+    { title: "a Deny for principal * narrows; AWS * beside a service principal still grants everyone", resource: { aws_kms_key: { deny: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "kms:*" }, { Effect: "Deny", Principal: "*", Action: "kms:Decrypt" }] }) }, both: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "logs.eu-central-1.amazonaws.com", AWS: "*" }, Action: "kms:Decrypt" }] }) } } }, findings: ["aws_kms_key.both: an Allow statement grants principal * without a condition"] },
     { title: "no policy: the default grants the whole account", resource: { aws_kms_key: { k: {} } }, findings: ["aws_kms_key.k: no key policy (the default grants the whole account)"] },
     { title: "principal * narrowed by a condition passes; without one it does not", resource: { aws_kms_key: { ok: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Condition: { StringEquals: { "kms:CallerAccount": "1" } } }] }) }, open: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:*" }] }) } } }, findings: ["aws_kms_key.open: an Allow statement grants principal * without a condition"] },
   ],
