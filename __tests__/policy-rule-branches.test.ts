@@ -222,6 +222,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "definitions it cannot read", resource: { aws_ecs_task_definition: { td: { container_definitions: ref("data.x.y", "json") } } }, findings: ["aws_ecs_task_definition.td: container_definitions cannot be read"] },
   ],
   "s3-kms-encryption": [
+    { title: "a rule with only bucket_key_enabled has no default encryption", resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: ref("aws_s3_bucket.b"), rule: [{ bucket_key_enabled: true }] } } }, findings: ["aws_s3_bucket.b: default encryption is not aws:kms"] },
     { title: "no encryption configuration", resource: { aws_s3_bucket: { b: { bucket: "x" } } }, findings: ["aws_s3_bucket.b: no server-side encryption configuration"] },
     { title: "SSE-S3", resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: ref("aws_s3_bucket.b"), rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: "AES256" }] }] } } }, findings: ["aws_s3_bucket.b: default encryption is not aws:kms"] },
     { title: "DSSE-KMS counts as KMS", resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: "x", rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: "aws:kms:dsse" }] }] } } }, findings: [] },
@@ -266,6 +267,8 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a Deny of non-TLS clients", resource: { aws_efs_file_system: { f: {} }, aws_efs_file_system_policy: { p: { file_system_id: ref("aws_efs_file_system.f"), policy: JSON.stringify({ Statement: [{ Effect: "Deny", Action: "*", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }) } } }, findings: [] },
   ],
   "lb-waf-associated": [
+    { title: "without load_balancer_type an ALB is what AWS creates, and it needs a web ACL", resource: { aws_lb: { alb: {} } }, findings: ["aws_lb.alb: no WAF web ACL is associated with this internet-facing load balancer"] },
+    { title: "a WAF Classic regional association counts", resource: { aws_lb: { alb: {} }, aws_wafregional_web_acl_association: { a: { resource_arn: ref("aws_lb.alb", "arn") } } }, findings: [] },
     { title: "an internet-facing ALB without a web ACL", resource: { aws_lb: { alb: { load_balancer_type: "application" } } }, findings: ["aws_lb.alb: no WAF web ACL is associated with this internet-facing load balancer"] },
     { title: "associated by reference", resource: { aws_lb: { alb: {} }, aws_wafv2_web_acl_association: { a: { resource_arn: ref("aws_lb.alb", "arn") } } }, findings: [] },
     { title: "an internal ALB, a network load balancer", resource: { aws_lb: { internal: { internal: true }, nlb: { load_balancer_type: "network" } } }, findings: [] },
@@ -276,6 +279,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "each family of TLS 1.2+ policies; HTTP listeners are not checked", resource: { aws_lb_listener: { a: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-FS-1-2-Res-2020-10" }, b: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS-1-2-Ext-2018-06" }, c: { protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }, d: { protocol: "TLS", ssl_policy: "ELBSecurityPolicy-TLS13-1-3-2021-06" }, e: { protocol: "HTTP" } } }, findings: [] },
   ],
   "resource-policies-not-public": [
+    { title: "AWS * beside a service principal", resource: { aws_sns_topic_policy: { a: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com", AWS: "*" }, Action: "sns:Publish" }] }) } } }, findings: ["aws_sns_topic_policy.a: an Allow statement grants principal * without a condition"] },
     { title: "principal * without a condition, as \"*\" or as AWS: *", resource: { aws_sns_topic_policy: { a: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sns:Publish" }] }) } }, aws_sqs_queue_policy: { b: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sqs:SendMessage" }] }) } } }, findings: ["aws_sns_topic_policy.a: an Allow statement grants principal * without a condition", "aws_sqs_queue_policy.b: an Allow statement grants principal * without a condition"] },
     { title: "principal * narrowed by a condition, a service principal, a Deny", resource: { aws_s3_bucket_policy: { p: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Condition: { StringEquals: { "aws:SourceAccount": "1" } } }, { Effect: "Allow", Principal: { Service: "*" }, Action: "s3:PutObject" }, { Effect: "Deny", Principal: "*", Action: "s3:*" }] }) } } }, findings: [] },
     { title: "a log resource policy is read from policy_document; an unreadable one is a finding", resource: { aws_cloudwatch_log_resource_policy: { p: { policy_document: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "logs:PutLogEvents" }] }) } }, aws_ecr_repository_policy: { e: { policy: "${aws_iam_policy.x.policy}" } } }, findings: ["aws_ecr_repository_policy.e: policy document cannot be read", "aws_cloudwatch_log_resource_policy.p: an Allow statement grants principal * without a condition"] },
@@ -337,6 +341,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a destination and Authorization redacted, in any case", resource: { aws_wafv2_web_acl: { w: {} }, aws_wafv2_web_acl_logging_configuration: { l: { resource_arn: ref("aws_wafv2_web_acl.w", "arn"), log_destination_configs: ["${aws_cloudwatch_log_group.g.arn}"], redacted_fields: [{ single_header: [{ name: "Authorization" }] }] } } }, findings: [] },
   ],
   "lb-target-group-encrypted": [
+    { title: "QUIC is encrypted (TLS 1.3 inside)", resource: { aws_lb_target_group: { t: { protocol: "QUIC", health_check: [{ protocol: "HTTPS" }] } } }, findings: [] },
     { title: "HTTP by default, its health check too", resource: { aws_lb_target_group: { t: {} } }, findings: ["aws_lb_target_group.t: protocol HTTP is not encrypted", "aws_lb_target_group.t: health check protocol HTTP is not HTTPS"] },
     { title: "HTTPS with its health check on HTTPS by default", resource: { aws_lb_target_group: { t: { protocol: "HTTPS" } } }, findings: [] },
     { title: "HTTPS with an HTTP health check", resource: { aws_lb_target_group: { t: { protocol: "HTTPS", health_check: [{ protocol: "HTTP" }] } } }, findings: ["aws_lb_target_group.t: health check protocol HTTP is not HTTPS"] },
@@ -508,7 +513,17 @@ const CASES: Record<string, readonly Case[]> = {
   "logs-retention-set": [
     { title: "0 is never expire; unset too; 1 day is a retention", resource: { aws_cloudwatch_log_group: { a: { retention_in_days: 0 }, b: {}, c: { retention_in_days: 1 } } }, findings: ["aws_cloudwatch_log_group.a: no retention_in_days", "aws_cloudwatch_log_group.b: no retention_in_days"] },
   ],
+  "s3-access-logging": [
+    { title: "no logging configuration", resource: { aws_s3_bucket: { b: { bucket: "tracker-x" } } }, findings: ["aws_s3_bucket.b: no server access logging"] },
+    { title: "logging configured by the bucket's literal name", resource: { aws_s3_bucket: { b: { bucket: "tracker-x" } }, aws_s3_bucket_logging: { l: { bucket: "tracker-x", target_bucket: "tracker-logs" } } }, findings: [] },
+  ],
+  "s3-lifecycle": [
+    { title: "no lifecycle configuration", resource: { aws_s3_bucket: { b: { bucket: "tracker-x" } } }, findings: ["aws_s3_bucket.b: no lifecycle configuration"] },
+    { title: "a lifecycle configuration by the bucket's literal name", resource: { aws_s3_bucket: { b: { bucket: "tracker-x" } }, aws_s3_bucket_lifecycle_configuration: { l: { bucket: "tracker-x", rule: [{ id: "expire", status: "Enabled" }] } } }, findings: [] },
+  ],
   "s3-acls-disabled": [
+    { title: "ownership controls named by the bucket's literal name, without a rule block", resource: { aws_s3_bucket: { b: { bucket: "tracker-x" } }, aws_s3_bucket_ownership_controls: { o: { bucket: "tracker-x" } } }, findings: ["aws_s3_bucket.b: object ownership is not BucketOwnerEnforced"] },
+    { title: "BucketOwnerEnforced, by the bucket's literal name", resource: { aws_s3_bucket: { b: { bucket: "tracker-x" } }, aws_s3_bucket_ownership_controls: { o: { bucket: "tracker-x", rule: [{ object_ownership: "BucketOwnerEnforced" }] } } }, findings: [] },
     { title: "ownership controls that still allow ACLs", resource: { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_ownership_controls: { o: { bucket: "x", rule: [{ object_ownership: "BucketOwnerPreferred" }] } } }, findings: ["aws_s3_bucket.b: object ownership is not BucketOwnerEnforced"] },
   ],
   "s3-versioning": [
