@@ -611,6 +611,23 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "a log subscription filter on a log group of the stack", resource: { aws_cloudwatch_log_group: { g: {} }, aws_cloudwatch_log_subscription_filter: { f: { log_group_name: ref("aws_cloudwatch_log_group.g", "name") } } }, findings: [] },
   ],
   "shared-account-iam-selectors": [
+    { title: "a KMS key on its default policy has no selector to check", resource: { aws_kms_key: { k: {} } }, findings: [] },
+    {
+      title: "a role's trust document is checked once, on the document (also with spaces around the reference); its inline policy on the role",
+      data: doc([{ actions: ["ecs:UpdateService"], resources: ["*"], condition: [{ test: "ArnLike", variable: "ecs:cluster", values: ["arn:aws:ecs:*:1:cluster/*"] }] }]),
+      resource: {
+        aws_iam_role: {
+          r: {
+            assume_role_policy: " ${data.aws_iam_policy_document.d.json} ",
+            inline_policy: [{ name: "x", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecs:UpdateService", Resource: "*", Condition: { ArnLike: { "ecs:cluster": "arn:aws:ecs:*:1:cluster/inline-*" } } }] }) }],
+          },
+        },
+      },
+      findings: [
+        "data.aws_iam_policy_document.d: condition ArnLike ecs:cluster \"arn:aws:ecs:*:1:cluster/*\" matches other projects' names too (begin it with this project's prefix)",
+        "aws_iam_role.r: condition ArnLike ecs:cluster \"arn:aws:ecs:*:1:cluster/inline-*\" matches other projects' names too (begin it with this project's prefix)",
+      ],
+    },
     {
       title: "name patterns under ArnLike, ArnEquals and StringLikeIfExists; ours pass; StringEquals is not a pattern",
       data: doc([

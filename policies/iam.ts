@@ -13,7 +13,8 @@ export const IDENTITY_POLICY_TYPES: readonly string[] = [
   "aws_iam_role",
 ];
 
-function isDocumentReference(value: unknown): boolean {
+/** A whole `${data.aws_iam_policy_document.x.json}`: such a document is checked on its own, once. */
+export function isDocumentReference(value: unknown): boolean {
   return (
     typeof value === "string" &&
     /^\$\{[^{}]*\}$/.test(value.trim()) &&

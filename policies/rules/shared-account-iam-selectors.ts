@@ -13,7 +13,8 @@
  *   `Environment=staging` alone is carried by every project's staging resources.
  * Deny statements are not selectors of ours and are not checked.
  */
-import { blocks, referencesIn, type PolicyContext, type PolicyStatement, type Rule, type TfResource } from "../engine";
+import { blocks, type PolicyContext, type PolicyStatement, type Rule, type TfResource } from "../engine";
+import { isDocumentReference } from "../iam";
 import { beforeFirstWildcard, isOwnedTag, isOwnedValue } from "../shared-account";
 import { EVERY_STACK } from "../stacks";
 
@@ -39,21 +40,13 @@ const WILDCARD_TESTS = /^(ForAnyValue:|ForAllValues:)?(StringLike|ArnLike|ArnEqu
 const POSITIVE_TESTS = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringLike|ArnLike|ArnEquals)(IfExists)?$/;
 const RESOURCE_TAG = /^(?:[\w-]+):ResourceTag\/(.+)$/;
 
-/** A whole `${data.aws_iam_policy_document.x.json}` is checked on the document itself, once. */
-function isDocumentReference(value: unknown): boolean {
-  return (
-    typeof value === "string" &&
-    /^\$\{[^{}]*\}$/.test(value.trim()) &&
-    referencesIn(value).some((r) => r.address.startsWith("data.aws_iam_policy_document."))
-  );
-}
-
 function statementsOf(resource: TfResource, ctx: PolicyContext): PolicyStatement[] | undefined {
   if (resource.type === "data.aws_iam_policy_document") return ctx.documentStatements(resource);
   const values = (POLICY_ATTRIBUTES[resource.type] ?? []).map((a) => resource.config[a]);
   if (resource.type === "aws_iam_role") values.push(...blocks(resource.config["inline_policy"]).map((p) => p["policy"]));
   const out: PolicyStatement[] = [];
   for (const value of values) {
+    // No policy (a KMS key on its default policy), or a document checked on its own.
     if (value === undefined || value === null || isDocumentReference(value)) continue;
     const statements = ctx.policyStatements(value);
     if (!statements) return undefined;
