@@ -652,6 +652,25 @@ const CASES: Record<string, readonly Case[]> = {
       ],
     },
     {
+      title: "a tag narrows only what is not ours already: a named volume and our own log groups are not tag selections",
+      data: doc([
+        { actions: ["ec2:AttachVolume"], resources: ["arn:aws:ec2:eu-central-1:1:volume/vol-0123456789abcdef0"], condition: [{ test: "StringEquals", variable: "aws:ResourceTag/Environment", values: ["staging"] }] },
+        { actions: ["logs:PutLogEvents"], resources: ["arn:aws:logs:eu-central-1:1:log-group:/ecs/tracker-staging*"], condition: [{ test: "StringEquals", variable: "aws:ResourceTag/Environment", values: ["staging"] }] },
+      ]),
+      findings: [],
+    },
+    {
+      title: "every value of the one project tag must be ours; both wildcard resources and both values are named",
+      data: doc([
+        {
+          actions: ["ec2:StartInstances"],
+          resources: ["arn:aws:ec2:*:1:instance/*", "arn:aws:ec2:*:1:volume/*"],
+          condition: [{ test: "StringEquals", variable: "aws:ResourceTag/tracker:role", values: ["database-host", "*"] }],
+        },
+      ]),
+      findings: ["data.aws_iam_policy_document.d: selects arn:aws:ec2:*:1:instance/*, arn:aws:ec2:*:1:volume/* by aws:ResourceTag/tracker:role=database-host|*: no tag only this project's resources carry"],
+    },
+    {
       title: "a tag condition with no value, or a wildcard resource without a tag condition, is not a tag selection; a Deny is never a selector",
       data: doc([
         { actions: ["ec2:StartInstances"], resources: ["arn:aws:ec2:*:1:instance/*"], condition: [{ test: "StringEquals", variable: "aws:ResourceTag/tracker:role", values: [] }] },
