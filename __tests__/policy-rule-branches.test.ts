@@ -291,6 +291,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "definitions it cannot read", resource: { aws_ecs_task_definition: { td: { container_definitions: "${var.x}" } } }, findings: ["aws_ecs_task_definition.td: container_definitions cannot be read"] },
   ],
   "shared-account-log-resource-policy": [
+    { title: "a grant on another resource type's ARN is not a grant on our log group", resource: { aws_s3_bucket: { b: {} }, aws_cloudwatch_log_resource_policy: { p: { policy_name: "tracker-staging-events", policy_document: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "${aws_s3_bucket.b.arn}" }] }) } } }, findings: ['aws_cloudwatch_log_resource_policy.p: grants on "${aws_s3_bucket.b.arn}", not on a log group this stack creates'] },
     { title: "one named policy on this stack's log group", resource: { aws_cloudwatch_log_group: { g: { name: "/aws/events/tracker-staging" } }, aws_cloudwatch_log_resource_policy: { p: { policy_name: "tracker-staging-events", policy_document: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "${aws_cloudwatch_log_group.g.arn}:*" }, { Effect: "Deny", Action: "logs:*" }] }) } } }, findings: [] },
     { title: "an Allow without Resource, a policy without a name, an unreadable document", resource: { aws_cloudwatch_log_resource_policy: { p: { policy_document: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents" }] }) } } }, findings: ["aws_cloudwatch_log_resource_policy.p: policy_name undefined is not in the project's namespace (tracker-<env>-...)", "aws_cloudwatch_log_resource_policy.p: an Allow statement without Resource applies to every log group"] },
     { title: "a document it cannot read, and a grant on a looked-up log group", resource: { aws_cloudwatch_log_resource_policy: { a: { policy_name: "tracker-staging-a", policy_document: "${data.x.y.json}" } } }, findings: ["aws_cloudwatch_log_resource_policy.a: policy_document cannot be read"] },
@@ -549,6 +550,7 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "no rules, or an empty rule_json; rules in rule_json count", resource: { aws_wafv2_web_acl: { a: {}, b: { rule_json: " [] " }, c: { rule_json: "   " }, d: { rule_json: '[{"Name":"x"}]' } } }, findings: ["aws_wafv2_web_acl.a: the web ACL has no rules: it only applies its default action", "aws_wafv2_web_acl.b: the web ACL has no rules: it only applies its default action", "aws_wafv2_web_acl.c: the web ACL has no rules: it only applies its default action"] },
   ],
   "shared-account-no-account-settings": [
+    { title: "a default security group found through a subnet, not through a VPC of this stack", resource: { aws_subnet: { s: {} }, aws_default_security_group: { sg: { vpc_id: ref("aws_subnet.s", "vpc_id") } } }, findings: ["aws_default_security_group.sg: vpc_id does not reference a VPC this stack creates: it would take over another VPC's defaults (the default VPC's are every project's)"] },
     {
       title: "a VPC's default network ACL and route table: only of a VPC this stack creates",
       resource: {
