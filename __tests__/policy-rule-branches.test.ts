@@ -569,6 +569,36 @@ const CASES: Record<string, readonly Case[]> = {
     { title: "an account type the provider has that the list does not name (aws_account_*)", resource: { aws_account_region: { r: {} } }, findings: ["aws_account_region.r: aws_account_region changes a setting of the whole account (SHR-2): leave it to the account's owners"] },
   ],
   "shared-account-selectors": [
+    {
+      title: "event patterns: $or needs every branch ours; every value of a list ours; a scalar where a list belongs, a null matcher and a top-level list constrain nothing",
+      resource: {
+        aws_ecs_cluster: { c: {} },
+        aws_cloudwatch_event_rule: {
+          orOurs: { event_pattern: JSON.stringify({ $or: [{ detail: { clusterArn: ["${aws_ecs_cluster.c.arn}"] } }, { resources: ["${aws_ecs_cluster.c.arn}"] }] }) },
+          orMixed: { event_pattern: JSON.stringify({ $or: [{ detail: { clusterArn: ["${aws_ecs_cluster.c.arn}"] } }, { source: ["aws.ecs"] }] }) },
+          mixed: { event_pattern: JSON.stringify({ detail: { clusterArn: ["${aws_ecs_cluster.c.arn}", "arn:aws:ecs:eu-central-1:1:cluster/other"] } }) },
+          scalar: { event_pattern: JSON.stringify({ source: "aws.ecs", detail: { clusterArn: ["${aws_ecs_cluster.c.arn}"] } }) },
+          nullMatcher: { event_pattern: JSON.stringify({ detail: { clusterArn: [null] } }) },
+          listOurs: { event_pattern: JSON.stringify([{ detail: { clusterArn: ["${aws_ecs_cluster.c.arn}"] } }]) },
+        },
+      },
+      findings: [
+        "aws_cloudwatch_event_rule.orMixed: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+        "aws_cloudwatch_event_rule.mixed: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+        "aws_cloudwatch_event_rule.nullMatcher: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+        "aws_cloudwatch_event_rule.listOurs: event_pattern does not constrain events to this project's resources (filter on a resource of this stack, e.g. detail.clusterArn)",
+      ],
+    },
+    {
+      title: "a backup selection narrowed by our tag key with any value; a selection_tag of ours",
+      resource: {
+        aws_backup_selection: {
+          key: { resources: ["*"], condition: [{ string_equals: [{ key: "aws:ResourceTag/tracker:backup", value: "daily" }] }] },
+          tag: { selection_tag: [{ type: "STRINGEQUALS", key: "tracker:backup", value: "daily" }] },
+        },
+      },
+      findings: [],
+    },
     { title: "an event-based DLM policy selects no volume; a default policy is the other rule's", resource: { aws_dlm_lifecycle_policy: { e: { policy_details: [{ policy_type: "EVENT_BASED_POLICY" }] }, d: { default_policy: "VOLUME", policy_details: [{}] }, n: {} } }, findings: [] },
     {
       title: "a backup selection narrowed by StringLike on our tag key (with the aws:ResourceTag/ prefix); a condition on a shared tag does not narrow",
