@@ -20,8 +20,12 @@ export const rule: Rule = {
     if (!isSecretLookingName(last.replace(/-/g, "_"))) return [];
     const out: string[] = [];
     if (parameter.config["type"] !== "SecureString") out.push(`${name} looks secret but is ${String(parameter.config["type"])}`);
-    const value = parameter.config["value"];
-    if (typeof value === "string" && !isToken(value)) out.push(`${name} has a literal value`);
+    // Terraform reads a number in `value` as its text: any value that is not an expression is a literal,
+    // and `insecure_value` (plain text in the plan by design) holds no secret either.
+    for (const key of ["value", "insecure_value"]) {
+      const value = parameter.config[key];
+      if (value !== undefined && value !== null && !(typeof value === "string" && isToken(value))) out.push(`${name} has a literal ${key}`);
+    }
     return out;
   },
 };
