@@ -46,6 +46,14 @@ describe("DB-7: detectors in free text", () => {
     expect(hits("password=xarn:aws")).toEqual(["password literal: password=xa…(8)"]);
   });
 
+  it("a placeholder is the whole value: text before or after a template, <...>, %( or a word is a literal", () => {
+    expect(hits("password=abc<pw>")).toEqual(["password literal: password=ab…(7)"]);
+    expect(hits("password=<pw>abc")).toEqual(["password literal: password=<p…(7)"]);
+    expect(hits("password=abcd%(pw")).toEqual(["password literal: password=ab…(8)"]);
+    expect(hits("password=notnull")).toEqual(["password literal: password=no…(7)"]);
+    expect(hits("requirepass ab{{pw}}")).toEqual(["password literal: requirepass ab…(8)"]);
+  });
+
   it("Valkey requirepass and masterauth at the start of a line or of a quoted string, not in a comment", () => {
     expect(hits("requirepass s3cr3tvalue")).toEqual(["password literal: requirepass s3…(11)"]);
     expect(hits("bind 0.0.0.0\n  masterauth abcd\n")).toEqual(["password literal:   masterauth ****"]);
@@ -126,6 +134,8 @@ describe("CFG-3: secret-looking names", () => {
     for (const name of ["db.password", "redis-pass", "GITHUB_PWD", "app_secret_", "Api_Key", "SIGNING_PASSPHRASE", "X_CREDENTIALS", "privatekey", "SECRETACCESS_ID", "DOCKER_AUTH_DATA", "auth-data-file"]) {
       expect(isSecretLookingName(name), name).toBe(true);
     }
+    // only a bare "key" is exempt; separators of any length are one; AUTHDATA with or without one
+    for (const name of ["key-password", "auth--data", "AUTHDATA"]) expect(isSecretLookingName(name), name).toBe(true);
     for (const name of ["Key", "KEY_ID", "PASSWORD_FILE", "TOKEN_EXPIRY", "SECRET_ARN", "PUBLIC_KEY_PATH", ""]) {
       expect(isSecretLookingName(name), name).toBe(false);
     }
