@@ -126,6 +126,11 @@ describe("CFG-1: key-aware checks over a stack's JSON", () => {
       "tracker-staging:resource.aws_thing.t.user_data_base64 password literal: PGPASSWORD=li…(15)",
     ]);
     expect(scan({ user_data: "PGPASSWORD=literalpassword" })).toEqual(["tracker-staging:resource.aws_thing.t.user_data password literal: PGPASSWORD=li…(15)"]);
+    // user_data given base64 anyway, and user_data_base64 without its padding (which only the key tells apart)
+    expect(scan({ user_data: userData })).toEqual(["tracker-staging:resource.aws_thing.t.user_data password literal: PGPASSWORD=li…(15)"]);
+    expect(scan({ user_data_base64: userData.replace(/=+$/, "") })).toEqual([
+      "tracker-staging:resource.aws_thing.t.user_data_base64 password literal: PGPASSWORD=li…(15)",
+    ]);
   });
 });
 
