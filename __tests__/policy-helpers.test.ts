@@ -283,6 +283,8 @@ describe("policy helpers: SHR-1/SHR-2, what only this project's resources match 
     expect(beforeFirstWildcard("arn:aws:logs:*:1:log-group:x")).toEqual({ prefix: "arn:aws:logs:", wildcard: true });
     expect(beforeFirstWildcard("/ecs/tracker-?")).toEqual({ prefix: "/ecs/tracker-", wildcard: true });
     expect(beforeFirstWildcard("${aws_ecs_cluster.c.arn}/*")).toEqual({ prefix: "${aws_ecs_cluster.c.arn}/", wildcard: true });
+    // a * inside the second of two interpolations is arithmetic, not a wildcard
+    expect(beforeFirstWildcard("${a}-${var.n * 2}")).toEqual({ prefix: "${a}-${var.n * 2}", wildcard: false });
     expect(beforeFirstWildcard('${lookup(m, "*")}-x')).toEqual({ prefix: '${lookup(m, "*")}-x', wildcard: false });
     expect(beforeFirstWildcard("${a.b}${c.d}*")).toEqual({ prefix: "${a.b}${c.d}", wildcard: true });
     expect(beforeFirstWildcard("plain")).toEqual({ prefix: "plain", wildcard: false });

@@ -98,6 +98,10 @@ describe("CFG-1: key-aware checks over a stack's JSON", () => {
   it("a literal under a key that always holds a secret, whatever it looks like; the location is the JSON path", () => {
     expect(scan({ secret_string: "short" })).toEqual(["tracker-staging:resource.aws_thing.t.secret_string literal under key secret_string: sh…(5)"]);
     expect(scan({ master_password: "abc" })).toEqual(["tracker-staging:resource.aws_thing.t.master_password literal under key master_password: ****"]);
+    // a list keeps its key for each element; null is nothing to scan
+    expect(scan({ password: ["hunter2hunter2"], note: null })).toEqual(["tracker-staging:resource.aws_thing.t.password.0 literal under key password: hu…(14)"]);
+    // entropy at exactly 3.5 bits per character counts (8 characters once, 4 twice in 16)
+    expect(scan({ signing_secret: "abcdefghIJKLIJKL" })).toEqual(["tracker-staging:resource.aws_thing.t.signing_secret high-entropy literal under key signing_secret: ab…(16)"]);
     expect(scan({ settings: [{ TOKEN: "x1" }] })).toEqual(["tracker-staging:resource.aws_thing.t.settings.0.TOKEN literal under key TOKEN: ****"]);
     expect(scan({ secret_string: "${random_password.p.result}" })).toEqual([]);
     expect(scan({ secret_string: "  " })).toEqual([]);
