@@ -313,6 +313,15 @@ describe("policy helpers: SHR-1/SHR-2, what only this project's resources match 
     expect(owned("*")).toBe(false);
     expect(owned("  ")).toBe(false);
     expect(owned(7)).toBe(false);
+    // The name inside a reference is not a literal part: another project's bucket looked up by a name
+    // that contains "tracker" is not ours; the name must be a whole segment at both ends; ? is a wildcard too.
+    expect(owned("${data.aws_s3_bucket.tracker-shared.arn}/*")).toBe(false);
+    expect(owned("nottracker-*")).toBe(false);
+    expect(owned("/ecs/trackerx")).toBe(false);
+    expect(owned("ab?tracker-*")).toBe(false);
+    expect(owned("arn:aws:logs:${data.aws_region.r.name}:1:log-group:/ecs/tracker-staging*")).toBe(true);
+    expect(owned("${var.env}tracker-*")).toBe(false);
+    expect(owned("${var.env}/tracker-*")).toBe(true);
   });
 
   it("owned tags: an owned value, or a literal value under a key in the tracker: namespace", () => {

@@ -48,7 +48,9 @@ function literalChunks(value: string): string[] {
   while (i < value.length) {
     if (value.startsWith("${", i)) {
       const length = (interpolations(value.slice(i))[0] ?? "").length + 3;
-      current += " "; // a computed value: a separator, never part of a name
+      // A computed value may be any text, so it is never the boundary of the project's name:
+      // `${var.env}tracker-*` can expand to `nottracker-*`; `${var.env}/tracker-*` keeps its `/`.
+      current += "x";
       i += length;
       continue;
     }
