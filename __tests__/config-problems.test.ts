@@ -8,9 +8,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { PRODUCTION, STAGING } from "../src/config/environments";
-import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ServiceDefinition } from "../src/config/types";
-import { catalogProblems, ConfigValidationError, crossEnvironmentProblems, environmentProblems } from "../src/config/validate";
+import { consumersOf, SERVICE_CATALOG } from "../src/config/service-catalog";
+import { catalogProblems, ConfigValidationError, crossEnvironmentProblems, environmentProblems, fargateMemoryOptions } from "../src/config/validate";
 
 type Loose = Record<string, any>;
 
@@ -542,5 +542,35 @@ describe("CFG-4: the one error an operator reads", () => {
     expect(error.message).toBe("Invalid configuration, nothing was synthesized:\n  - staging.a: first\n  - production.b: second");
     expect(error.name).toBe("ConfigValidationError");
     expect(error.problems).toEqual(["staging.a: first", "production.b: second"]);
+  });
+});
+
+describe("ECS-3: every row of Fargate's CPU and memory table (AWS ECS developer guide, task size)", () => {
+  // GiB ranges as AWS documents them: 0.5/1/2 GB; 1-4 GB, 2-8 GB, 4-16 GB and 8-30 GB in 1 GB steps;
+  // 16-60 GB in 4 GB steps; 32-120 GB in 8 GB steps.
+  it.each([
+    [256, 512, 2048, 3],
+    [512, 1024, 4096, 4],
+    [1024, 2048, 8192, 7],
+    [2048, 4096, 16384, 13],
+    [4096, 8192, 30720, 23],
+    [8192, 16384, 61440, 12],
+    [16384, 32768, 122880, 12],
+  ])("ECS-3: %i CPU units take %i to %i MiB, %i sizes", (cpu, first, last, count) => {
+    const options = fargateMemoryOptions(cpu);
+    expect([options[0], options.at(-1), options.length]).toEqual([first, last, count]);
+  });
+
+  it("ECS-3: a CPU value Fargate does not have takes no memory size", () => {
+    expect(fargateMemoryOptions(3072)).toEqual([]);
+  });
+});
+
+describe("ARCHITECTURE principle 1: who talks to what, from the catalog", () => {
+  it("ECS-8: the consumers of the database, Valkey and anisette", () => {
+    const names = (dependency: "db" | "redis" | "anisette") => consumersOf(dependency).map((s) => s.name);
+    expect(names("db")).toEqual(["api", "tracker-fetcher", "unified-geofence", "notification-service", "materialized-view-service"]);
+    expect(names("redis")).toEqual(["api", "tracker-fetcher", "unified-geofence", "notification-service"]);
+    expect(names("anisette")).toEqual(["tracker-fetcher"]);
   });
 });
