@@ -299,6 +299,17 @@ describe("CFG-4 / OBS-1 / COST-1: logs, alarm e-mail, budget and images kept", (
   });
 });
 
+describe("CFG-4 / EDGE-7: the web ACL's alarm threshold", () => {
+  it("EDGE-7: one blocked request is the lowest threshold, and accepted; zero and fractions are not", () => {
+    expect(productionProblems((e) => (e.loadBalancer.waf.blockedRequestsAlarmThreshold = 1))).toEqual([]);
+    for (const threshold of [0, 2.5]) {
+      expect(productionProblems((e) => (e.loadBalancer.waf.blockedRequestsAlarmThreshold = threshold))).toEqual([
+        `production.loadBalancer.waf.blockedRequestsAlarmThreshold: must be a whole number of blocked requests >= 1, got ${threshold}`,
+      ]);
+    }
+  });
+});
+
 describe("CFG-4 / ECS-3 / ECS-7: service sizes and autoscaling", () => {
   it("ECS-2: a service of the catalog without a size, and a size for a service the catalog lacks", () => {
     expect(stagingProblems((e) => delete e.services.api)).toEqual([
