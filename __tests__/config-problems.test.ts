@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import type { EnvironmentDefinition, ServiceDefinition } from "../src/config/types";
 import { consumersOf, SERVICE_CATALOG } from "../src/config/service-catalog";
+import { awsLimitProblems, instanceTypeProblem } from "../src/config/validate-aws-limits";
 import { catalogProblems, ConfigValidationError, crossEnvironmentProblems, environmentProblems, fargateMemoryOptions } from "../src/config/validate";
 
 type Loose = Record<string, any>;
@@ -583,5 +584,24 @@ describe("ARCHITECTURE principle 1: who talks to what, from the catalog", () => 
     expect(names("db")).toEqual(["api", "tracker-fetcher", "unified-geofence", "notification-service", "materialized-view-service"]);
     expect(names("redis")).toEqual(["api", "tracker-fetcher", "unified-geofence", "notification-service"]);
     expect(names("anisette")).toEqual(["tracker-fetcher"]);
+  });
+});
+
+describe("CFG-5: values AWS would reject, at their edges", () => {
+  it("CFG-5: a region of the right shape in another partition is named; a wrong shape is validate.ts's to report", () => {
+    const region = (name: string) => awsLimitProblems(changed(STAGING, (e) => (e.region = name))).filter((p) => p.startsWith("staging.region"));
+    expect(region("us-gov-west-1")).toEqual(['staging.region: "us-gov-west-1" is not a region of the commercial AWS partition (the ARNs here are arn:aws:...); e.g. eu-central-1']);
+    expect(region("xeu-central-1")).toEqual([]);
+    expect(region("eu-central-1x")).toEqual([]);
+  });
+
+  it("DB-1: an instance type with text before or after family.size is not an instance type", () => {
+    for (const type of ["9t4g.large", "t4g.large!"]) {
+      expect(instanceTypeProblem(type)).toBe(`"${type}" is not an EC2 instance type (family.size, lower case, e.g. t4g.large)`);
+    }
+  });
+
+  it("CFG-2: tokens of one minute and one day are the shortest accepted", () => {
+    expect(awsLimitProblems(changed(STAGING, (e) => (e.authTokens = { accessTokenExpireMinutes: 1, refreshTokenExpireDays: 1, algorithm: "HS512" })))).toEqual([]);
   });
 });
