@@ -8,22 +8,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { PRODUCTION, STAGING } from "../src/config/environments";
-import type { EnvironmentDefinition, ServiceDefinition } from "../src/config/types";
+import type { ServiceDefinition } from "../src/config/types";
 import { consumersOf, SERVICE_CATALOG } from "../src/config/service-catalog";
 import { awsLimitProblems, instanceTypeProblem } from "../src/config/validate-aws-limits";
+import { looseVariant, type Loose } from "./support/variants";
 import { catalogProblems, ConfigValidationError, crossEnvironmentProblems, environmentProblems, fargateMemoryOptions } from "../src/config/validate";
 
-type Loose = Record<string, any>;
 
-/** A deep copy of an environment changed by `edit`, which may write values of any type (a typo in the definition). */
-function changed(base: EnvironmentDefinition, edit: (env: Loose) => void): EnvironmentDefinition {
-  const copy = structuredClone(base) as unknown as Loose;
-  edit(copy);
-  return copy as unknown as EnvironmentDefinition;
-}
-
-const stagingProblems = (edit: (env: Loose) => void) => environmentProblems(changed(STAGING, edit));
-const productionProblems = (edit: (env: Loose) => void) => environmentProblems(changed(PRODUCTION, edit));
+const stagingProblems = (edit: (env: Loose) => void) => environmentProblems(looseVariant(STAGING, edit));
+const productionProblems = (edit: (env: Loose) => void) => environmentProblems(looseVariant(PRODUCTION, edit));
 
 /** The catalog with one service changed. */
 function catalogWith(name: string, edit: (service: Loose) => void): ServiceDefinition[] {
@@ -518,13 +511,13 @@ describe("ACC-3: rules across environments, word for word", () => {
       "staging.name: defined twice",
       "staging.accountId: 802732539686 is also staging's account; each environment has its own",
     ]);
-    expect(crossEnvironmentProblems([STAGING, changed(PRODUCTION, (e) => (e.accountId = STAGING.accountId))])).toEqual([
+    expect(crossEnvironmentProblems([STAGING, looseVariant(PRODUCTION, (e) => (e.accountId = STAGING.accountId))])).toEqual([
       "production.accountId: 802732539686 is also staging's account; each environment has its own",
     ]);
   });
 
   it("ACC-3: region, zone and database versions are staging's and production's alike", () => {
-    const apart = changed(PRODUCTION, (e) => {
+    const apart = looseVariant(PRODUCTION, (e) => {
       e.region = "eu-west-1";
       e.dns.zoneName = "glimpse.tech";
       e.databaseVersions = { postgres: "17", timescaledb: "2.17.2", postgis: "3.4", valkey: "8.0" };
@@ -538,11 +531,11 @@ describe("ACC-3: rules across environments, word for word", () => {
   });
 
   it("EDGE-1: a hostname of two environments is named from both sides", () => {
-    const shared = changed(PRODUCTION, (e) => (e.dns.hostnames.admin = "admin.tracker.staging.glimpse.technology"));
+    const shared = looseVariant(PRODUCTION, (e) => (e.dns.hostnames.admin = "admin.tracker.staging.glimpse.technology"));
     expect(crossEnvironmentProblems([STAGING, shared])).toEqual([
       'production.dns.hostnames.admin: "admin.tracker.staging.glimpse.technology" is also used by staging; environments need separate names',
     ]);
-    expect(crossEnvironmentProblems([STAGING, shared, changed(STAGING, (e) => ((e.name = "demo"), (e.accountId = "111122223333")))])).toContain(
+    expect(crossEnvironmentProblems([STAGING, shared, looseVariant(STAGING, (e) => ((e.name = "demo"), (e.accountId = "111122223333")))])).toContain(
       'demo.dns.hostnames.frontend: "tracker.staging.glimpse.technology" is also used by staging; environments need separate names',
     );
   });
@@ -589,7 +582,7 @@ describe("ARCHITECTURE principle 1: who talks to what, from the catalog", () => 
 
 describe("CFG-5: values AWS would reject, at their edges", () => {
   it("CFG-5: a region of the right shape in another partition is named; a wrong shape is validate.ts's to report", () => {
-    const region = (name: string) => awsLimitProblems(changed(STAGING, (e) => (e.region = name))).filter((p) => p.startsWith("staging.region"));
+    const region = (name: string) => awsLimitProblems(looseVariant(STAGING, (e) => (e.region = name))).filter((p) => p.startsWith("staging.region"));
     expect(region("us-gov-west-1")).toEqual(['staging.region: "us-gov-west-1" is not a region of the commercial AWS partition (the ARNs here are arn:aws:...); e.g. eu-central-1']);
     expect(region("xeu-central-1")).toEqual([]);
     expect(region("eu-central-1x")).toEqual([]);
@@ -602,6 +595,6 @@ describe("CFG-5: values AWS would reject, at their edges", () => {
   });
 
   it("CFG-2: tokens of one minute and one day are the shortest accepted", () => {
-    expect(awsLimitProblems(changed(STAGING, (e) => (e.authTokens = { accessTokenExpireMinutes: 1, refreshTokenExpireDays: 1, algorithm: "HS512" })))).toEqual([]);
+    expect(awsLimitProblems(looseVariant(STAGING, (e) => (e.authTokens = { accessTokenExpireMinutes: 1, refreshTokenExpireDays: 1, algorithm: "HS512" })))).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import { edgeProtectionProblems } from "../src/config/edge-validation";
 import { deploymentProblems } from "../src/config/validate-deployment";
 import { scheduleProblems } from "../src/config/validate-schedule";
 import { awsLimitProblems } from "../src/config/validate-aws-limits";
+import { looseVariant, type Loose } from "./support/variants";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
@@ -27,14 +28,6 @@ function variant(base: EnvironmentDefinition, edit: (env: Mutable<EnvironmentDef
   return copy as EnvironmentDefinition;
 }
 
-type Loose = Record<string, any>;
-
-/** A deep copy of an environment broken by `edit`, which may write values of any type (what a typo in the definition does). */
-function broken(base: EnvironmentDefinition, edit: (env: Loose) => void): EnvironmentDefinition {
-  const copy = structuredClone(base) as unknown as Loose;
-  edit(copy);
-  return copy as unknown as EnvironmentDefinition;
-}
 
 /** The message of the error validation throws for these environments. */
 function refusal(
@@ -776,7 +769,7 @@ describe("IMG-1: the catalog's image contracts are validated", () => {
  */
 describe("CFG-4: every problem of a broken definition is reported, each exactly as the operator reads it", () => {
   it("CFG-4: a staging definition broken in 41 ways gets 41 lines, one per problem, in the order of the definition", () => {
-    const env = broken(STAGING, (s) => {
+    const env = looseVariant(STAGING, (s) => {
       s.accountId = "80273253968";
       s.availabilityZones = ["eu-central-1a", "eu-central-1a", "eu-west-1b"];
       s.reservedCidrs = ["10.42.0.0/33", "10.42.16.0/20"];
@@ -846,7 +839,7 @@ describe("CFG-4: every problem of a broken definition is reported, each exactly 
   });
 
   it("CFG-4: the limits themselves are accepted (budget 1000000, 1000 images, 16384 GiB, 1000 days of snapshots, autoscaling 1..1 at 90 %)", () => {
-    const env = broken(STAGING, (s) => {
+    const env = looseVariant(STAGING, (s) => {
       s.budget.monthlyLimitUsd = 1_000_000;
       s.imagesKept = 1000;
       s.dataPlane.dataVolumeGiB = 16384;
@@ -857,7 +850,7 @@ describe("CFG-4: every problem of a broken definition is reported, each exactly 
   });
 
   it("CFG-4: one step past each limit is refused", () => {
-    const env = broken(STAGING, (s) => {
+    const env = looseVariant(STAGING, (s) => {
       s.budget.monthlyLimitUsd = 1_000_000.01;
       s.imagesKept = 0;
       s.dataPlane.dataVolumeGiB = 16385;
@@ -874,7 +867,7 @@ describe("CFG-4: every problem of a broken definition is reported, each exactly 
   });
 
   it("CFG-4: a NAT strategy that does not exist, and a NAT instance type that is not Graviton burstable", () => {
-    const env = broken(STAGING, (s) => {
+    const env = looseVariant(STAGING, (s) => {
       s.network.natStrategy = "gateway";
       s.network.natInstanceType = "t3.nano";
     });
@@ -886,7 +879,7 @@ describe("CFG-4: every problem of a broken definition is reported, each exactly 
   });
 
   it("PRD-2: production with a bad region, one zone and unusable Patroni/MemoryDB endpoints", () => {
-    const env = broken(PRODUCTION, (p) => {
+    const env = looseVariant(PRODUCTION, (p) => {
       p.region = "eu-central";
       p.availabilityZones = ["eu-central-1a"];
       for (const kind of ["postgres", "redis"]) Object.assign(p.dataPlane[kind], { host: "not a host", port: 70000, cidrs: ["10.20.0.0/99"] });
@@ -910,7 +903,7 @@ describe("CFG-4: every problem of a broken definition is reported, each exactly 
 
 describe("CFG-4: the edge, deployment, schedule and AWS-limit checks, each message in full", () => {
   it("EDGE-7 / EDGE-8: production without WAF, with unknown or repeated count-only rules, a zero alarm threshold, HSTS a second short of a year, preload without includeSubDomains, and an unknown frame option", () => {
-    const env = broken(PRODUCTION, (p) => {
+    const env = looseVariant(PRODUCTION, (p) => {
       p.loadBalancer.waf = { ...p.loadBalancer.waf, enabled: false, rateLimitPer5Min: 99, countOnlyCommonRules: ["SizeRestrictions_BODY", "NoSuchRule", "SizeRestrictions_BODY"], blockedRequestsAlarmThreshold: 0 };
       p.loadBalancer.securityHeaders = { ...p.loadBalancer.securityHeaders, hstsMaxAgeSeconds: 31_535_999, hstsPreload: true, hstsIncludeSubdomains: false, frameOptions: "ALLOW-FROM x" };
     });
@@ -918,7 +911,7 @@ describe("CFG-4: the edge, deployment, schedule and AWS-limit checks, each messa
   });
 
   it("EDGE-7 / EDGE-8: a rate limit above WAF's maximum and a negative HSTS age (staging may run without WAF and with a short HSTS)", () => {
-    const env = broken(STAGING, (s) => {
+    const env = looseVariant(STAGING, (s) => {
       s.loadBalancer.securityHeaders = { ...s.loadBalancer.securityHeaders, hstsMaxAgeSeconds: -1 };
       s.loadBalancer.waf = { ...s.loadBalancer.waf, rateLimitPer5Min: 2_000_000_001 };
     });
@@ -926,7 +919,7 @@ describe("CFG-4: the edge, deployment, schedule and AWS-limit checks, each messa
   });
 
   it("DLV-1: deployment strategy, canary share and bake times", () => {
-    const with_ = (deployment: Loose) => deploymentProblems(broken(STAGING, (s) => (s.deployment = deployment)));
+    const with_ = (deployment: Loose) => deploymentProblems(looseVariant(STAGING, (s) => (s.deployment = deployment)));
     expect(with_({ strategy: "BLUE_GREEN", canaryPercent: 10.05, canaryBakeMinutes: 0, bakeMinutes: 1441 })).toEqual(DEP);
     expect(with_({ strategy: "CANARY", canaryPercent: 100, canaryBakeMinutes: 1440, bakeMinutes: 0 })).toEqual(DEP2);
     expect(with_({ strategy: "CANARY", canaryPercent: 0.1, canaryBakeMinutes: 1, bakeMinutes: 0 })).toEqual([]);
@@ -934,7 +927,7 @@ describe("CFG-4: the edge, deployment, schedule and AWS-limit checks, each messa
   });
 
   it("COST-2: the off-hours schedule's time zone, days and times", () => {
-    const with_ = (schedule: Loose) => scheduleProblems(broken(STAGING, (s) => (s.schedule = { ...s.schedule, ...schedule })));
+    const with_ = (schedule: Loose) => scheduleProblems(looseVariant(STAGING, (s) => (s.schedule = { ...s.schedule, ...schedule })));
     expect(with_({ timezone: "Mars/Olympus", weekdays: "FRI-MON", start: "25:00", stop: "7:60" })).toEqual(SCHED);
     expect(with_({ weekdays: "MONDAY", start: "20:00", stop: "07:00" })).toEqual(SCHED2);
     expect(with_({ start: "07:00", stop: "07:29" })).toEqual(SCHED3);
@@ -943,7 +936,7 @@ describe("CFG-4: the edge, deployment, schedule and AWS-limit checks, each messa
   });
 
   it("CFG-5: what AWS would refuse: a region that does not exist, an x86 host, a 69-character certificate name, five admin CIDRs, fractional task counts, token lifetimes, the OIDC provider and deploy sources", () => {
-    const env = broken(STAGING, (a) => {
+    const env = looseVariant(STAGING, (a) => {
       a.region = "eu-north-9";
       a.dataPlane.instanceType = "m5.large";
       a.dns.hostnames.frontend = `${"x".repeat(50)}.glimpse.technology`;
@@ -957,13 +950,13 @@ describe("CFG-4: the edge, deployment, schedule and AWS-limit checks, each messa
 
   it("CFG-5: an access token as long as the refresh token (one minute shorter is fine), no deploy source, and a bad external database name", () => {
     expect(
-      awsLimitProblems(broken(STAGING, (a) => {
+      awsLimitProblems(looseVariant(STAGING, (a) => {
         a.authTokens = { ...a.authTokens, accessTokenExpireMinutes: 2 * 24 * 60, refreshTokenExpireDays: 2 };
         a.ci = { ...a.ci, deployFrom: [] };
       })),
     ).toEqual(AWS2);
-    expect(awsLimitProblems(broken(STAGING, (a) => (a.authTokens = { ...a.authTokens, accessTokenExpireMinutes: 2 * 24 * 60 - 1, refreshTokenExpireDays: 2 })))).toEqual([]);
-    expect(awsLimitProblems(broken(PRODUCTION, (a) => (a.dataPlane.postgres.databaseName = "Bad-Name")))).toEqual(AWS3);
+    expect(awsLimitProblems(looseVariant(STAGING, (a) => (a.authTokens = { ...a.authTokens, accessTokenExpireMinutes: 2 * 24 * 60 - 1, refreshTokenExpireDays: 2 })))).toEqual([]);
+    expect(awsLimitProblems(looseVariant(PRODUCTION, (a) => (a.dataPlane.postgres.databaseName = "Bad-Name")))).toEqual(AWS3);
   });
 });
 

@@ -20,3 +20,16 @@ export const PRODUCTION_ADOPTED_BY_TAGS: EnvironmentDefinition = {
   },
   reservedCidrs: [],
 };
+
+/** What a definition may hold after a typo: any value of any type. */
+export type Loose = Record<string, any>;
+
+/**
+ * A deep copy of an environment broken by `edit`, which may write values of any type (what a typo in
+ * the definition does), for the validation tests.
+ */
+export function looseVariant(base: EnvironmentDefinition, edit: (env: Loose) => void): EnvironmentDefinition {
+  const copy = structuredClone(base) as unknown as Loose;
+  edit(copy);
+  return copy as unknown as EnvironmentDefinition;
+}
