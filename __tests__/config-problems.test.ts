@@ -11,6 +11,8 @@ import { PRODUCTION, STAGING } from "../src/config/environments";
 import type { ServiceDefinition } from "../src/config/types";
 import { consumersOf, SERVICE_CATALOG } from "../src/config/service-catalog";
 import { awsLimitProblems, instanceTypeProblem } from "../src/config/validate-aws-limits";
+import { deploymentProblems } from "../src/config/validate-deployment";
+import { healthCommandTools, healthCommandUrls, imageContractProblems } from "../src/config/validate-image-contracts";
 import { looseVariant, type Loose } from "./support/variants";
 import { catalogProblems, ConfigValidationError, crossEnvironmentProblems, environmentProblems, fargateMemoryOptions } from "../src/config/validate";
 
@@ -594,7 +596,144 @@ describe("CFG-5: values AWS would reject, at their edges", () => {
     }
   });
 
+  it("DB-1: a Graviton family not in the list, even of a two-digit generation, is told apart from an x86 one", () => {
+    // A future m10g is a Graviton family the list does not have yet, not an x86 type.
+    expect(instanceTypeProblem("m10g.large")).toMatch(/^"m10g\.large": m10g is not a Graviton family for a database host; use one of t4g, m6g, /);
+    expect(instanceTypeProblem("c7gn.large")).toMatch(/^"c7gn\.large": c7gn is not a Graviton family for a database host; /);
+    expect(instanceTypeProblem("a1.large")).toMatch(/^"a1\.large": a1 is not a Graviton family for a database host; /);
+    expect(instanceTypeProblem("m7i.large")).toMatch(/^"m7i\.large" is an x86 instance type; the database host boots an ARM64 \(Graviton\) image/);
+  });
+
+  it("CFG-2 / ACC-4: HS384 signs as well as HS256 and HS512; an account whose GitHub OIDC provider exists already is accepted", () => {
+    for (const algorithm of ["HS256", "HS384", "HS512"]) {
+      expect(awsLimitProblems(looseVariant(STAGING, (e) => (e.authTokens = { ...e.authTokens, algorithm })))).toEqual([]);
+    }
+    expect(awsLimitProblems(looseVariant(PRODUCTION, (e) => (e.ci = { ...e.ci, githubOidcProvider: "existing" })))).toEqual([]);
+  });
+
+  it("DLV-1: a canary share that is not a number (NaN, or the text of one) is refused", () => {
+    const percent = (canaryPercent: unknown) =>
+      deploymentProblems(looseVariant(STAGING, (e) => (e.deployment = { ...e.deployment, canaryPercent })));
+    expect(percent(Number.NaN)).toEqual(["staging.deployment.canaryPercent: must be a percentage from 0.1 to 100 in steps of 0.1, got NaN"]);
+    expect(percent("10")).toEqual(["staging.deployment.canaryPercent: must be a percentage from 0.1 to 100 in steps of 0.1, got 10"]);
+    expect(percent(Number.POSITIVE_INFINITY)).toEqual(["staging.deployment.canaryPercent: must be a percentage from 0.1 to 100 in steps of 0.1, got Infinity"]);
+    expect(percent(10)).toEqual([]);
+  });
+
   it("CFG-2: tokens of one minute and one day are the shortest accepted", () => {
     expect(awsLimitProblems(looseVariant(STAGING, (e) => (e.authTokens = { accessTokenExpireMinutes: 1, refreshTokenExpireDays: 1, algorithm: "HS512" })))).toEqual([]);
+  });
+});
+
+describe("IMG-1: what a health command starts and requests, as sh and curl read it", () => {
+  const ROOT_API_CHECK = "curl -fsS -o /dev/null http://127.0.0.1:8000/health || exit 1";
+
+  it("IMG-1: the exec form starts its first argument, named by its last path segment; a form without arguments starts nothing", () => {
+    expect(healthCommandTools(["CMD", "/usr/bin/curl", "-f", "http://127.0.0.1:8000/health"])).toEqual(["curl"]);
+    expect(healthCommandTools(["CMD"])).toEqual([]);
+    expect(healthCommandTools(["NONE"])).toEqual([]);
+    expect(healthCommandTools([])).toEqual([]);
+  });
+
+  it("IMG-1: the shell form starts sh and the first word of every stage, builtins and reserved words left out", () => {
+    expect(healthCommandTools(["CMD-SHELL", ROOT_API_CHECK])).toEqual(["sh", "curl"]);
+    // The workers' heartbeat check: find starts with "fi" and is still a command.
+    expect(healthCommandTools(["CMD-SHELL", "find /tmp/worker-heartbeat -mmin -2 | grep -q . || exit 1"])).toEqual(["sh", "find", "grep"]);
+    // Docker joins the shell form's arguments with spaces.
+    expect(healthCommandTools(["CMD-SHELL", "curl", "-fsS", "http://127.0.0.1:8000/health", "||", "wget", "-q", "-O-", "http://127.0.0.1:8000/health"])).toEqual(["sh", "curl", "wget"]);
+    expect(healthCommandTools(["CMD-SHELL", "{ ! curl -f http://127.0.0.1:8000/health; } || exit 1"])).toEqual(["sh", "curl"]);
+    expect(healthCommandTools(["CMD-SHELL", "(nc -z 127.0.0.1 8000)"])).toEqual(["sh", "nc"]);
+    expect(healthCommandTools(["CMD-SHELL", "{ (curl -fsS http://127.0.0.1:8000/health); } || exit 1"])).toEqual(["sh", "curl"]);
+    expect(healthCommandTools(["CMD-SHELL", "if test -f /tmp/ready; then curl -f http://127.0.0.1:8000/health; elif pgrep api; then exit 0; else false; fi"])).toEqual([
+      "sh",
+      "curl",
+      "pgrep",
+    ]);
+    expect(healthCommandTools(["CMD-SHELL", "until nc -z 127.0.0.1 8000; do sleep 1; done"])).toEqual(["sh", "nc", "sleep"]);
+    // The command after a reserved word is still started: wget here is a tool the image must have.
+    expect(healthCommandTools(["CMD-SHELL", "if ! wget -q http://127.0.0.1:8000/health; then exit 1; fi"])).toEqual(["sh", "wget"]);
+    expect(healthCommandTools(["CMD-SHELL", "while { pgrep -x api; }; do exit 0; done"])).toEqual(["sh", "pgrep"]);
+    // Separators with nothing between them, and trailing blanks, start nothing.
+    expect(healthCommandTools(["CMD-SHELL", "curl -f http://127.0.0.1:8000/health ;  ; "])).toEqual(["sh", "curl"]);
+  });
+
+  it("IMG-1: leading assignments are not the command; a word that is not a shell name is", () => {
+    expect(healthCommandTools(["CMD-SHELL", "LANG=C _X1=y curl -f http://127.0.0.1:8000/health"])).toEqual(["sh", "curl"]);
+    expect(healthCommandTools(["CMD-SHELL", "A=1; curl -f http://127.0.0.1:8000/health"])).toEqual(["sh", "curl"]);
+    // sh names start with a letter or underscore: 1X=y is run as a command, and it is not in any image.
+    expect(healthCommandTools(["CMD-SHELL", "1X=y curl -f http://127.0.0.1:8000/health"])).toEqual(["sh", "1X=y"]);
+  });
+
+  it("IMG-1: URLs: the port is the URL's own, else 80 for http and 443 for https; the path is / when absent", () => {
+    expect(healthCommandUrls(["CMD-SHELL", ROOT_API_CHECK])).toEqual([{ host: "127.0.0.1", port: 8000, path: "/health" }]);
+    expect(healthCommandUrls(["CMD", "curl", "http://localhost", "https://[::1]/ready"])).toEqual([
+      { host: "localhost", port: 80, path: "/" },
+      { host: "[::1]", port: 443, path: "/ready" },
+    ]);
+    expect(healthCommandUrls(["CMD-SHELL", "curl -fsS 'https://127.0.0.1:8443/health?deep=1' | grep -q ok"])).toEqual([
+      { host: "127.0.0.1", port: 8443, path: "/health?deep=1" },
+    ]);
+    expect(healthCommandUrls(["CMD-SHELL", "true"])).toEqual([]);
+  });
+});
+
+describe("IMG-1: every problem of an image contract, line by line", () => {
+  const row = (name: string, edit: (service: Loose) => void) => imageContractProblems(catalogWith(name, edit).filter((s) => s.name === name));
+
+  it("IMG-1: the shipped catalog has no problem", () => {
+    expect(imageContractProblems(SERVICE_CATALOG)).toEqual([]);
+  });
+
+  it("IMG-1: an image without tools says so", () => {
+    expect(row("api", (s) => ((s["image"] as Loose)["tools"] = []))).toEqual([
+      'catalog.api.healthCommand: runs "sh", which the image does not provide (image.tools: none)',
+      'catalog.api.healthCommand: runs "curl", which the image does not provide (image.tools: none)',
+    ]);
+  });
+
+  it("IMG-1: a health path without its leading slash, and a service without a health path, are one line each", () => {
+    expect(row("api", (s) => (s["healthPath"] = "health"))).toEqual([
+      "catalog.api.healthPath: a service with a port needs the HTTP path its health checks request",
+      "catalog.api.healthCommand: checks path /health, but the service's healthPath is health",
+    ]);
+    expect(row("anisette", (s) => { delete s["healthPath"]; s["healthCommand"] = ["CMD-SHELL", "curl -fsS http://127.0.0.1:6969/v3/status || exit 1"]; })).toEqual([
+      "catalog.anisette.healthPath: a service with a port needs the HTTP path its health checks request",
+    ]);
+    expect(row("anisette", (s) => { delete s["healthPath"]; s["healthCommand"] = ["CMD-SHELL", "true"]; })).toEqual([
+      "catalog.anisette.healthPath: a service with a port needs the HTTP path its health checks request",
+      "catalog.anisette.healthCommand: requests no http://127.0.0.1:6969/; a service with a port is checked on its own port and healthPath",
+    ]);
+  });
+
+  it("IMG-1: an exec-form check with the URL as its own argument is read, and held to the row's port", () => {
+    expect(row("anisette", (s) => (s["healthCommand"] = ["CMD", "curl", "-fsS", "http://127.0.0.1:6969/"]))).toEqual([]);
+    expect(row("anisette", (s) => (s["healthCommand"] = ["CMD", "curl", "-fsS", "https://127.0.0.1/"]))).toEqual([
+      "catalog.anisette.healthCommand: checks port 443, but the service listens on port 6969",
+    ]);
+  });
+
+  it("IMG-1: scratch paths: relative, trailing slash, blanks, dot segments and duplicates are refused; dots inside a name are not", () => {
+    const scratch = (path: string) => row("api", (s) => ((s["image"] as Loose)["scratchPaths"] = [{ path, volume: "ephemeral" }]));
+    for (const path of ["tmp/cache", "/tmp/", "/tmp cache", "/tmp/../etc", "/tmp/./cache", "//tmp"]) {
+      expect(scratch(path)).toEqual([`catalog.api.image.scratchPaths[0]: "${path}" is not a normalized absolute path (and not "/")`]);
+    }
+    for (const path of ["/var/cache/app.d", "/home/app/.cache", "/tmp/a_b-c"]) expect(scratch(path)).toEqual([]);
+    expect(row("api", (s) => ((s["image"] as Loose)["scratchPaths"] = [{ path: "/tmp", volume: "ephemeral" }, { path: "/tmp", volume: "ephemeral" }]))).toEqual([
+      "catalog.api.image.scratchPaths[0]: /tmp overlaps image.scratchPaths[1] /tmp",
+    ]);
+    // A sibling that shares only a prefix of its name does not overlap.
+    expect(row("api", (s) => ((s["image"] as Loose)["scratchPaths"] = [{ path: "/tmp", volume: "ephemeral" }, { path: "/tmpcache", volume: "ephemeral" }]))).toEqual([]);
+    expect(row("anisette", (s) => ((s["image"] as Loose)["scratchPaths"] = [{ path: "/data", volume: "tmpfs", sizeMiB: 16 }]))).toEqual([
+      "catalog.anisette.image.scratchPaths[0]: /data overlaps the persistent storage at /data; state that must survive restarts goes there, scratch elsewhere",
+    ]);
+  });
+
+  it("IMG-1: a worker whose heartbeat lies on its persistent storage has a writable heartbeat", () => {
+    const onStorage = (s: Loose) => {
+      (s["image"] as Loose)["scratchPaths"] = [];
+      (s["image"] as Loose)["user"] = { uid: 1000, gid: 1000 };
+      s["storage"] = { efsMountPath: "/tmp" };
+    };
+    expect(row("notification-service", onStorage)).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ export function deploymentProblems(env: EnvironmentDefinition): string[] {
   const percent = deployment.canaryPercent;
   const tenths = Math.round(percent * 10);
   if (
-    typeof percent !== "number" ||
+    // Number.isFinite is false for NaN, the infinities and anything that is not a number (a "10").
     !Number.isFinite(percent) ||
     percent < CANARY_PERCENT_RANGE.min ||
     percent > CANARY_PERCENT_RANGE.max ||

@@ -10,6 +10,9 @@ import type { ServiceDefinition } from "./types";
 /** Words a `CMD-SHELL` command may use that `sh` itself provides (builtins), not the image. */
 const SHELL_BUILTINS = new Set(["exit", "true", "false", "test", "[", ":", "echo", "printf", "exec", "command"]);
 
+/** Reserved words that can start a list element once the separators are cut out: not commands. */
+const SHELL_KEYWORDS = new Set(["if", "elif", "fi", "while", "until", "done", "!", "{", "}"]);
+
 /** Hosts that reach the container itself: a container health check runs inside the task. */
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -28,10 +31,11 @@ export function healthCommandTools(command: readonly string[]): string[] {
   if (form !== "CMD-SHELL") return [];
   const tools = new Set<string>(["sh"]);
   for (const stage of rest.join(" ").split(/\|\||&&|[|;&]|\bthen\b|\belse\b|\bdo\b/)) {
-    const words = stage.trim().replace(/^[({!\s]+/, "").split(/\s+/).filter((w) => w !== "");
-    // Leading variable assignments (`LANG=C curl ...`) are not the command.
-    const word = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
-    if (word === undefined || SHELL_BUILTINS.has(word) || /^(if|fi|while|until|done)$/.test(word)) continue;
+    const words = stage.replace(/^[({!\s]+/, "").split(/\s/).filter((w) => w !== "");
+    // The reserved words that open a compound command (`if curl ...`) and leading variable
+    // assignments (`LANG=C curl ...`) come before the command; `fi`, `done` and `}` alone start none.
+    const word = words.find((w) => !SHELL_KEYWORDS.has(w) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+    if (word === undefined || SHELL_BUILTINS.has(word)) continue;
     tools.add(base(word));
   }
   return [...tools];
@@ -39,7 +43,7 @@ export function healthCommandTools(command: readonly string[]): string[] {
 
 /** The http(s) URLs a health command requests, parsed. */
 export function healthCommandUrls(command: readonly string[]): { host: string; port: number; path: string }[] {
-  const text = command.slice(1).join(" ");
+  const text = command.join(" ");
   return [...text.matchAll(URL_PATTERN)].map((m) => ({
     host: m[2]!,
     port: m[3] !== undefined ? Number(m[3]) : m[1] === "https" ? 443 : 80,
