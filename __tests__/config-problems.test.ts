@@ -12,6 +12,7 @@ import type { ServiceDefinition } from "../src/config/types";
 import { consumersOf, SERVICE_CATALOG } from "../src/config/service-catalog";
 import { awsLimitProblems, instanceTypeProblem } from "../src/config/validate-aws-limits";
 import { deploymentProblems } from "../src/config/validate-deployment";
+import { githubRepositoryProblem } from "../src/config/validate-project";
 import { healthCommandTools, healthCommandUrls, imageContractProblems } from "../src/config/validate-image-contracts";
 import { looseVariant, type Loose } from "./support/variants";
 import { catalogProblems, ConfigValidationError, crossEnvironmentProblems, environmentProblems, fargateMemoryOptions } from "../src/config/validate";
@@ -735,5 +736,58 @@ describe("IMG-1: every problem of an image contract, line by line", () => {
       s["storage"] = { efsMountPath: "/tmp" };
     };
     expect(row("notification-service", onStorage)).toEqual([]);
+  });
+});
+
+describe("CFG-5: a repository reference, as an operator might paste it", () => {
+  const URL = (value: string, suggestion?: string) =>
+    `"${value}" is a URL; write the repository as owner/name${suggestion ? `, here "${suggestion}"` : ""} (the CI roles' trust compares GitHub's "repo:owner/name" claim)`;
+
+  it("CFG-5: URLs of other hosts, with a leading blank, by scp syntax, or GitHub's host alone are URLs", () => {
+    expect(githubRepositoryProblem("https://gitlab.com/glimpse/tracker")).toBe(URL("https://gitlab.com/glimpse/tracker"));
+    expect(githubRepositoryProblem(" https://gitlab.com/glimpse/tracker")).toBe(URL(" https://gitlab.com/glimpse/tracker"));
+    expect(githubRepositoryProblem("ssh://git@gitlab.com/glimpse/tracker.git")).toBe(URL("ssh://git@gitlab.com/glimpse/tracker.git"));
+    expect(githubRepositoryProblem("git@gitlab.com:glimpse/tracker.git")).toBe(URL("git@gitlab.com:glimpse/tracker.git"));
+    expect(githubRepositoryProblem("git clone git@gitlab.com:glimpse/tracker")).toBe(URL("git clone git@gitlab.com:glimpse/tracker"));
+    expect(githubRepositoryProblem("www.github.com/glimpse/tracker")).toBe(URL("www.github.com/glimpse/tracker", "glimpse/tracker"));
+    expect(githubRepositoryProblem("GitHub.com")).toBe(URL("GitHub.com"));
+  });
+
+  it("CFG-5: names that only contain github.com or .git are repository names", () => {
+    for (const value of ["glimpse/github.company", "glimpse/notgithub.com", "glimpse/site.gitops", "glimpse/tracker.github.io"]) {
+      expect(githubRepositoryProblem(value), value).toBeUndefined();
+    }
+    expect(githubRepositoryProblem("glimpse/x.gitx.git")).toBe('"glimpse/x.gitx.git" ends in ".git"; write the repository as owner/name without it ("glimpse/x.gitx")');
+  });
+});
+
+describe("IMG-1: image users, tool names and tmpfs sizes, at their limits", () => {
+  const row = (name: string, edit: (service: Loose) => void) => imageContractProblems(catalogWith(name, edit).filter((s) => s.name === name));
+  const user = (uid: number, gid: number) => row("anisette", (s) => ((s["image"] as Loose)["user"] = { uid, gid }));
+  const tmpfs = (sizeMiB: number) => row("anisette", (s) => ((s["image"] as Loose)["scratchPaths"] = [{ path: "/opt/provisioning", volume: "tmpfs", sizeMiB }]));
+
+  it("IMG-1: uid 0 is root (one line); gid 0 and the largest id are accepted; past it, or a fraction, is not an id", () => {
+    expect(user(0, 1000)).toEqual(["catalog.anisette.image.user.uid: 0 is root; images run as a non-root user"]);
+    expect(user(1000, 0)).toEqual([]);
+    expect(user(2147483647, 2147483647)).toEqual([]);
+    expect(user(2147483648, 1000)).toEqual(["catalog.anisette.image.user.uid: 2147483648 is not a POSIX uid"]);
+    expect(user(1000, 1.5)).toEqual(["catalog.anisette.image.user.gid: 1.5 is not a POSIX gid"]);
+  });
+
+  it("IMG-1: a tmpfs of 1 MiB is sized; 0, a fraction or a negative size is not", () => {
+    expect(tmpfs(1)).toEqual([]);
+    for (const size of [0, 1.5, -16]) {
+      expect(tmpfs(size), String(size)).toEqual([
+        "catalog.anisette.image.scratchPaths[0]: a tmpfs needs sizeMiB, a positive whole number of MiB (it counts against the task's memory)",
+      ]);
+    }
+  });
+
+  it("IMG-1: an empty tool name, a name with a blank or a path is refused", () => {
+    for (const tools of [["sh", "curl", ""], ["sh", "curl", "my tool"], ["sh", "curl", "bin/x"]]) {
+      expect(row("anisette", (s) => ((s["image"] as Loose)["tools"] = tools)), tools.join(",")).toEqual([
+        "catalog.anisette.image.tools: lists executable names, without paths or spaces",
+      ]);
+    }
   });
 });

@@ -131,7 +131,7 @@ export function imageContractProblems(catalog: readonly ServiceDefinition[]): st
     } else if (s.storage) {
       at("image.user", `a service with storage needs the image's uid and gid: the EFS access point writes as them`);
     }
-    if (image.tools.some((t) => t.trim() === "" || /\s|\//.test(t))) at("image.tools", "lists executable names, without paths or spaces");
+    if (image.tools.some((t) => t === "" || /\s|\//.test(t))) at("image.tools", "lists executable names, without paths or spaces");
     if (image.command?.some((arg) => arg === "")) at("image.command", "has an empty argument");
   }
   return problems;

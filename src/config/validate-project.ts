@@ -25,7 +25,8 @@ export function githubRepositoryProblem(value: string): string | undefined {
   if (/[*?]/.test(value)) {
     return `"${value}" contains a wildcard; name exactly one repository as owner/name. In the CI roles' trust a wildcard lets every matching repository (e.g. any repository of the organization) assume them, production's deploy role included`;
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^[^/\s]+@[^/\s]+:/.test(value) || /(^|[/.])github\.com([/:]|$)/i.test(value)) {
+  // A scheme (`https://`), scp-like syntax (`git@host:`) or GitHub's host name: none is in an owner/name.
+  if (value.includes("://") || /@[^/\s]+:/.test(value) || /(^|[/.])github\.com([/:]|$)/i.test(value)) {
     const suggestion = ownerNameFrom(value);
     return `"${value}" is a URL; write the repository as owner/name${suggestion ? `, here "${suggestion}"` : ""} (the CI roles' trust compares GitHub's "repo:owner/name" claim)`;
   }
