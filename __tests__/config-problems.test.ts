@@ -13,6 +13,7 @@ import { consumersOf, SERVICE_CATALOG } from "../src/config/service-catalog";
 import { awsLimitProblems, instanceTypeProblem } from "../src/config/validate-aws-limits";
 import { deploymentProblems } from "../src/config/validate-deployment";
 import { githubRepositoryProblem } from "../src/config/validate-project";
+import { scheduleProblems } from "../src/config/validate-schedule";
 import { healthCommandTools, healthCommandUrls, imageContractProblems } from "../src/config/validate-image-contracts";
 import { looseVariant, type Loose } from "./support/variants";
 import { catalogProblems, ConfigValidationError, crossEnvironmentProblems, environmentProblems, fargateMemoryOptions } from "../src/config/validate";
@@ -789,5 +790,18 @@ describe("IMG-1: image users, tool names and tmpfs sizes, at their limits", () =
         "catalog.anisette.image.tools: lists executable names, without paths or spaces",
       ]);
     }
+  });
+});
+
+describe("COST-2: the off-hours days, single days and ranges mixed", () => {
+  const days = (weekdays: string) => scheduleProblems(looseVariant(STAGING, (e) => (e.schedule = { ...e.schedule, weekdays })));
+
+  it("COST-2: single days in any order and forward ranges are accepted; each backward range is one line", () => {
+    expect(days("SAT,MON-FRI,SUN")).toEqual([]);
+    expect(days("WED")).toEqual([]);
+    expect(days("SAT-SAT")).toEqual([]);
+    expect(days("WED,FRI-MON,TUE")).toEqual([
+      'staging.schedule.weekdays: the range FRI-MON runs backwards (days run SUN to SAT); list the days, e.g. "SUN-MON,FRI-SAT"',
+    ]);
   });
 });

@@ -40,8 +40,9 @@ export function scheduleProblems(env: EnvironmentDefinition): string[] {
   if (!WEEKDAYS.test(s.weekdays)) {
     at("weekdays", `"${s.weekdays}" is not a cron day-of-week field of day names (e.g. "MON-FRI" or "MON,WED,FRI")`);
   } else {
-    // Cron ranges run SUN..SAT; a range that wraps around the week is not one AWS documents.
-    for (const range of s.weekdays.split(",").filter((r) => r.includes("-"))) {
+    // Cron ranges run SUN..SAT; a range that wraps around the week is not one AWS documents. A single
+    // day has no second part (undefined), and nothing is greater than undefined: never backwards.
+    for (const range of s.weekdays.split(",")) {
       const [from, to] = range.split("-").map((d) => DAY_NAMES.indexOf(d));
       if (from! > to!) at("weekdays", `the range ${range} runs backwards (days run SUN to SAT); list the days, e.g. "SUN-MON,FRI-SAT"`);
     }
