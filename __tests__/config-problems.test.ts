@@ -66,6 +66,15 @@ describe("CFG-4 / ACC-1: account, region and zones", () => {
     expect(stagingProblems((e) => (e.region = "EU-CENTRAL-1"))[0]).toBe('staging.region: "EU-CENTRAL-1" is not an AWS region name');
   });
 
+  it("ACC-1: a region name with text before or after it is not one; a region of several words is", () => {
+    const regionLines = (region: string) => stagingProblems((e) => (e.region = region)).filter((p) => p.startsWith("staging.region:"));
+    expect(regionLines("xeu-central-1")).toEqual(['staging.region: "xeu-central-1" is not an AWS region name']);
+    expect(regionLines("eu-central-1x")).toEqual(['staging.region: "eu-central-1x" is not an AWS region name']);
+    expect(regionLines("eu-central-12")).toEqual(['staging.region: "eu-central-12" is not an AWS region name']);
+    // The shape fits; only the partition is wrong, which validate-aws-limits.ts names (tested below).
+    expect(regionLines("us-gov-west-1")).toEqual([]);
+  });
+
   it("NET-2: one zone is too few, and each tier then has a subnet too many", () => {
     expect(stagingProblems((e) => (e.availabilityZones = ["eu-central-1a"]))).toEqual([
       "staging.availabilityZones: needs at least two availability zones, got 1",
