@@ -814,3 +814,53 @@ describe("COST-2: the off-hours days, single days and ranges mixed", () => {
     ]);
   });
 });
+
+/**
+ * Every identifier and version validation checks is the whole value, not a part of it: a valid value
+ * with text before it, or after it, is refused with the field's own line. (A check that found a valid
+ * ID somewhere inside the text would let "vpc-0123abcd, vpc-..." or a trailing blank reach Terraform.)
+ */
+describe("CFG-4: identifiers and versions are matched as a whole", () => {
+  const PEERING = { name: "patroni", peerVpcId: "vpc-0123456789abcdef0", peerCidr: "10.20.0.0/16", peerRouteTableIds: ["rtb-0123456789abcdef0"], privateZoneIds: ["Z0123456789ABC"] };
+  const withPeering = (edit: (p: Loose) => void) => (e: Loose) => {
+    const peering: Loose = structuredClone(PEERING);
+    edit(peering);
+    e.network.peerings = [peering];
+  };
+  const cases: [string, string, string, (value: string) => string[]][] = [
+    ["staging.accountId", "802732539686", "is not a 12-digit AWS account ID", (v) => stagingProblems((e) => (e.accountId = v))],
+    ["staging.network.natInstanceType", "t4g.nano", "is not a Graviton burstable type (t4g.nano ... t4g.2xlarge)", (v) => stagingProblems((e) => (e.network.natInstanceType = v))],
+    ["production.network.peerings[0].name", "patroni", "must be a short lower-case name", (v) => productionProblems(withPeering((p) => (p.name = v)))],
+    ["production.network.peerings[0].peerVpcId", "vpc-0123456789abcdef0", "is not a VPC ID", (v) => productionProblems(withPeering((p) => (p.peerVpcId = v)))],
+    ["production.network.peerings[0].peerRouteTableIds[0]", "rtb-0123456789abcdef0", "is not a route table ID", (v) => productionProblems(withPeering((p) => (p.peerRouteTableIds = [v])))],
+    ["production.network.peerings[0].privateZoneIds[0]", "Z0123456789ABC", "is not a Route 53 hosted zone ID", (v) => productionProblems(withPeering((p) => (p.privateZoneIds = [v])))],
+    ["production.network.vpc.id", "vpc-0123456789abcdef0", "is not a VPC ID", (v) => productionProblems((e) => (e.network = { ...structuredClone(ADOPTED_NETWORK), vpc: { id: v } }))],
+    [
+      "production.network.subnets.public.ids[0]",
+      "subnet-0123456789abcdef0",
+      "is not a subnet ID",
+      (v) =>
+        productionProblems((e) => {
+          e.network = structuredClone(ADOPTED_NETWORK);
+          e.network.subnets.public.ids[0] = v;
+        }),
+    ],
+    ["staging.databaseVersions.postgres", "17", "is not a PostgreSQL major version", (v) => stagingProblems((e) => (e.databaseVersions.postgres = v))],
+    ["staging.databaseVersions.timescaledb", "2.17.2", "must be an exact version x.y.z", (v) => stagingProblems((e) => (e.databaseVersions.timescaledb = v))],
+    ["staging.databaseVersions.postgis", "3.5", "must be major.minor", (v) => stagingProblems((e) => (e.databaseVersions.postgis = v))],
+    ["staging.databaseVersions.valkey", "8.1", "must be major.minor", (v) => stagingProblems((e) => (e.databaseVersions.valkey = v))],
+    ["staging.dataPlane.databaseName", "tracker", "is not a plain PostgreSQL identifier", (v) => stagingProblems((e) => (e.dataPlane.databaseName = v))],
+    ["production.dataPlane.postgres.databaseUser", "tracker", "is not a valid user name", (v) => productionProblems((e) => (e.dataPlane.postgres.databaseUser = v))],
+    ["production.dataPlane.redis.user", "tracker", "is not a valid user name", (v) => productionProblems((e) => (e.dataPlane.redis.user = v))],
+    ["production.dataPlane.postgres.host", "patroni.tracker-production.internal", "is not a hostname", (v) => productionProblems((e) => (e.dataPlane.postgres.host = v))],
+    ["production.alarmEmail", "ops@glimpse.technology", "is not an email address", (v) => productionProblems((e) => (e.alarmEmail = v))],
+  ];
+
+  it.each(cases)("CFG-4: %s: the valid %j is accepted, and refused with text before or after it", (field, valid, message, problems) => {
+    const linesOf = (value: string) => problems(value).filter((p) => p.startsWith(`${field}:`));
+    expect(linesOf(valid)).toEqual([]);
+    for (const value of [` ${valid}`, `${valid}!`, `${valid} `]) {
+      expect(linesOf(value), JSON.stringify(value)).toEqual([`${field}: "${value}" ${message}`]);
+    }
+  });
+});
