@@ -268,6 +268,9 @@ describe("CFG-4 / EDGE-1 / EDGE-5: names and the admin allow-list", () => {
       "staging.loadBalancer.adminAllowedCidrs: cannot restrict admin.glimpse.technology: Cloudflare proxies that name, so the ALB never sees the client's address; put the admin panel two or more levels below glimpse.technology",
     ]);
     expect(allowList("admin.tracker.glimpse.technology")).toEqual([]);
+    // A name outside the zone is one problem (Cloudflare does not proxy it), however short.
+    expect(allowList("a.example.org")).toEqual(['staging.dns.hostnames.admin: "a.example.org" is outside the Cloudflare zone glimpse.technology']);
+    expect(allowList("admin.tracker.example.org")).toEqual(['staging.dns.hostnames.admin: "admin.tracker.example.org" is outside the Cloudflare zone glimpse.technology']);
     // Without an allow-list, a proxied admin name is fine.
     expect(stagingProblems((e) => (e.dns.hostnames.admin = "admin.glimpse.technology"))).toEqual([]);
   });
@@ -849,6 +852,10 @@ describe("CFG-4: identifiers and versions are matched as a whole", () => {
     ["staging.databaseVersions.timescaledb", "2.17.2", "must be an exact version x.y.z", (v) => stagingProblems((e) => (e.databaseVersions.timescaledb = v))],
     ["staging.databaseVersions.postgis", "3.5", "must be major.minor", (v) => stagingProblems((e) => (e.databaseVersions.postgis = v))],
     ["staging.databaseVersions.valkey", "8.1", "must be major.minor", (v) => stagingProblems((e) => (e.databaseVersions.valkey = v))],
+    // Parts of several digits, as later releases will have them.
+    ["staging.databaseVersions.timescaledb", "12.34.56", "must be an exact version x.y.z", (v) => stagingProblems((e) => (e.databaseVersions.timescaledb = v))],
+    ["staging.databaseVersions.postgis", "10.12", "must be major.minor", (v) => stagingProblems((e) => (e.databaseVersions.postgis = v))],
+    ["staging.databaseVersions.valkey", "10.12", "must be major.minor", (v) => stagingProblems((e) => (e.databaseVersions.valkey = v))],
     ["staging.dataPlane.databaseName", "tracker", "is not a plain PostgreSQL identifier", (v) => stagingProblems((e) => (e.dataPlane.databaseName = v))],
     ["production.dataPlane.postgres.databaseUser", "tracker", "is not a valid user name", (v) => productionProblems((e) => (e.dataPlane.postgres.databaseUser = v))],
     ["production.dataPlane.redis.user", "tracker", "is not a valid user name", (v) => productionProblems((e) => (e.dataPlane.redis.user = v))],

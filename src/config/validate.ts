@@ -187,8 +187,9 @@ export function environmentProblems(env: EnvironmentDefinition, catalog: readonl
     if (!parseCidr(text)) at(`loadBalancer.adminAllowedCidrs[${i}]`, `"${text}" is not a valid IPv4 CIDR`);
   });
   const admin = env.dns.hostnames.admin;
-  const adminLabels = admin.endsWith(`.${zone}`) ? admin.slice(0, -(zone.length + 1)).split(".").length : 0;
-  if (env.loadBalancer.adminAllowedCidrs.length > 0 && adminLabels <= 1) {
+  // A name outside the zone is reported above, once; Cloudflare proxies only names inside it.
+  const adminInZone = admin.endsWith(`.${zone}`);
+  if (env.loadBalancer.adminAllowedCidrs.length > 0 && adminInZone && admin.slice(0, -(zone.length + 1)).split(".").length <= 1) {
     // EDGE-3 proxies names one level below the zone; the ALB would then see Cloudflare's addresses.
     at("loadBalancer.adminAllowedCidrs", `cannot restrict ${admin}: Cloudflare proxies that name, so the ALB never sees the client's address; put the admin panel two or more levels below ${zone}`);
   }
