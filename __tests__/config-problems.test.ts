@@ -12,7 +12,7 @@ import type { ServiceDefinition } from "../src/config/types";
 import { consumersOf, SERVICE_CATALOG } from "../src/config/service-catalog";
 import { awsLimitProblems, instanceTypeProblem } from "../src/config/validate-aws-limits";
 import { deploymentProblems } from "../src/config/validate-deployment";
-import { githubRepositoryProblem } from "../src/config/validate-project";
+import { githubEnvironmentProblem, githubRepositoryProblem } from "../src/config/validate-project";
 import { scheduleProblems } from "../src/config/validate-schedule";
 import { healthCommandTools, healthCommandUrls, imageContractProblems } from "../src/config/validate-image-contracts";
 import { looseVariant, type Loose } from "./support/variants";
@@ -805,6 +805,19 @@ describe("IMG-1: image users, tool names and tmpfs sizes, at their limits", () =
   });
 });
 
+describe("COST-2: the off-hours times, one problem per mistake", () => {
+  const times = (start: string, stop: string) => scheduleProblems(looseVariant(STAGING, (e) => (e.schedule = { ...e.schedule, start, stop })));
+
+  it("COST-2: a stop equal to the start is not after it (one line, not also 'too short')", () => {
+    expect(times("08:00", "08:00")).toEqual(["staging.schedule.stop: 08:00 is not after start 08:00; the schedule runs within one day"]);
+  });
+
+  it("COST-2: when one time does not parse, only that time is reported (the other is not judged against it)", () => {
+    expect(times("8am", "23:50")).toEqual(['staging.schedule.start: "8am" is not a 24-hour time HH:MM']);
+    expect(times("00:05", "late")).toEqual(['staging.schedule.stop: "late" is not a 24-hour time HH:MM']);
+  });
+});
+
 describe("COST-2: the off-hours days, single days and ranges mixed", () => {
   const days = (weekdays: string) => scheduleProblems(looseVariant(STAGING, (e) => (e.schedule = { ...e.schedule, weekdays })));
 
@@ -869,5 +882,12 @@ describe("CFG-4: identifiers and versions are matched as a whole", () => {
     for (const value of [` ${valid}`, `${valid}!`, `${valid} `]) {
       expect(linesOf(value), JSON.stringify(value)).toEqual([`${field}: "${value}" ${message}`]);
     }
+  });
+});
+
+describe("ACC-4: the GitHub environment that guards production", () => {
+  it("ACC-4: GitHub's limit of 255 characters is accepted; 256 is one too many", () => {
+    expect(githubEnvironmentProblem("p".repeat(255))).toBeUndefined();
+    expect(githubEnvironmentProblem("p".repeat(256))).toBe("is 256 characters long; GitHub allows at most 255");
   });
 });
