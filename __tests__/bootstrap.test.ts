@@ -43,14 +43,32 @@ describe.each([
     expect(companion("aws_s3_bucket_ownership_controls").rule.object_ownership).toBe("BucketOwnerEnforced");
   });
 
-  it("ACC-4: the bucket policy denies every request not made over TLS", () => {
+  it("ACC-4: the bucket policy denies every request not made over TLS, to everyone, on the bucket and every object", () => {
     const policy = document(stack, companion("aws_s3_bucket_policy").policy);
+    const arn = `\${aws_s3_bucket.${bucketName}.arn}`;
     expect(policy.statement).toEqual([
-      expect.objectContaining({
+      {
+        sid: "DenyInsecureTransport",
         effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
         actions: ["s3:*"],
+        resources: [arn, `${arn}/*`],
         condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-      }),
+      },
+    ]);
+  });
+
+  it("ACC-4: state versions are kept 90 days after they are replaced, the current state never expires, and unfinished uploads go after 7 days", () => {
+    expect(bucket.force_destroy).toBe(false);
+    expect(companion("aws_s3_bucket_server_side_encryption_configuration").rule[0].bucket_key_enabled).toBe(true);
+    expect(companion("aws_s3_bucket_lifecycle_configuration").rule).toEqual([
+      {
+        id: "expire-old-state-versions",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      },
     ]);
   });
 
