@@ -65,16 +65,18 @@ describe.each([
     for (const [, policy] of policies) {
       const rules = JSON.parse(policy.policy as string).rules as Record<string, any>[];
       expect(rules).toEqual([
-        expect.objectContaining({
+        {
           rulePriority: 1,
+          description: "Expire untagged images after 7 days",
           selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
           action: { type: "expire" },
-        }),
-        expect.objectContaining({
+        },
+        {
           rulePriority: 2,
+          description: `Keep the last ${imagesKept} images`,
           selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: imagesKept },
           action: { type: "expire" },
-        }),
+        },
       ]);
     }
   });
