@@ -135,6 +135,8 @@ describe.each([
     expect(sg.ingress ?? []).toEqual([]);
     expect(sg.egress ?? []).toEqual([]);
     expect(sg.vpc_id).toMatch(/^\$\{aws_vpc\./);
+    // The console shows the emptied group by this name, not as an anonymous "default".
+    expect(sg.tags).toEqual({ Name: `tracker-${name}-default-deny` });
   });
 });
 
@@ -162,6 +164,30 @@ describe("PRD-2: production can adopt an existing VPC", () => {
     );
     for (const [, sg] of resources(byIds, "aws_security_group")) expect(sg.vpc_id).toBe(`\${data.aws_vpc.${vpcName}.id}`);
     expect(resources(byIds, "aws_flow_log")).toEqual([]);
+  });
+});
+
+describe("PRD-2: what runs in an adopted VPC uses the adopted subnets, tier by tier", () => {
+  const lookup = (stack: SynthesizedStack, tier: keyof typeof adoptedSubnetIds, attribute: string) =>
+    adoptedSubnetIds[tier].map((id) => `\${data.aws_subnet.${dataSources(stack, "aws_subnet").find(([, s]) => s.id === id)![0]}.${attribute}}`);
+
+  it("PRD-2: the services in the application subnets, the load balancer in the public ones, the anisette file system's mount targets in the data ones", () => {
+    const services = resources(byIds, "aws_ecs_service");
+    expect(services.length).toBeGreaterThan(0);
+    for (const [, service] of services) expect(service.network_configuration.subnets).toEqual(lookup(byIds, "application", "id"));
+    expect(only(byIds, "aws_lb")[1].subnets).toEqual(lookup(byIds, "public", "id"));
+    expect(resources(byIds, "aws_efs_mount_target").map(([, t]) => t.subnet_id)).toEqual(lookup(byIds, "data", "id"));
+  });
+
+  it("DB-3 / PRD-2: a database host in an adopted VPC sits in the first data subnet and admits the adopted application subnets' CIDRs", () => {
+    const stagingAdopted: EnvironmentDefinition = { ...STAGING, reservedCidrs: [], network: { ...adoptedByIds.network } };
+    const stack = synthTracker(stagingAdopted, "staging-adopted-by-ids");
+    const [, host] = resources(stack, "aws_instance").find(([name]) => name.startsWith("database-host"))!;
+    const userData = String(host.user_data_base64);
+    const subnetReferences = userData.match(/(data\.)?aws_subnet\.[A-Za-z0-9_-]+\.[a-z_]+/g);
+    expect(subnetReferences!.map((r) => `\${${r}}`)).toEqual(lookup(stack, "application", "cidr_block"));
+    const [, eni] = resources(stack, "aws_network_interface").find(([name]) => name.startsWith("database-host"))!;
+    expect(eni.subnet_id).toBe(lookup(stack, "data", "id")[0]);
   });
 });
 
