@@ -140,6 +140,43 @@ describe.each([
   });
 });
 
+/**
+ * What an operator finds in the console: every network resource named `tracker-<env>-<what>`, by tier
+ * and zone where there is one per zone. Written out per environment (staging: two zones, one NAT
+ * instance; production: three zones, a NAT gateway per zone).
+ */
+describe("NET-1 / NET-2 / NET-3: every network resource by its console name", () => {
+  const names = (stack: SynthesizedStack, type: string) => resources(stack, type).map(([, r]) => r.tags?.Name as string).sort();
+  const zones = (env: string, what: string, letters: string[]) => letters.map((l) => `tracker-${env}-${what}-eu-central-1${l}`);
+
+  it("NET-2: staging's subnets, route tables, gateway, endpoint and NAT address", () => {
+    const tiers = ["application", "data", "public"].flatMap((tier) => zones("staging", tier, ["a", "b"]));
+    expect(names(staging, "aws_subnet")).toEqual(tiers);
+    expect(names(staging, "aws_route_table")).toEqual([...zones("staging", "private", ["a", "b"]), "tracker-staging-public"]);
+    expect(names(staging, "aws_internet_gateway")).toEqual(["tracker-staging-igw"]);
+    expect(names(staging, "aws_vpc_endpoint")).toEqual(["tracker-staging-s3"]);
+    expect(names(staging, "aws_eip")).toEqual(["tracker-staging-nat"]);
+    expect(names(staging, "aws_nat_gateway")).toEqual([]);
+  });
+
+  it("NET-2 / NET-3: production's subnets, route tables, gateway, endpoint and one NAT gateway with its address per zone", () => {
+    const letters = ["a", "b", "c"];
+    expect(names(production, "aws_subnet")).toEqual(["application", "data", "public"].flatMap((tier) => zones("production", tier, letters)));
+    expect(names(production, "aws_route_table")).toEqual([...zones("production", "private", letters), "tracker-production-public"]);
+    expect(names(production, "aws_internet_gateway")).toEqual(["tracker-production-igw"]);
+    expect(names(production, "aws_vpc_endpoint")).toEqual(["tracker-production-s3"]);
+    expect(names(production, "aws_eip")).toEqual(zones("production", "nat", letters));
+    expect(names(production, "aws_nat_gateway")).toEqual(zones("production", "nat", letters));
+  });
+
+  it("NET-2: the internet gateway is attached to the environment's VPC", () => {
+    for (const stack of [staging, production]) {
+      const [vpcName] = only(stack, "aws_vpc");
+      expect(only(stack, "aws_internet_gateway")[1].vpc_id).toBe(`\${aws_vpc.${vpcName}.id}`);
+    }
+  });
+});
+
 describe("PRD-2: production can adopt an existing VPC", () => {
   it("PRD-2: by tags, one subnet lookup per tier and AZ, and nothing of the network is created", () => {
     const [, vpc] = dataSources(byTags, "aws_vpc")[0]!;
