@@ -177,6 +177,25 @@ describe("NET-1 / NET-2 / NET-3: every network resource by its console name", ()
   });
 });
 
+describe("NET-3: the \"single\" NAT strategy", () => {
+  const base = STAGING.network;
+  if (base.mode !== "create") throw new Error("staging creates its network");
+  const { natInstanceType: _type, ...withoutInstanceType } = base;
+  const single = synthTracker({ ...STAGING, network: { ...withoutInstanceType, natStrategy: "single" } }, "staging-single-nat");
+
+  it("NET-3: one NAT gateway, in the first zone's public subnet, that every private route table uses; no NAT instance", () => {
+    const [natName, nat] = only(single, "aws_nat_gateway");
+    const [firstPublic] = only(single, "aws_subnet", (s) => s.tags?.Name === "tracker-staging-public-eu-central-1a");
+    expect(nat.subnet_id).toBe(`\${aws_subnet.${firstPublic}.id}`);
+    expect(nat.tags).toEqual({ Name: "tracker-staging-nat-eu-central-1a" });
+    const privateTables = resources(single, "aws_route_table").filter(([, t]) => String(t.tags.Name).includes("private")).map(([n]) => `\${aws_route_table.${n}.id}`);
+    expect(privateTables).toHaveLength(2);
+    const defaultRoutes = resources(single, "aws_route").filter(([, r]) => r.destination_cidr_block === "0.0.0.0/0" && privateTables.includes(r.route_table_id));
+    expect(defaultRoutes.map(([, r]) => r.nat_gateway_id)).toEqual([`\${aws_nat_gateway.${natName}.id}`, `\${aws_nat_gateway.${natName}.id}`]);
+    expect(resources(single, "aws_instance").filter(([, i]) => String(i.tags?.Name).endsWith("-nat"))).toEqual([]);
+  });
+});
+
 describe("PRD-2: production can adopt an existing VPC", () => {
   it("PRD-2: by tags, one subnet lookup per tier and AZ, and nothing of the network is created", () => {
     const [, vpc] = dataSources(byTags, "aws_vpc")[0]!;
