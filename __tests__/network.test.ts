@@ -68,8 +68,10 @@ describe.each([
     const [igwName] = only(stack, "aws_internet_gateway");
     const igwRef = `\${aws_internet_gateway.${igwName}.id}`;
     const routes = resources(stack, "aws_route");
-    const igwTables = routes.filter(([, r]) => r.gateway_id === igwRef).map(([, r]) => r.route_table_id);
-    expect(igwTables).toHaveLength(1);
+    const igwRoutes = routes.filter(([, r]) => r.gateway_id === igwRef).map(([, r]) => r);
+    // The public tier's default route: everything outside the VPC, IPv4 (the VPC has no IPv6).
+    expect(igwRoutes.map((r) => r.destination_cidr_block)).toEqual(["0.0.0.0/0"]);
+    const igwTables = igwRoutes.map((r) => r.route_table_id);
     const associations = resources(stack, "aws_route_table_association");
     const tableOf = (subnetName: string) =>
       associations.find(([, a]) => a.subnet_id === `\${aws_subnet.${subnetName}.id}`)?.[1].route_table_id as string;
