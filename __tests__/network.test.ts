@@ -171,6 +171,12 @@ describe("NET-1 / NET-2 / NET-3: every network resource by its console name", ()
     expect(names(production, "aws_nat_gateway")).toEqual(zones("production", "nat", letters));
   });
 
+  it("NET-3: NAT gateways have VPC addresses and are created after the internet gateway (AWS needs it attached first)", () => {
+    const [igwName] = only(production, "aws_internet_gateway");
+    for (const [, eip] of resources(production, "aws_eip")) expect(eip.domain).toBe("vpc");
+    for (const [, nat] of resources(production, "aws_nat_gateway")) expect(nat.depends_on).toEqual([`aws_internet_gateway.${igwName}`]);
+  });
+
   it("NET-2: the internet gateway is attached to the environment's VPC", () => {
     for (const stack of [staging, production]) {
       const [vpcName] = only(stack, "aws_vpc");
@@ -271,7 +277,7 @@ describe("PRD-2: production's new VPC peered with the Patroni VPC", () => {
 
   it("PRD-2: one same-account peering, accepted, to the configured VPC", () => {
     const [, peering] = only(stack, "aws_vpc_peering_connection");
-    expect(peering).toMatchObject({ peer_vpc_id: "vpc-0123456789abcdef0", auto_accept: true });
+    expect(peering).toMatchObject({ peer_vpc_id: "vpc-0123456789abcdef0", auto_accept: true, tags: { Name: "tracker-production-peering-patroni" } });
     expect(peering.vpc_id).toMatch(/^\$\{aws_vpc\./);
   });
 
