@@ -89,7 +89,7 @@ describe.each([
   });
 
   it("EFS-1, SG-5: one mount target in each private application subnet, guarded by anisette's EFS security group", () => {
-    const [sgName] = only(json, SecurityGroup.tfResourceType, (g) => g.name === `tracker-${envName}-anisette-efs`);
+    const [sgName] = only(json, SecurityGroup.tfResourceType, (g) => g.tags.Name === `tracker-${envName}-anisette-efs`);
     const targets = resources(json, EfsMountTarget.tfResourceType).map(([, t]) => t);
     expect(targets.map((t) => t.subnet_id).sort()).toEqual(subnetsOf(env).sort());
     expect(targets).toHaveLength(env.availabilityZones.length);

@@ -34,7 +34,7 @@ describe("NET-3/COST-1: staging egress through one NAT instance", () => {
   const stack = synthTracker(environment("staging"));
   const [instanceName, instance] = only(stack, "aws_instance", (i) => i["tags"]?.["Name"] === "tracker-staging-nat");
   const [eniName, eni] = only(stack, "aws_network_interface", (n) => n["tags"]?.["Name"] === "tracker-staging-nat");
-  const [sgName] = only(stack, "aws_security_group", (g) => g["name"] === "tracker-staging-nat");
+  const [sgName] = only(stack, "aws_security_group", (g) => g["tags"]["Name"] === "tracker-staging-nat");
   const eniRef = referenceOf("aws_network_interface", eniName, "id");
   const publicSubnet = resources(stack, "aws_subnet").find(([, s]) => s["cidr_block"] === "10.42.0.0/24")![0];
 
@@ -63,7 +63,7 @@ describe("NET-3/COST-1: staging egress through one NAT instance", () => {
   it("SG-4/SG-6: its group admits, by group reference, exactly the groups that send to the internet, and lets only HTTP/HTTPS out", () => {
     const groupRef = referenceOf("aws_security_group", sgName, "id");
     expect(eni["security_groups"]).toEqual([groupRef]);
-    const groupName = (ref: string) => resources(stack, "aws_security_group").find(([n]) => referenceOf("aws_security_group", n, "id") === ref)?.[1]["name"];
+    const groupName = (ref: string) => resources(stack, "aws_security_group").find(([n]) => referenceOf("aws_security_group", n, "id") === ref)?.[1]["tags"]["Name"];
     const ingress = resources(stack, "aws_vpc_security_group_ingress_rule").filter(([, r]) => r["security_group_id"] === groupRef).map(([, r]) => r);
     for (const r of ingress) expect(r["cidr_ipv4"]).toBeUndefined();
     // The tasks pull images and call APIs over HTTPS; the database host also fetches apt packages over HTTP.

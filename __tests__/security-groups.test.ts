@@ -15,7 +15,7 @@ interface Rule {
 
 /** Every rule of a stack, with groups and peers resolved to component names (`alb`, `database`...). */
 function rulesOf(stack: SynthesizedStack): Rule[] {
-  const groups = new Map(resources(stack, "aws_security_group").map(([n, g]) => [`\${aws_security_group.${n}.id}`, String(g.name)]));
+  const groups = new Map(resources(stack, "aws_security_group").map(([n, g]) => [`\${aws_security_group.${n}.id}`, String(g.tags.Name)]));
   const component = (ref: string) => {
     const name = groups.get(ref);
     if (!name) throw new Error(`rule references unknown group ${ref}`);
@@ -48,7 +48,7 @@ describe.each([
   const ingress = (group: string) => rules.filter((r) => r.direction === "in" && r.group === group);
 
   it("SG-1: separate groups for the ALB, application services, workers, anisette and its EFS (and the data plane in staging)", () => {
-    const names = resources(stack, "aws_security_group").map(([, g]) => g.name).sort();
+    const names = resources(stack, "aws_security_group").map(([, g]) => g.tags.Name).sort();
     const nat = env.network.mode === "create" && env.network.natStrategy === "instance" ? ["nat"] : [];
     const expected = ["alb", "application", "workers", "anisette", "anisette-efs", ...(env.dataPlane.mode === "host" ? ["database", "redis"] : []), ...nat];
     expect(names).toEqual(expected.map((c) => resourceName(env.name, c)).sort());
@@ -56,6 +56,17 @@ describe.each([
       expect(g.vpc_id).toMatch(/^\$\{(data\.)?aws_vpc\./);
       expect(g.ingress).toBeUndefined();
       expect(g.egress).toBeUndefined();
+    }
+  });
+
+  it("SG-1: a group that must be replaced is created first under a new name: a name prefix, never a fixed name, with create_before_destroy", () => {
+    // AWS refuses a second group of the same name in a VPC (InvalidGroup.Duplicate), and destroying a
+    // group first fails while a task's interface still uses it (DependencyViolation).
+    for (const [, g] of resources(stack, "aws_security_group")) {
+      expect(g.name).toBeUndefined();
+      expect(g.name_prefix).toBe(`${g.tags.Name}-`);
+      expect(g.name_prefix).toMatch(new RegExp(`^tracker-${name}-[a-z-]+-$`));
+      expect(g.lifecycle).toEqual({ create_before_destroy: true });
     }
   });
 

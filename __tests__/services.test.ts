@@ -394,7 +394,7 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
       expect(net["subnets"].map(addressOf).sort()).toEqual(applicationSubnets);
       const groupName = s.kind === "public-web" ? "application" : s.kind === "worker" ? "workers" : s.name;
       expect(net["security_groups"]).toHaveLength(1);
-      expect(nameBehind(stack, net["security_groups"][0])).toBe(resourceName(env.name, groupName));
+      expect(nameBehind(stack, net["security_groups"][0], "tags")).toEqual({ Name: resourceName(env.name, groupName) });
       // awsvpc: a host port, if any, equals the container port (ECS-8: no host port mappings).
       for (const p of v.container.portMappings ?? []) {
         expect(p.hostPort).toBe(p.containerPort);

@@ -160,8 +160,8 @@ describe("what each environment stack hands to operators and to Terraform", () =
     const host = stack.resource!["aws_instance"]![hostAddress(stack).split(".")[1]!] as Record<string, any>;
     const eni = /^\$\{aws_network_interface\.([^.]+)\.id\}$/.exec(host.primary_network_interface.network_interface_id)![1]!;
     expect((stack.resource!["aws_network_interface"]![eni] as Record<string, any>).security_groups).toEqual([
-      `\${${addressOf(stack, "aws_security_group", (r) => r.name === "tracker-staging-database")}.id}`,
-      `\${${addressOf(stack, "aws_security_group", (r) => r.name === "tracker-staging-redis")}.id}`,
+      `\${${addressOf(stack, "aws_security_group", (r) => r.tags.Name === "tracker-staging-database")}.id}`,
+      `\${${addressOf(stack, "aws_security_group", (r) => r.tags.Name === "tracker-staging-redis")}.id}`,
     ]);
   });
 

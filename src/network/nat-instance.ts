@@ -73,7 +73,8 @@ export class NatInstance extends Construct {
     const name = (component: string) => resourceName(env.name, component);
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
-      name: name("nat"),
+      // A prefix, as for every group (security-groups.ts): the replacement is created first.
+      namePrefix: `${name("nat")}-`,
       description: "NAT instance: HTTP and HTTPS from this project's groups, out to the internet",
       vpcId: props.vpcId,
       tags: { Name: name("nat") },

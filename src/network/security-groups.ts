@@ -53,7 +53,11 @@ export class SecurityGroupMatrix extends Construct {
     this.env = props.environment;
     const group = (component: string, description: string) =>
       new SecurityGroup(this, component, {
-        name: resourceName(props.environment, component),
+        // A prefix, not a fixed name: a change AWS cannot make in place (the description, say) replaces
+        // the group, created before the old one is destroyed (which fails while tasks still use it),
+        // and a VPC never holds two groups of one name (InvalidGroup.Duplicate). The console and
+        // every test read the Name tag.
+        namePrefix: `${resourceName(props.environment, component)}-`,
         description,
         vpcId: props.vpcId,
         tags: { Name: resourceName(props.environment, component) },
