@@ -118,6 +118,10 @@ describe.each([
     const [, flowLog] = only(stack, "aws_flow_log");
     const [groupName, group] = only(stack, "aws_cloudwatch_log_group", (g) => String(g.name).startsWith("/vpc/"));
     expect(flowLog.traffic_type).toBe("ALL");
+    // To CloudWatch Logs, aggregated per minute (the default is 10), named like the rest.
+    expect(flowLog.log_destination_type).toBe("cloud-watch-logs");
+    expect(flowLog.max_aggregation_interval).toBe(60);
+    expect(flowLog.tags).toEqual({ Name: `tracker-${name}-flow-log` });
     expect(flowLog.log_destination).toBe(`\${aws_cloudwatch_log_group.${groupName}.arn}`);
     expect(flowLog.vpc_id).toMatch(/^\$\{aws_vpc\./);
     expect(group.retention_in_days).toBe(LOG_RETENTION_DAYS[env.name]);
