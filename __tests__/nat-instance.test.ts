@@ -80,9 +80,21 @@ describe("NET-3/COST-1: staging egress through one NAT instance", () => {
   });
 
   it("DB-1 practice: IMDSv2 only, encrypted root volume with the environment key, no key pair, no instance role", () => {
-    expect(instance["metadata_options"]).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1 });
+    // The endpoint on (the AL2023 boot needs it) but tokens required; tags not exposed in the metadata.
+    expect(instance["metadata_options"]).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1, instance_metadata_tags: "disabled" });
     const [keyName] = only(stack, "aws_kms_key");
-    expect(instance["root_block_device"]).toMatchObject({ encrypted: true, kms_key_id: referenceOf("aws_kms_key", keyName, "arn"), volume_type: "gp3" });
+    // 8 GiB gp3, gone with the instance (the instance is stateless; the interface keeps address and routes).
+    expect(instance["root_block_device"]).toEqual({
+      volume_type: "gp3",
+      volume_size: 8,
+      encrypted: true,
+      kms_key_id: referenceOf("aws_kms_key", keyName, "arn"),
+      delete_on_termination: true,
+      tags: { Name: "tracker-staging-nat-root" },
+    });
+    // The definition's instance type (the default when it names none is the smallest Graviton type).
+    expect(instance["instance_type"]).toBe("t4g.nano");
+    expect(instance["tags"]).toEqual({ Name: "tracker-staging-nat" });
     expect(instance["key_name"]).toBeUndefined();
     expect(instance["iam_instance_profile"]).toBeUndefined();
   });
@@ -94,6 +106,16 @@ describe("NET-3/COST-1: staging egress through one NAT instance", () => {
       "StatusCheckFailed_System -> arn:aws:automate:eu-central-1:ec2:recover",
     ]);
     expect(instance["maintenance_options"]).toEqual({ auto_recovery: "default" });
+  });
+
+  it("NET-3: the instance type is the definition's, t4g.nano when it names none", () => {
+    const staging = environment("staging");
+    if (staging.network.mode !== "create") throw new Error("staging creates its network");
+    const { natInstanceType: _type, ...withoutType } = staging.network;
+    const typeOf = (network: typeof staging.network, key: string) =>
+      only(synthTracker({ ...staging, network }, key), "aws_instance", (i) => i["tags"]?.["Name"] === "tracker-staging-nat")[1]["instance_type"];
+    expect(typeOf({ ...withoutType, natInstanceType: "t4g.micro" }, "staging-nat-micro")).toBe("t4g.micro");
+    expect(typeOf(withoutType, "staging-nat-default")).toBe("t4g.nano");
   });
 
   it("NET-3: production keeps a NAT gateway per availability zone and has no NAT instance", () => {
