@@ -122,3 +122,68 @@ describe.each([
     }
   });
 });
+
+/**
+ * The whole matrix as a reviewer reads it in the plan: every rule of each stack, its direction, group,
+ * port, peer (a group or a CIDR) and the description the console shows. Written out here, not derived
+ * from the catalog: a rule added, lost or pointed elsewhere fails this list.
+ */
+describe("SG-1..SG-6: every rule of each environment, written out", () => {
+  const matrix = (stack: SynthesizedStack) => rulesOf(stack).map((r) => `${r.direction} ${r.group} ${r.port} ${r.peer} | ${r.description}`).sort();
+  const COMMON = [
+    "in alb 443 0.0.0.0/0 | HTTPS from the internet (ipv4)",
+    "in alb 443 ::/0 | HTTPS from the internet (ipv6)",
+    "in alb 80 0.0.0.0/0 | HTTP from the internet (ipv4)",
+    "in alb 80 ::/0 | HTTP from the internet (ipv6)",
+    "in anisette 6969 workers | anisette from workers",
+    "in anisette-efs 2049 anisette | NFS from anisette",
+    "in application 3000 alb | From the ALB to frontend on 3000",
+    "in application 3001 alb | From the ALB to admin on 3001",
+    "in application 8000 alb | From the ALB to api on 8000",
+    "out alb 3000 application | To frontend on 3000",
+    "out alb 3001 application | To admin on 3001",
+    "out alb 8000 application | To api on 8000",
+    "out anisette 2049 anisette-efs | NFS to the anisette file system",
+    "out anisette 443 0.0.0.0/0 | HTTPS to AWS APIs, ECR and external APIs",
+    "out application 443 0.0.0.0/0 | HTTPS to AWS APIs, ECR and external APIs",
+    "out workers 443 0.0.0.0/0 | HTTPS to AWS APIs, ECR and external APIs",
+    "out workers 6969 anisette | To anisette on 6969",
+  ];
+
+  it("SG-1..SG-6 / NET-3: staging: the database host's PostgreSQL and Valkey by group, and the NAT instance admitting each group that goes out", () => {
+    expect(matrix(staging)).toEqual(
+      [
+        ...COMMON,
+        "in database 5432 application | PostgreSQL from application",
+        "in database 5432 workers | PostgreSQL from workers",
+        "in redis 6379 application | Valkey from application",
+        "in redis 6379 workers | Valkey from workers",
+        "out application 5432 database | PostgreSQL on the database host",
+        "out application 6379 redis | Valkey on the database host",
+        "out workers 5432 database | PostgreSQL on the database host",
+        "out workers 6379 redis | Valkey on the database host",
+        "out database 443 0.0.0.0/0 | HTTPS to package repositories and AWS APIs",
+        "out database 80 0.0.0.0/0 | HTTP to Debian package mirrors",
+        "in nat 443 anisette | Port 443 from anisette, forwarded to the internet",
+        "in nat 443 application | Port 443 from application, forwarded to the internet",
+        "in nat 443 database | Port 443 from database, forwarded to the internet",
+        "in nat 443 workers | Port 443 from workers, forwarded to the internet",
+        "in nat 80 database | Port 80 from database, forwarded to the internet",
+        "out nat 443 0.0.0.0/0 | Port 443 to the internet: the private subnets' egress (and the instance's package updates)",
+        "out nat 80 0.0.0.0/0 | Port 80 to the internet: the private subnets' egress (and the instance's package updates)",
+      ].sort(),
+    );
+  });
+
+  it("SG-1..SG-6 / PRD-2: production: Patroni and MemoryDB by their CIDR and port, no database group, no NAT instance", () => {
+    expect(matrix(production)).toEqual(
+      [
+        ...COMMON,
+        "out application 5432 10.20.0.0/16 | PostgreSQL (Patroni) at 10.20.0.0/16",
+        "out application 6379 10.20.0.0/16 | Valkey (MemoryDB) at 10.20.0.0/16",
+        "out workers 5432 10.20.0.0/16 | PostgreSQL (Patroni) at 10.20.0.0/16",
+        "out workers 6379 10.20.0.0/16 | Valkey (MemoryDB) at 10.20.0.0/16",
+      ].sort(),
+    );
+  });
+});
