@@ -44,6 +44,7 @@ describe("NET-3/COST-1: staging egress through one NAT instance", () => {
     expect(instance["primary_network_interface"]).toEqual({ network_interface_id: eniRef });
     expect(eni["subnet_id"]).toBe(referenceOf("aws_subnet", publicSubnet, "id"));
     expect(eni["source_dest_check"]).toBe(false);
+    expect(eni["description"]).toBe("staging NAT instance (survives the instance's replacement)");
     const amiParameter = /data\.aws_ssm_parameter\.([\w-]+)\.insecure_value/.exec(String(instance["ami"]))![1]!;
     expect(stack.data!["aws_ssm_parameter"]![amiParameter]!["name"]).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
   });
