@@ -107,6 +107,18 @@ describe("NET-3/COST-1: staging egress through one NAT instance", () => {
       "StatusCheckFailed_System -> arn:aws:automate:eu-central-1:ec2:recover",
     ]);
     expect(instance["maintenance_options"]).toEqual({ auto_recovery: "default" });
+    // What the alarm e-mail says, and its name.
+    expect(alarms.map(([, a]) => `${a["alarm_name"]}: ${a["alarm_description"]}`).sort()).toEqual([
+      "tracker-staging-nat-reboot: The staging NAT instance failed its EC2 instance status check for 2 minutes: EC2 reboots it; tracker-nat.service configures forwarding again at boot.",
+      "tracker-staging-nat-recover: The staging NAT instance failed its EC2 system status check for 2 minutes: EC2 moves it to healthy hardware (same interface, address and routes).",
+    ]);
+  });
+
+  it("NET-3: a changed script replaces the instance (it is stateless); a new AMI waits for the next replacement; the address exists first", () => {
+    expect(instance["user_data_replace_on_change"]).toBe(true);
+    expect(instance["lifecycle"]).toEqual({ ignore_changes: ["ami"] });
+    const [addressName] = only(stack, "aws_eip", (e) => e["network_interface"] === eniRef);
+    expect(instance["depends_on"]).toEqual([`aws_eip.${addressName}`]);
   });
 
   it("NET-3: the instance type is the definition's, t4g.nano when it names none", () => {
