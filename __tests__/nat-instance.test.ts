@@ -114,6 +114,15 @@ describe("NET-3/COST-1: staging egress through one NAT instance", () => {
     ]);
   });
 
+  it("NET-3: it forwards for exactly staging's application and data subnets", () => {
+    const userData = String(instance["user_data"]);
+    // The script is the cloud-config's base64 (`encoding: b64`) file content.
+    const script = Buffer.from(/content: "([A-Za-z0-9+/]{200,}={0,2})"/.exec(userData)?.[1] ?? "", "base64").toString("utf8");
+    expect(script).toContain("10.42.16.0/20 10.42.32.0/20 10.42.64.0/24 10.42.65.0/24");
+    // Not the public subnets: their traffic goes to the internet gateway directly.
+    expect(script).not.toContain("10.42.0.0/24");
+  });
+
   it("NET-3: a changed script replaces the instance (it is stateless); a new AMI waits for the next replacement; the address exists first", () => {
     expect(instance["user_data_replace_on_change"]).toBe(true);
     expect(instance["lifecycle"]).toEqual({ ignore_changes: ["ami"] });
