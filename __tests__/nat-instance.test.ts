@@ -78,6 +78,15 @@ describe("NET-3/COST-1: staging egress through one NAT instance", () => {
     const egress = resources(stack, "aws_vpc_security_group_egress_rule").filter(([, r]) => r["security_group_id"] === groupRef).map(([, r]) => r);
     expect(egress.map((r) => `${r["ip_protocol"]} ${r["from_port"]}-${r["to_port"]} ${r["cidr_ipv4"]}`).sort()).toEqual(["tcp 443-443 0.0.0.0/0", "tcp 80-80 0.0.0.0/0"]);
     for (const r of [...ingress, ...egress]) expect(String(r["description"]).length).toBeGreaterThan(10);
+    // Each rule named in the console like everything else.
+    expect(egress.map((r) => r["tags"]["Name"]).sort()).toEqual(["tracker-staging-nat-out-443", "tracker-staging-nat-out-80"]);
+    expect(ingress.map((r) => r["tags"]["Name"]).sort()).toEqual([
+      "tracker-staging-nat-in-anisette-443",
+      "tracker-staging-nat-in-application-443",
+      "tracker-staging-nat-in-database-443",
+      "tracker-staging-nat-in-database-80",
+      "tracker-staging-nat-in-workers-443",
+    ]);
   });
 
   it("DB-1 practice: IMDSv2 only, encrypted root volume with the environment key, no key pair, no instance role", () => {

@@ -127,6 +127,8 @@ describe.each([
     expect(group.retention_in_days).toBe(LOG_RETENTION_DAYS[env.name]);
     expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
     expect(flowLog.iam_role_arn).toMatch(/^\$\{aws_iam_role\./);
+    const roleName = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(flowLog.iam_role_arn)![1];
+    expect(resources(stack, "aws_iam_role_policy").filter(([, p]) => p.role === `\${aws_iam_role.${roleName}.id}`).map(([, p]) => p.name)).toEqual(["write-flow-logs"]);
   });
 
   it("NET-6: an S3 gateway endpoint on every private route table", () => {
