@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { TerraformOutput } from "../src/cdktf";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -6,6 +7,7 @@ import { PRODUCTION, STAGING } from "../src/config/environments";
 import { SERVICE_CATALOG } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ServiceDefinition } from "../src/config/types";
 import { EnvironmentKey } from "../src/encryption/environment-key";
+import { ExistingImageRepositories } from "../src/registry/existing-image-repositories";
 import { ImageRepositories } from "../src/registry/image-repositories";
 import { only, referenceOf, resources, synthConstructs, type SynthesizedStack } from "./support/synth";
 
@@ -20,10 +22,16 @@ function build(env: EnvironmentDefinition, catalog?: readonly ServiceDefinition[
 
 // Synthesized once per environment for the whole file (plus one catalog where two services share an image).
 const built = { staging: build(STAGING), production: build(PRODUCTION) };
-const sharedImage = build(STAGING, [
-  SERVICE_CATALOG[0]!,
-  { ...SERVICE_CATALOG[0]!, name: "frontend", discoveryName: "frontend" },
-]);
+const SHARED_IMAGE_CATALOG = [SERVICE_CATALOG[0]!, { ...SERVICE_CATALOG[0]!, name: "frontend", discoveryName: "frontend" }] as const;
+const sharedImage = build(STAGING, SHARED_IMAGE_CATALOG);
+/** The environment stack's lookup of the same catalog (the repositories belong to the bootstrap stack). */
+const sharedImageLookup = synthConstructs(STAGING, (stack) => {
+  const lookedUp = new ExistingImageRepositories(stack, "images", { environment: "staging", catalog: SHARED_IMAGE_CATALOG });
+  for (const service of ["api", "frontend"] as const) {
+    new TerraformOutput(stack, `${service}-url`, { value: lookedUp.repositoryUrl(service) });
+    new TerraformOutput(stack, `${service}-arn`, { value: lookedUp.repositoryArn(service) });
+  }
+});
 
 /** One repository per distinct image the catalog's rows name. */
 const REPOSITORIES = [...new Set(SERVICE_CATALOG.map((s) => s.repository))].sort();
@@ -96,5 +104,16 @@ describe("image repositories (services sharing an image)", () => {
     expect(resources(sharedImage.json, EcrRepository.tfResourceType).map(([, r]) => r.name)).toEqual(["tracker-staging/api"]);
     expect(resources(sharedImage.json, EcrLifecyclePolicy.tfResourceType)).toHaveLength(1);
     expect(sharedImage.images.byService.frontend).toBe(sharedImage.images.byService.api);
+  });
+
+  it("ECR-1: the environment stack looks a shared repository up once, and both services pull from it", () => {
+    const lookups = Object.entries(sharedImageLookup.data?.["aws_ecr_repository"] ?? {});
+    expect(lookups.map(([, r]) => r.name)).toEqual(["tracker-staging/api"]);
+    const [name] = lookups[0]!;
+    const outputs = (sharedImageLookup as { output?: Record<string, { value: unknown }> }).output ?? {};
+    for (const service of ["api", "frontend"]) {
+      expect(outputs[`${service}-url`]?.value).toBe(`\${data.aws_ecr_repository.${name}.repository_url}`);
+      expect(outputs[`${service}-arn`]?.value).toBe(`\${data.aws_ecr_repository.${name}.arn}`);
+    }
   });
 });

@@ -107,7 +107,13 @@ describe.each(["staging", "production"] as const)("runtime configuration (%s)", 
 
   it("CFG-1: each value is written once, write-only, from an ephemeral AWS-generated password of 40 letters and digits", () => {
     const ephemeral = (json.ephemeral as Record<string, Record<string, Record<string, unknown>>>)[EPHEMERAL_RANDOM_PASSWORD]!;
-    expect(Object.keys(ephemeral)).toHaveLength(3);
+    // Named after the construct's path below the stack (here `secrets`), so the same in both
+    // environments' stacks: a plan diff between staging and production shows no renamed block.
+    expect(Object.keys(ephemeral).sort()).toEqual([
+      "password_secrets_postgres-password",
+      "password_secrets_redis-password",
+      "password_secrets_secret-key",
+    ]);
     for (const generator of Object.values(ephemeral)) {
       expect(generator).toMatchObject({ password_length: 40, exclude_punctuation: true, include_space: false });
     }
@@ -126,6 +132,9 @@ describe.each(["staging", "production"] as const)("runtime configuration (%s)", 
     const actual = Object.fromEntries(
       resources(json, SsmParameter.tfResourceType).map(([, p]) => {
         expect(p.type).toBe("String");
+        // Standard tier: free and enough for these values (Advanced costs per parameter and month).
+        expect(p.tier).toBe("Standard");
+        expect(p.description).toBe(`tracker ${envName} runtime configuration (CFG-2): ${String(p.name).replace(`/tracker/${envName}/`, "")}`);
         return [p.name, p.value];
       }),
     );
@@ -209,5 +218,22 @@ describe("PRD-2: production's existing credentials", () => {
     expect(json.resource?.["aws_secretsmanager_secret"]?.["provided_redis_password"]?.["name"]).toBe("tracker/production/redis-password");
     expect(providedSecrets(STAGING)).toEqual([]);
     expect(resources(synthTracker(STAGING), "aws_secretsmanager_secret_version")).toHaveLength(3);
+  });
+});
+
+describe("CFG-2: the parameters follow the catalog they are given", () => {
+  // anisette moved to another port in a catalog handed to the construct (as a test catalog or a
+  // future catalog change would): anisette-url follows it, not the default catalog's 6969.
+  let moved!: RuntimeParameters;
+  const json = synthConstructs(STAGING, (stack) => {
+    const catalog = SERVICE_CATALOG.map((s) => (s.name === "anisette" ? { ...s, port: 7000 } : s));
+    moved = new RuntimeParameters(stack, "parameters", { environment: STAGING, catalog });
+  });
+
+  it("CFG-2: anisette-url names the port of the catalog given", () => {
+    expect(moved.values["anisette-url"]).toBe("http://anisette-v3.staging.tracker.internal:7000");
+    expect(only(json, SsmParameter.tfResourceType, (p) => p.name === "/tracker/staging/anisette-url")[1].value).toBe(
+      "http://anisette-v3.staging.tracker.internal:7000",
+    );
   });
 });

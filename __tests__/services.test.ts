@@ -413,6 +413,11 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
       expect(nameBehind(stack, options["awslogs-group"]!)).toBe(serviceLogGroupName(env.name, s.name));
       expect(options["awslogs-region"]).toBe(env.region);
       expect(options["awslogs-stream-prefix"]).toBe(s.name);
+      // A slow CloudWatch Logs API must not block the application's stdout (the default, blocking
+      // mode stalls the process on a full pipe); 25 MiB of buffer before lines are dropped.
+      expect(options["mode"]).toBe("non-blocking");
+      expect(options["max-buffer-size"]).toBe("25m");
+      expect(Object.keys(options).sort()).toEqual(["awslogs-group", "awslogs-region", "awslogs-stream-prefix", "max-buffer-size", "mode"]);
     }
     // The service constructs create no log group of their own (the observability construct does).
     const groups = resources(stack, "aws_cloudwatch_log_group").map(([, g]) => g["name"]);
