@@ -486,6 +486,9 @@ describe("EDGE-6: load balancer and target groups", () => {
     const [bucketName, bucket] = only(json, "aws_s3_bucket");
     expect(bucket["bucket"]).toBe(`tracker-production-alb-logs-${PRODUCTION.accountId}`);
     expect(bucket["force_destroy"]).toBe(false);
+    // The console's bucket list and the cost explorer show the Name tag (the provider's default tags
+    // add Project and Environment).
+    expect(bucket["tags"]).toEqual({ Name: `tracker-production-alb-logs-${PRODUCTION.accountId}` });
     expect(lb["access_logs"]).toEqual({ bucket: ref("aws_s3_bucket", bucketName, "id"), enabled: true });
     const [policyName, policy] = only(json, "aws_s3_bucket_policy");
     expect(policy["bucket"]).toBe(ref("aws_s3_bucket", bucketName, "id"));

@@ -237,3 +237,20 @@ describe("CFG-2: the parameters follow the catalog they are given", () => {
     );
   });
 });
+
+describe("CFG-1: the ephemeral password blocks have valid Terraform names wherever the construct sits", () => {
+  // A block name is letters, digits, `_` and `-`: any other character of the construct's path
+  // (a space, a dot) becomes `_`, or Terraform refuses the configuration.
+  const json = synthConstructs(STAGING, (stack) => {
+    new RuntimeSecrets(stack, "runtime secrets.v2", { environment: "staging", kmsKeyArn: "arn:aws:kms:eu-central-1:802732539686:key/stub" });
+  });
+
+  it("CFG-1: `runtime secrets.v2` -> password_runtime_secrets_v2_<secret>", () => {
+    const ephemeral = (json.ephemeral as Record<string, Record<string, unknown>>)[EPHEMERAL_RANDOM_PASSWORD]!;
+    expect(Object.keys(ephemeral).sort()).toEqual([
+      "password_runtime_secrets_v2_postgres-password",
+      "password_runtime_secrets_v2_redis-password",
+      "password_runtime_secrets_v2_secret-key",
+    ]);
+  });
+});
