@@ -22,7 +22,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Lazy } from "../../src/cdktf";
 import { STAGING } from "../../src/config/environments";
 import { internalNamespace, parameterName } from "../../src/config/naming";
 import {
@@ -166,44 +165,6 @@ describe("user data", () => {
     const result = run("cloud-init", ["schema", "--config-file", examplePath]);
     expect(result.stderr + result.stdout).toContain("Valid cloud-config");
     expect(result.status).toBe(0);
-  });
-
-  it("DB-4: gzip'd, the user data stays well below EC2's 16 KB limit", () => {
-    expect(gzipSync(examplePlain, { level: 6 }).length).toBeLessThan(14 * 1024);
-  });
-
-  it("DB-4: the Terraform target escapes every literal ${ and %{ and leaves tokens live", () => {
-    const token = Lazy.stringValue({ produce: () => "vol-0token" });
-    const rendered = renderDatabaseHostUserData({ ...exampleParams, dataVolumeId: token });
-    expect(rendered).toContain(`DATA_VOLUME_ID='${token}'`);
-    const withoutTokens = rendered.split(token).join("");
-    expect(withoutTokens).not.toMatch(/(^|[^$])\$\{/);
-    expect(withoutTokens).not.toMatch(/(^|[^%])%\{/);
-    // Terraform's unescaping of the concrete render gives back exactly the plain render.
-    const concrete = renderDatabaseHostUserData(exampleParams);
-    expect(concrete).not.toBe(examplePlain);
-    expect(concrete.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")).toBe(examplePlain);
-  });
-
-  it("DB-4: the plain target refuses tokens, and values that cannot be written to host.env", () => {
-    const token = Lazy.stringValue({ produce: () => "x" });
-    expect(() => renderDatabaseHostUserData({ ...exampleParams, privateIp: token }, { target: "plain" })).toThrow(
-      /PRIVATE_IP: the plain user data needs a concrete value/,
-    );
-    expect(() => renderDatabaseHostUserData({ ...exampleParams, databaseName: "x'; rm -rf /" })).toThrow(/DATABASE_NAME/);
-    expect(() => renderDatabaseHostUserData({ ...exampleParams, applicationSubnetCidrs: [] })).toThrow(/applicationSubnetCidrs/);
-    expect(() =>
-      renderDatabaseHostUserData({ ...exampleParams, versions: { ...exampleParams.versions, valkey: "7.9" } }),
-    ).toThrow(/no Valkey release is known for "7.9"/);
-  });
-
-  it("DB-7: the user data carries secret ARNs and names, never a password", () => {
-    const hostEnv = examplePlain.split("\n").filter((l) => /^\s+[A-Z_]+='/.test(l));
-    expect(hostEnv.some((l) => l.includes("POSTGRES_PASSWORD_SECRET_ARN='arn:aws:secretsmanager:"))).toBe(true);
-    for (const line of hostEnv) {
-      const name = line.trim().split("=")[0]!;
-      if (/PASSWORD|SECRET/.test(name)) expect(name).toMatch(/_SECRET_ARN$/);
-    }
   });
 
   it("DB-4: the host's sync script extracts every file verbatim (comments stripped), idempotently, also from gzip", (ctx) => {

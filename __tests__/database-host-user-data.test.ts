@@ -1,0 +1,104 @@
+/**
+ * DB-4, DB-7: the database host's user data as text, without servers: size, Terraform escaping, and
+ * the values the renderer refuses. (The integration suite runs the same render against cloud-init,
+ * shellcheck, PostgreSQL and Valkey; these checks need none of them, so they run in `npm test` and
+ * under mutation testing.)
+ */
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { Lazy } from "../src/cdktf";
+import { STAGING } from "../src/config/environments";
+import { internalNamespace, parameterName } from "../src/config/naming";
+import { renderDatabaseHostUserData, type DatabaseHostUserDataParams } from "../src/data/database-host/user-data";
+
+/** Realistic staging values (the same as the integration suite's example render). */
+const exampleParams: DatabaseHostUserDataParams = {
+  environment: "staging",
+  region: STAGING.region,
+  versions: STAGING.databaseVersions,
+  dataVolumeId: "vol-0123456789abcdef0",
+  privateIp: "10.42.64.10",
+  databaseName: "tracker",
+  databaseUser: "tracker",
+  postgresPasswordSecretArn:
+    "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/postgres-password-AbCdEf",
+  redisPasswordSecretArn: "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/redis-password-AbCdEf",
+  caCertificateParameterName: parameterName("staging", "database-ca-certificate"),
+  applicationSubnetCidrs: ["10.42.16.0/20", "10.42.32.0/20"],
+  internalNamespace: internalNamespace("staging"),
+};
+
+const examplePlain = renderDatabaseHostUserData(exampleParams, { target: "plain" });
+
+describe("the database host's user data, rendered", () => {
+  it("DB-4: gzip'd, the user data stays well below EC2's 16 KB limit", () => {
+    expect(gzipSync(examplePlain, { level: 6 }).length).toBeLessThan(14 * 1024);
+  });
+
+  it("DB-4: the Terraform target escapes every literal ${ and %{ and leaves tokens live", () => {
+    const token = Lazy.stringValue({ produce: () => "vol-0token" });
+    const rendered = renderDatabaseHostUserData({ ...exampleParams, dataVolumeId: token });
+    expect(rendered).toContain(`DATA_VOLUME_ID='${token}'`);
+    const withoutTokens = rendered.split(token).join("");
+    expect(withoutTokens).not.toMatch(/(^|[^$])\$\{/);
+    expect(withoutTokens).not.toMatch(/(^|[^%])%\{/);
+    // Terraform's unescaping of the concrete render gives back exactly the plain render.
+    const concrete = renderDatabaseHostUserData(exampleParams);
+    expect(concrete).not.toBe(examplePlain);
+    expect(concrete.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")).toBe(examplePlain);
+  });
+
+  it("DB-4: the plain target refuses tokens, and values that cannot be written to host.env", () => {
+    const token = Lazy.stringValue({ produce: () => "x" });
+    expect(() => renderDatabaseHostUserData({ ...exampleParams, privateIp: token }, { target: "plain" })).toThrow(
+      /PRIVATE_IP: the plain user data needs a concrete value/,
+    );
+    expect(() => renderDatabaseHostUserData({ ...exampleParams, databaseName: "x'; rm -rf /" })).toThrow(/DATABASE_NAME/);
+    expect(() => renderDatabaseHostUserData({ ...exampleParams, applicationSubnetCidrs: [] })).toThrow(/applicationSubnetCidrs/);
+    expect(() =>
+      renderDatabaseHostUserData({ ...exampleParams, versions: { ...exampleParams.versions, valkey: "7.9" } }),
+    ).toThrow(/no Valkey release is known for "7.9"/);
+  });
+
+  it("DB-7: the user data carries secret ARNs and names, never a password", () => {
+    const hostEnv = examplePlain.split("\n").filter((l) => /^\s+[A-Z_]+='/.test(l));
+    expect(hostEnv.some((l) => l.includes("POSTGRES_PASSWORD_SECRET_ARN='arn:aws:secretsmanager:"))).toBe(true);
+    for (const line of hostEnv) {
+      const name = line.trim().split("=")[0]!;
+      if (/PASSWORD|SECRET/.test(name)) expect(name).toMatch(/_SECRET_ARN$/);
+    }
+  });
+
+  it("DB-4: the default target is Terraform's: literal ${ and %{ arrive escaped", () => {
+    const concrete = renderDatabaseHostUserData(exampleParams);
+    expect(concrete).toBe(renderDatabaseHostUserData(exampleParams, { target: "terraform" }));
+    // A shell parameter expansion of the host's scripts, as Terraform must read it (and give back).
+    expect(examplePlain).toContain('"${');
+    expect(concrete).toContain('"$${');
+    expect(concrete).not.toMatch(/(^|[^$])\$\{/);
+  });
+
+  it.each([
+    ["a single quote", "trac'ker", '"trac\'ker"'],
+    ["a newline", "trac\nker", '"trac\\nker"'],
+    ["a backslash", "trac\\ker", '"trac\\\\ker"'],
+    ["a Terraform interpolation", "trac${x}ker", '"trac${x}ker"'],
+    ["a Terraform directive", "trac%{x}ker", '"trac%{x}ker"'],
+  ])("DB-4: host.env refuses %s in a value, naming the setting", (_what, databaseName, shown) => {
+    expect(() => renderDatabaseHostUserData({ ...exampleParams, databaseName }, { target: "plain" })).toThrow(
+      `DATABASE_NAME: ${shown} cannot be written to host.env`,
+    );
+  });
+
+  it("DB-4: a value that is a token is not checked at synth (Terraform fills it in) and stays a reference", () => {
+    const token = Lazy.stringValue({ produce: () => "vol-0token" });
+    expect(() => renderDatabaseHostUserData({ ...exampleParams, dataVolumeId: token })).not.toThrow();
+  });
+
+  it("DB-4: the plain target names the setting that is still a token", () => {
+    const token = Lazy.stringValue({ produce: () => "x" });
+    expect(() => renderDatabaseHostUserData({ ...exampleParams, privateIp: token }, { target: "plain" })).toThrow(
+      "PRIVATE_IP: the plain user data needs a concrete value, got a token",
+    );
+  });
+});
