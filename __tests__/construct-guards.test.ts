@@ -15,6 +15,8 @@ import { PRODUCTION, STAGING } from "../src/config/environments";
 import { SERVICE_CATALOG, serviceDefinition } from "../src/config/service-catalog";
 import type { EnvironmentDefinition, ParameterName, ServiceDefinition, ServiceName } from "../src/config/types";
 import { DatabaseHost } from "../src/data/database-host";
+import { hostnameOf } from "../src/edge/hostnames";
+import { LoadBalancer } from "../src/edge/load-balancer";
 import { hostEnvironment, type DatabaseHostUserDataParams } from "../src/data/database-host/user-data";
 import { ServiceFileSystem } from "../src/data/service-file-system";
 import { NatInstance } from "../src/network/nat-instance";
@@ -386,5 +388,40 @@ describe("data", () => {
         "DatabaseHost: securityGroupIds is empty; the host's interface needs its security groups",
       );
     });
+  });
+});
+
+describe("edge", () => {
+  const loadBalancer = (id: string, environment: EnvironmentDefinition, catalog: readonly ServiceDefinition[]) =>
+    new LoadBalancer(stack, id, {
+      environment,
+      catalog,
+      vpcId: "vpc-stub",
+      publicSubnetIds: ["subnet-public-a", "subnet-public-b"],
+      securityGroupId: "sg-alb",
+      certificateArn: "arn:aws:acm:eu-central-1:802732539686:certificate/stub",
+    });
+
+  it("a public web service without a hostname in the environment names the ones there are", () => {
+    expect(() => hostnameOf(STAGING.dns, "tracker-fetcher")).toThrow(
+      'edge: public web service "tracker-fetcher" has no hostname in dns.hostnames (it has frontend, api, admin)',
+    );
+  });
+
+  it("the load balancer refuses a public web service without a port or health path in the catalog", () => {
+    const { port: _port, ...withoutPort } = row("api");
+    expect(() => loadBalancer("alb-no-port", STAGING, [row("frontend"), withoutPort as ServiceDefinition])).toThrow(
+      'edge: public web service "api" needs a port and a healthPath in the catalog',
+    );
+  });
+
+  it("the load balancer refuses more admin CIDRs than the one shifted listener rule holds (validation refuses them first)", () => {
+    const env: EnvironmentDefinition = {
+      ...STAGING,
+      loadBalancer: { ...STAGING.loadBalancer, adminAllowedCidrs: ["198.51.100.0/24", "203.0.113.0/24", "192.0.2.0/24", "192.0.2.7/32"] },
+    };
+    expect(() => loadBalancer("alb-four-cidrs", env, SERVICE_CATALOG)).toThrow(
+      "edge: staging.loadBalancer.adminAllowedCidrs has 4 CIDRs; at most 3 fit the one listener rule ECS shifts (DLV-1)",
+    );
   });
 });

@@ -107,6 +107,21 @@ describe("EDGE-7: the production web ACL", () => {
     }
     expect(new Set(configs.map((v) => v["metric_name"])).size).toBe(configs.length);
     expect(webAcl["visibility_config"]["metric_name"]).toBe("tracker-production-web-acl");
+    // Each rule's metrics are found under the ACL's name and the rule's (the WAF console and the alarms read them).
+    expect((webAcl["rule"] as Record<string, any>[]).map((r) => r["visibility_config"]["metric_name"]).sort()).toEqual([
+      "tracker-production-web-acl-common-rule-set",
+      "tracker-production-web-acl-ip-reputation",
+      "tracker-production-web-acl-known-bad-inputs",
+      "tracker-production-web-acl-rate-per-client-ip",
+      "tracker-production-web-acl-rate-per-cloudflare-client-ip",
+    ]);
+  });
+
+  it("EDGE-7: the console says what the ACL protects, and its Name tag is its name", () => {
+    expect(webAcl["name"]).toBe("tracker-production-web-acl");
+    expect(webAcl["description"]).toBe("Protects the production tracker load balancer (EDGE-7)");
+    expect(webAcl["tags"]).toEqual({ Name: "tracker-production-web-acl" });
+    expect(webAcl["scope"]).toBe("REGIONAL");
   });
 
   it("EDGE-7: the rules fit the 1,500 WCU a web ACL gets at its base price", () => {
