@@ -69,6 +69,81 @@ describe("the database host's user data, rendered", () => {
     }
   });
 
+  it("DB-4: host.env, the one file the host's scripts read their settings from, has every setting, quoted, in a stable order", () => {
+    const start = examplePlain.indexOf("  - path: /etc/tracker-db/host.env\n");
+    const end = examplePlain.indexOf("  - path: ", start + 1);
+    expect(examplePlain.slice(start, end)).toBe(
+      [
+        "  - path: /etc/tracker-db/host.env",
+        "    permissions: '0644'",
+        "    owner: root:root",
+        "    content: |",
+        "      # Settings of the tracker database host, written by cloud-init from the Terraform user data.",
+        "      # No secret values: passwords are read from Secrets Manager at boot.",
+        "      TRACKER_ENVIRONMENT='staging'",
+        "      AWS_REGION='eu-central-1'",
+        "      AWS_DEFAULT_REGION='eu-central-1'",
+        "      UBUNTU_CODENAME='jammy'",
+        "      POSTGRES_MAJOR='16'",
+        "      TIMESCALEDB_VERSION='2.17.2'",
+        "      POSTGIS_VERSION='3.5'",
+        "      VALKEY_VERSION='8.0.11'",
+        "      VALKEY_SHA256=''",
+        "      VALKEY_MAXMEMORY='1gb'",
+        "      DATA_VOLUME_ID='vol-0123456789abcdef0'",
+        "      PRIVATE_IP='10.42.64.10'",
+        "      POSTGRES_PORT='5432'",
+        "      VALKEY_PORT='6379'",
+        "      DB_HOSTNAME='db.staging.tracker.internal'",
+        "      REDIS_HOSTNAME='redis.staging.tracker.internal'",
+        "      DATABASE_NAME='tracker'",
+        "      DATABASE_USER='tracker'",
+        "      APPLICATION_SUBNET_CIDRS='10.42.16.0/20 10.42.32.0/20'",
+        "      POSTGRES_PASSWORD_SECRET_ARN='arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/postgres-password-AbCdEf'",
+        "      REDIS_PASSWORD_SECRET_ARN='arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/redis-password-AbCdEf'",
+        "      CA_CERTIFICATE_PARAMETER_NAME='/tracker/staging/database-ca-certificate'",
+        "      METRIC_NAMESPACE='Tracker/DatabaseHost'",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("DB-4: cloud-init writes each host file where the units and scripts expect it, executable exactly when it is run", () => {
+    const written = [...examplePlain.matchAll(/^ {2}- path: (\S+)\n {4}permissions: '(\d{4})'\n {4}owner: root:root$/gm)].map((m) => `${m[2]} ${m[1]}`);
+    expect(written).toEqual([
+      "0644 /etc/tracker-db/host.env",
+      "0644 /opt/tracker-db/bin/lib.sh",
+      "0755 /opt/tracker-db/bin/bootstrap.sh",
+      "0755 /opt/tracker-db/bin/sync-user-data-files.py",
+      "0755 /opt/tracker-db/bin/install-packages.sh",
+      "0755 /opt/tracker-db/bin/ensure-data-volume.sh",
+      "0755 /opt/tracker-db/bin/tls.sh",
+      "0755 /opt/tracker-db/bin/configure-postgres.sh",
+      "0755 /opt/tracker-db/bin/configure-valkey.sh",
+      "0755 /opt/tracker-db/bin/health-probe.sh",
+      "0644 /opt/tracker-db/templates/apt/pgdg.list",
+      "0644 /opt/tracker-db/templates/apt/timescaledb.list",
+      "0644 /opt/tracker-db/templates/apt/tracker-db.pref",
+      "0644 /opt/tracker-db/templates/postgresql/postgresql.conf",
+      "0644 /opt/tracker-db/templates/postgresql/pg_hba.conf",
+      "0644 /opt/tracker-db/templates/valkey/valkey.conf",
+      "0644 /etc/systemd/system/tracker-db-bootstrap.service",
+      "0644 /etc/systemd/system/tracker-postgresql.service",
+      "0644 /etc/systemd/system/tracker-valkey.service",
+      "0644 /etc/systemd/system/tracker-db-health.service",
+      "0644 /etc/systemd/system/tracker-db-health.timer",
+    ]);
+  });
+
+  it("DB-4: every setting the host's scripts use is in host.env (the scripts fail on an unset one: set -u)", () => {
+    const set = new Set([...examplePlain.matchAll(/^ {6}([A-Z][A-Z0-9_]*)='/gm)].map((m) => m[1]));
+    // The settings read by name in the host's scripts and units (after `source host.env`).
+    for (const name of ["DATA_VOLUME_ID", "PRIVATE_IP", "POSTGRES_PORT", "VALKEY_PORT", "APPLICATION_SUBNET_CIDRS", "VALKEY_MAXMEMORY", "METRIC_NAMESPACE"]) {
+      expect(set.has(name), name).toBe(true);
+      expect(examplePlain).toMatch(new RegExp(`\\$\\{?${name}\\b`));
+    }
+  });
+
   it("DB-4: the default target is Terraform's: literal ${ and %{ arrive escaped", () => {
     const concrete = renderDatabaseHostUserData(exampleParams);
     expect(concrete).toBe(renderDatabaseHostUserData(exampleParams, { target: "terraform" }));
