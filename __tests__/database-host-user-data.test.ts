@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Lazy } from "../src/cdktf";
 import { STAGING } from "../src/config/environments";
 import { internalNamespace, parameterName } from "../src/config/naming";
-import { renderDatabaseHostUserData, type DatabaseHostUserDataParams } from "../src/data/database-host/user-data";
+import { renderDatabaseHostUserData, stripComments, type DatabaseHostUserDataParams } from "../src/data/database-host/user-data";
 
 /** Realistic staging values (the same as the integration suite's example render). */
 const exampleParams: DatabaseHostUserDataParams = {
@@ -175,5 +175,40 @@ describe("the database host's user data, rendered", () => {
     expect(() => renderDatabaseHostUserData({ ...exampleParams, privateIp: token }, { target: "plain" })).toThrow(
       "PRIVATE_IP: the plain user data needs a concrete value, got a token",
     );
+  });
+});
+
+describe("DB-4: comments are stripped from the host files to keep the user data small", () => {
+  it("DB-4: the shebang on line 1 and shellcheck directives stay; full-line comments go; code with a trailing comment stays", () => {
+    const script = [
+      "#!/usr/bin/env bash",
+      "# What this script does.",
+      "  # an indented comment",
+      "# shellcheck source=/dev/null",
+      "set -euo pipefail",
+      'echo "#not a comment" # trailing',
+      "#!/bin/false is a comment when it is not the first line",
+      "",
+    ].join("\n");
+    expect(stripComments(script)).toBe(
+      ["#!/usr/bin/env bash", "# shellcheck source=/dev/null", "set -euo pipefail", 'echo "#not a comment" # trailing', ""].join("\n"),
+    );
+  });
+
+  it("DB-4: a file without a shebang loses a first-line comment; blank runs shrink to one blank line; leading blank lines go", () => {
+    expect(stripComments("# a config comment\nkey value\n")).toBe("key value\n");
+    expect(stripComments("a\n\n\n\nb\n")).toBe("a\n\nb\n");
+    expect(stripComments("# header\n\n\nport 6379\n")).toBe("port 6379\n");
+  });
+
+  it("DB-4: every script of the host still starts with its interpreter line in the user data", () => {
+    for (const script of ["bootstrap.sh", "install-packages.sh", "ensure-data-volume.sh", "tls.sh", "configure-postgres.sh", "configure-valkey.sh", "health-probe.sh"]) {
+      const at = examplePlain.indexOf(`  - path: /opt/tracker-db/bin/${script}\n`);
+      expect(at, script).toBeGreaterThan(0);
+      const firstLine = examplePlain.slice(at).split("\n")[4];
+      expect(firstLine, script).toBe("      #!/usr/bin/env bash");
+    }
+    const sync = examplePlain.indexOf("  - path: /opt/tracker-db/bin/sync-user-data-files.py\n");
+    expect(examplePlain.slice(sync).split("\n")[4]).toBe("      #!/usr/bin/env python3");
   });
 });
