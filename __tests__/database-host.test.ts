@@ -332,6 +332,65 @@ describe("database host", () => {
     ]);
   });
 
+  it("DB-7: the host's policy, statement by statement, as a reviewer reads it", () => {
+    const viaEc2 = { test: "StringEquals", variable: "kms:ViaService", values: ["ec2.eu-central-1.amazonaws.com"] };
+    expect(hostPolicy.statement).toEqual([
+      { sid: "ReadPasswords", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: [stub.postgresPasswordSecretArn, stub.redisPasswordSecretArn] },
+      {
+        sid: "DecryptSecretsAndVolumes",
+        effect: "Allow",
+        actions: ["kms:Decrypt", "kms:DescribeKey"],
+        resources: [stub.kmsKeyArn],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-central-1.amazonaws.com", "ec2.eu-central-1.amazonaws.com"] }],
+      },
+      {
+        sid: "GrantEncryptedVolumeAttachment",
+        effect: "Allow",
+        actions: ["kms:CreateGrant"],
+        resources: [stub.kmsKeyArn],
+        condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }, viaEc2],
+      },
+      { sid: "PublishCaCertificate", effect: "Allow", actions: ["ssm:GetParameter", "ssm:PutParameter"], resources: [ref("aws_ssm_parameter", "arn")] },
+      { sid: "AttachTheDataVolume", effect: "Allow", actions: ["ec2:AttachVolume"], resources: [ref("aws_ebs_volume", "arn")] },
+      {
+        sid: "AttachToTheDatabaseHostOnly",
+        effect: "Allow",
+        actions: ["ec2:AttachVolume"],
+        resources: ["arn:aws:ec2:eu-central-1:802732539686:instance/*"],
+        condition: [
+          { test: "StringEquals", variable: "aws:ResourceTag/tracker:role", values: ["tracker-staging-db-host"] },
+          { test: "StringEquals", variable: "aws:ResourceTag/Environment", values: ["staging"] },
+        ],
+      },
+      { sid: "SeeTheDataVolume", effect: "Allow", actions: ["ec2:DescribeVolumes"], resources: ["*"] },
+      {
+        sid: "PublishHealthMetrics",
+        effect: "Allow",
+        actions: ["cloudwatch:PutMetricData"],
+        resources: ["*"],
+        condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["Tracker/DatabaseHost"] }],
+      },
+    ]);
+  });
+
+  it("ACC-5: what the console shows of the host: names, descriptions and Name tags", () => {
+    expect(eni.description).toBe("tracker-staging-db-host: PostgreSQL and Valkey (fixed address of db and redis)");
+    expect(eni.tags).toEqual({ Name: "tracker-staging-db-host" });
+    expect(only("resource", "aws_ssm_parameter").description).toBe(
+      "CA certificate (PEM) of the staging database host: verifies PostgreSQL and Valkey TLS (db, redis)",
+    );
+    const roles = Object.fromEntries(all("resource", "aws_iam_role").map((r) => [r.name, r.description]));
+    expect(roles).toEqual({
+      "tracker-staging-db-host": "Instance role of the staging database host",
+      "tracker-staging-db-snapshots": "Data Lifecycle Manager: daily snapshots of the staging database volume",
+    });
+    expect(all("resource", "aws_iam_role_policy").map((p) => p.name).sort()).toEqual(["tracker-staging-db-host", "tracker-staging-db-snapshots-key"]);
+    expect(only("resource", "aws_iam_instance_profile").name).toBe("tracker-staging-db-host");
+    expect(instance.tags).toEqual({ Name: "tracker-staging-db-host", "tracker:role": "tracker-staging-db-host" });
+    expect(instance.root_block_device.tags).toEqual({ Name: "tracker-staging-db-host-root" });
+    expect(volume.tags["Name"]).toBe("tracker-staging-db-data");
+  });
+
   it("DB-7: no secret value anywhere in the synthesized JSON or the user data", () => {
     expect(json.resource["aws_secretsmanager_secret_version"]).toBeUndefined();
     expect(synthesized).not.toMatch(/secret_string|password"\s*:/i);
