@@ -80,6 +80,8 @@ describe.each([
     expect(fileSystem.lifecycle?.prevent_destroy).toBe(true);
     expect(fileSystem.creation_token).toBe(`tracker-${envName}-anisette-efs`);
     expect(fileSystem.tags).toEqual({ Name: `tracker-${envName}-anisette-efs` });
+    // No Infrequent Access: anisette's state is small and read on every request.
+    expect(fileSystem.lifecycle_policy).toBeUndefined();
   });
 
   it("EFS-1: backups are on", () => {
@@ -184,5 +186,20 @@ describe("service file system validation", () => {
         });
       }),
     ).toThrow(/service api has no storage/);
+  });
+
+  it("EFS-1: Infrequent Access only when asked for (the state is small and read often), with EFS's own transition value", () => {
+    const json = synthConstructs(STAGING, (stack) => {
+      new ServiceFileSystem(stack, "cold-storage", {
+        environment: "staging",
+        service: serviceDefinition("anisette"),
+        kmsKeyArn: "arn:aws:kms:eu-central-1:802732539686:key/stub",
+        subnetIds: ["subnet-a"],
+        securityGroupId: "sg-stub",
+        transitionToIa: "AFTER_30_DAYS",
+      });
+    });
+    const fileSystems = Object.values(json.resource?.["aws_efs_file_system"] ?? {});
+    expect(fileSystems.map((f) => f["lifecycle_policy"])).toEqual([[{ transition_to_ia: "AFTER_30_DAYS" }]]);
   });
 });

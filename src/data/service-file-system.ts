@@ -77,7 +77,6 @@ export class ServiceFileSystem extends Construct {
   /** The policy made by `allowOnly`, once called. */
   policy?: EfsFileSystemPolicy;
 
-  private readonly env: EnvironmentName;
   private readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: ServiceFileSystemProps) {
@@ -85,7 +84,6 @@ export class ServiceFileSystem extends Construct {
     const service = props.service;
     if (!service.storage) throw new Error(`file system: service ${service.name} has no storage in the catalog`);
     if (props.subnetIds.length === 0) throw new Error(`file system: ${service.name} needs at least one subnet for mount targets`);
-    this.env = props.environment;
     this.serviceName = service.name;
     this.containerPath = service.storage.efsMountPath;
     const name = resourceName(props.environment, `${service.name}-efs`);
@@ -186,10 +184,5 @@ export class ServiceFileSystem extends Construct {
       policy: document.json,
     });
     return this.policy;
-  }
-
-  /** The file system's name tag, e.g. `tracker-staging-anisette-efs`. */
-  get name(): string {
-    return resourceName(this.env, `${this.serviceName}-efs`);
   }
 }
