@@ -383,6 +383,76 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
   });
 });
 
+describe("OBS-2: what each alarm tells the person on call (staging; production differs only in the name)", () => {
+  const { json } = built.staging;
+  const describedAs = (name: string) => alarmNamed(json, name).alarm_description;
+  const PROCESSES = (groups: readonly string[]) => groups.map((s) => `/ecs/tracker-staging/${s}`).join(", ");
+  const DATABASE_CLIENTS = ["api", "tracker-fetcher", "unified-geofence", "notification-service", "materialized-view-service"];
+  const REDIS_CLIENTS = ["api", "tracker-fetcher", "unified-geofence", "notification-service"];
+  const QUERY = "(fields @timestamp, @log, @message | filter @message like /onnect/ | sort @timestamp desc)";
+
+  it.each(ALL)("OBS-2: %s's task-failure alarm says where the stopped reason and the logs are", (service) => {
+    expect(describedAs(`tracker-staging-${service}-task-failures`)).toBe(
+      `A task of the ECS service tracker-staging-${service} failed (stopped with a failure stop code or failed its health checks) in the last minute. During a deployment this alarm rolls the service back (OBS-3). To do: read the stopped reason and exit codes in /aws/events/tracker-staging/ecs-task-failures and the service's logs in /ecs/tracker-staging/${service}; check the service's events in the ECS console.`,
+    );
+  });
+
+  it.each([
+    ["frontend", "/healthz"],
+    ["api", "/health"],
+    ["admin", "/healthz"],
+  ])("OBS-2: %s's target alarms name the health path (%s), both target groups and the rollback", (service, healthPath) => {
+    const p = `tracker-staging-${service}`;
+    expect(describedAs(`${p}-target-5xx`)).toBe(
+      `${p} returned 5 or more 5xx responses through the load balancer in one minute, summed over its 2 target groups (live and canary). During a deployment (canary and bake included) this alarm rolls the service back (OBS-3, DLV-1). To do: read the service's logs for the failing requests; if a deployment just finished, roll back to the previous image tags.`,
+    );
+    expect(describedAs(`${p}-unhealthy-targets`)).toBe(
+      `At least one target of ${p} (in either target group) failed the load balancer's health check (${healthPath}) in 2 of the last 3 minutes. During a deployment (canary and bake included) this alarm rolls the service back (OBS-3, DLV-1). To do: check the target groups' health reasons and the service's logs and ECS events.`,
+    );
+    expect(describedAs(`${p}-no-healthy-targets`)).toBe(
+      `${p} has had no healthy target behind the load balancer (in any of its 2 target groups (live and canary)) for 2 minutes: its hostname answers 503. To do: check the service's running count, stopped tasks and logs; roll back if a deployment caused it.`,
+    );
+  });
+
+  it("OBS-2: the load balancer's own 5xx", () => {
+    expect(describedAs("tracker-staging-alb-5xx")).toBe(
+      "The staging load balancer itself returned 5 or more 5xx responses in 5 minutes (502/503/504: targets failing, timing out or none healthy). To do: check which target group's alarms are also firing (unhealthy or no healthy targets), then that service's tasks and logs.",
+    );
+  });
+
+  it("OBS-2: the connectivity alarms list the services that use the store, their log groups and a Logs Insights query", () => {
+    expect(describedAs("tracker-staging-database-connection-errors")).toBe(
+      `Services logged 5 or more errors connecting to the database (PostgreSQL) in 5 minutes (sum over ${DATABASE_CLIENTS.join(", ")}). To do: find which service and which error with CloudWatch Logs Insights over ${PROCESSES(DATABASE_CLIENTS)} ${QUERY}; then check the database endpoint, its security group and, in staging, the database host's alarms.`,
+    );
+    expect(describedAs("tracker-staging-redis-connection-errors")).toBe(
+      `Services logged 5 or more errors connecting to Redis (Valkey) in 5 minutes (sum over ${REDIS_CLIENTS.join(", ")}). To do: find which service and which error with CloudWatch Logs Insights over ${PROCESSES(REDIS_CLIENTS)} ${QUERY}; then check the Redis endpoint, its security group and, in staging, the database host's alarms.`,
+    );
+  });
+
+  it("OBS-2, DB-8: the database host's alarms name the instance and what to check on it", () => {
+    for (const [what, server] of [
+      ["postgres-down", "PostgreSQL"],
+      ["valkey-down", "Valkey"],
+    ]) {
+      expect(describedAs(`tracker-staging-db-host-${what}`)).toBe(
+        `${server} on the staging database host (${HOST_INSTANCE_ID}) has not answered its probe, or the probe has published nothing, for 3 minutes. To do: open a shell with SSM Session Manager, check systemctl status and journalctl of the service and the tracker-db-health timer; check the host's status-check alarm.`,
+      );
+    }
+    expect(describedAs("tracker-staging-db-host-data-volume-usage")).toBe(
+      "The staging database host's data volume is more than 85 % full. To do: find what grows (WAL, tables, Valkey persistence); grow the EBS volume (dataVolumeGiB in the environment definition) and the filesystem before it fills, which stops PostgreSQL.",
+    );
+    expect(describedAs("tracker-staging-db-host-status-check-failed")).toBe(
+      `The staging database host (${HOST_INSTANCE_ID}) failed its EC2 status checks (instance or system) for 2 minutes. A system failure is recovered automatically by the host's recover alarm; an instance failure is not. To do: check the instance's status checks and system log in the EC2 console; reboot it if the instance check keeps failing (the data volume survives).`,
+    );
+  });
+
+  it("EDGE-7: production's WAF alarm says how to tell an attack from a false positive", () => {
+    expect(alarmNamed(built.production.json, "tracker-production-waf-blocked-requests").alarm_description).toBe(
+      "The production web ACL (tracker-production-web-acl) blocked 200 or more requests in 5 minutes. To do: in CloudWatch Logs Insights on aws-waf-logs-tracker-production, count blocked requests by terminatingRuleId, httpRequest.clientIp and httpRequest.uri. Many addresses or one scanner hitting odd paths: an attack the WAF is stopping, watch it. Real clients on normal API paths: a false positive; switch that rule to count (README, \"WAF\").",
+    );
+  });
+});
+
 describe("OBS-2, DB-8: database host alarms (staging, with a host instance)", () => {
   const { json } = built.staging;
   const probe = { namespace: "Tracker/DatabaseHost", dimensions: { Environment: "staging" } };
