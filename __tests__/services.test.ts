@@ -22,9 +22,9 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { describe, expect, it } from "vitest";
 import { requireTool, TERRAFORM } from "./support/tools";
 import { awsProvider } from "../stacks/providers";
-import { TerraformStack, Testing } from "../src/cdktf";
+import { Lazy, TerraformStack, Testing } from "../src/cdktf";
 import { EcsCluster } from "../src/compute/cluster";
-import { FargateService, type FargateServiceProps, type RuntimeValueReference } from "../src/compute/fargate-service";
+import { containerDefinitionsJson, FargateService, type FargateServiceProps, type RuntimeValueReference } from "../src/compute/fargate-service";
 import { ImageTags } from "../src/compute/image-tags";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import {
@@ -705,9 +705,14 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
         expect(trust[0]!.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [env.accountId] }]);
       }
       const roles = [v.taskDefinition["execution_role_arn"], v.taskDefinition["task_role_arn"]].map((arn) =>
-        resourceAt(stackOf(env), addressOf(arn))["name"],
+        resourceAt(stackOf(env), addressOf(arn)),
       );
-      expect(roles).toEqual([resourceName(env.name, `${s.name}-execution`), resourceName(env.name, `${s.name}-task`)]);
+      expect(roles.map((r) => r["name"])).toEqual([`tracker-${env.name}-${s.name}-execution`, `tracker-${env.name}-${s.name}-task`]);
+      // The IAM console tells the two apart: ECS uses one to start the task, the application the other.
+      expect(roles.map((r) => r["description"])).toEqual([
+        `ECS starts ${s.name} tasks with it: image pull, logs, its secrets and parameters`,
+        `What ${s.name} itself may call`,
+      ]);
     }
   });
 
@@ -919,6 +924,58 @@ describe("FargateService input checks", () => {
   it("ECS-9: ECS Exec on without cluster session logging throws", () => {
     const p = props(STAGING, def("tracker-fetcher"));
     expect(() => build({ ...p, cluster: { clusterName: "c", clusterArn: "arn:c" } })).toThrow(/no Exec session logging/);
+  });
+
+  it("EFS-2: a file system for a service the catalog gives no storage throws", () => {
+    const fileSystem = { fileSystemId: "fs-1", fileSystemArn: "arn:fs", accessPointId: "fsap-1", accessPointArn: "arn:fsap" };
+    expect(() => build(props(STAGING, def("tracker-fetcher"), { fileSystem }))).toThrow(
+      "FargateService tracker-fetcher (staging): the catalog gives it no storage; drop fileSystem",
+    );
+  });
+
+  it("ECS-3: no subnet throws", () => {
+    expect(() => build(props(STAGING, def("tracker-fetcher"), { subnetIds: [] }))).toThrow(
+      "FargateService tracker-fetcher (staging): needs the private application subnets",
+    );
+  });
+
+  it("IMG-1: a tmpfs scratch path without a whole, positive size in MiB throws", () => {
+    const worker = def("tracker-fetcher");
+    for (const sizeMiB of [undefined, 0, 1.5]) {
+      const service = { ...worker, image: { ...worker.image, scratchPaths: [{ path: "/tmp", volume: "tmpfs" as const, sizeMiB }] } };
+      expect(() => build(props(STAGING, service as ServiceDefinition)), String(sizeMiB)).toThrow(
+        "FargateService tracker-fetcher (staging): the tmpfs scratch path /tmp needs a size in MiB (image.scratchPaths)",
+      );
+    }
+  });
+
+  it("ECS-5: a health or image command with a Terraform template sequence throws (the container JSON is a Terraform string)", () => {
+    const worker = def("tracker-fetcher");
+    for (const part of ["echo ${HOME}", "echo %{ if x }"]) {
+      expect(() => build(props(STAGING, { ...worker, healthCommand: ["CMD-SHELL", part] }))).toThrow(
+        `FargateService tracker-fetcher (staging): health command or image command "${part}" contains a Terraform template sequence`,
+      );
+      expect(() => build(props(STAGING, { ...worker, image: { ...worker.image, command: ["sh", "-c", part] } }))).toThrow(
+        `FargateService tracker-fetcher (staging): health command or image command "${part}" contains a Terraform template sequence`,
+      );
+    }
+  });
+
+  it("ECS-2: the container JSON refuses number, list and object tokens (they would not survive JSON.stringify)", () => {
+    const number = Lazy.numberValue({ produce: () => 1 });
+    const list = Lazy.listValue({ produce: () => ["a"] });
+    const object = Lazy.anyValue({ produce: () => ({ a: 1 }) });
+    expect(() => containerDefinitionsJson([{ name: "c", cpu: number }])).toThrow("container definitions: containers[0].cpu is a number token");
+    expect(() => containerDefinitionsJson([{ name: "c", command: list }])).toThrow("container definitions: containers[0].command is a list token");
+    expect(() => containerDefinitionsJson([{ name: "c", linuxParameters: object }])).toThrow(
+      "container definitions: containers[0].linuxParameters is an unresolved object",
+    );
+    // Nested values are checked too, and string tokens are fine.
+    expect(() => containerDefinitionsJson([{ name: "c", portMappings: [{ containerPort: number }] }])).toThrow(
+      "container definitions: containers[0].portMappings[0].containerPort is a number token",
+    );
+    const text = Lazy.stringValue({ produce: () => "x" });
+    expect(JSON.parse(containerDefinitionsJson([{ name: text, essential: true }]))).toEqual([{ name: text, essential: true }]);
   });
 
   it("ECS-10: a wildcard action cannot be granted", async () => {
