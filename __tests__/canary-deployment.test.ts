@@ -106,6 +106,7 @@ describe.each([
     // The role ECS shifts the traffic with.
     const [, role] = target(json, lb["advanced_configuration"]["role_arn"]);
     expect(role["name"]).toBe(`tracker-${E}-${service}-traffic-shift`);
+    expect(role["description"]).toBe(`ECS shifts ${service}'s traffic between its two target groups during canary deployments (DLV-1)`);
     // No test listener: the canary is judged on real traffic by the rollback alarms.
     expect(lb["advanced_configuration"]["test_listener_rule"]).toBeUndefined();
   });

@@ -121,6 +121,42 @@ describe("COST-2: staging's database host is started and stopped by EventBridge 
     expect(host.root_block_device.kms_key_id).toBe(referenceOf("aws_kms_key", keyName, "arn"));
   });
 
+  it("COST-2: what the Scheduler and IAM consoles say each schedule and the role do", () => {
+    expect(Object.fromEntries(resources(staging, "aws_scheduler_schedule").map(([, s]) => [s.name, s.description]))).toEqual({
+      "tracker-staging-db-host-start": "Starts the staging database host 15 minutes before the services (COST-2)",
+      "tracker-staging-db-host-stop": "Stops the staging database host 15 minutes after the services (COST-2)",
+      "tracker-staging-alarms-quiet": "Disables the actions of the staging alarms that fire only because nothing runs (COST-2)",
+      "tracker-staging-alarms-awake": "Enables them again 15 minutes after the services start (COST-2)",
+    });
+    expect(role.description).toBe(
+      "EventBridge Scheduler starts and stops the staging database host and quiets its off-hours alarms (COST-2)",
+    );
+  });
+
+  it("COST-2: a start or stop AWS throttles is retried for up to an hour (10 attempts), then dropped", () => {
+    for (const [, s] of resources(staging, "aws_scheduler_schedule")) {
+      expect(s.target.retry_policy, s.name).toEqual({ maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 });
+    }
+  });
+
+  it("COST-2: the scheduler reads its encrypted payloads with the environment key, and nothing else is granted", () => {
+    const [, policy] = only(staging, "aws_iam_role_policy", (p) => p.name === "tracker-staging-off-hours-scheduler");
+    const document = staging.data!["aws_iam_policy_document"]![policy.policy.match(/aws_iam_policy_document\.([^.]+)\.json/)[1]] as any;
+    expect(document.statement.map((s: any) => s.sid)).toEqual([
+      "ReadTheSchedulePayloads",
+      "StartAndStopTheDatabaseHost",
+      "GrantForTheEncryptedVolumes",
+      "QuietTheOffHoursAlarms",
+    ]);
+    expect(document.statement[0]).toEqual({
+      sid: "ReadTheSchedulePayloads",
+      effect: "Allow",
+      actions: ["kms:Decrypt"],
+      resources: [referenceOf("aws_kms_key", keyName, "arn")],
+    });
+    expect(document.statement[3].actions).toEqual(["cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions"]);
+  });
+
   it("COST-2: a schedule fires only once its role may act (depends on the role policy)", () => {
     const [policyName] = only(staging, "aws_iam_role_policy", (p) => p.name === "tracker-staging-off-hours-scheduler");
     for (const [, s] of resources(staging, "aws_scheduler_schedule")) {

@@ -54,6 +54,16 @@ describe.each(["staging", "production"] as const)("service discovery (%s)", (env
     expect(services.map(([, s]) => s.name).sort()).toEqual([...SERVICE_NAMES, "db", "redis"].sort());
   });
 
+  it("ECS-8: the Cloud Map console says what each name is and who registers it", () => {
+    expect(namespace.description).toBe(`Internal names of the tracker ${envName} services (ECS-8)`);
+    const endpoint = envName === "staging" ? "the database host's private address" : "an external endpoint";
+    expect(Object.fromEntries(services.map(([, s]) => [s.name, s.description]))).toEqual({
+      ...Object.fromEntries(SERVICE_CATALOG.map((s) => [s.discoveryName, `${s.name} tasks (registered by ECS)`])),
+      db: `db: ${endpoint} (ECS-8)`,
+      redis: `redis: ${endpoint} (ECS-8)`,
+    });
+  });
+
   it("ECS-8: each service's name is an A record set (MULTIVALUE, TTL 10-30 s) whose health ECS reports", () => {
     for (const name of SERVICE_NAMES) {
       const [, service] = byName(name);

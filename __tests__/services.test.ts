@@ -738,8 +738,23 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
     for (const v of Object.values(variables)) {
       expect(v["type"]).toBe("string");
       expect(v).not.toHaveProperty("default");
-      expect(String(v["description"])).not.toBe("");
     }
+    // What `terraform plan` prints when a tag is missing or wrong: the service, how to pass it, what fits.
+    const tag = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
+    expect(variables["image_tag_api"]).toEqual({
+      description: `Image tag of api in ${env.name} (the commit SHA built by CI); pass it as TF_VAR_image_tag_api.`,
+      nullable: false,
+      type: "string",
+      validation: [
+        {
+          condition: `\${can(regex("${tag}", var.image_tag_api))}`,
+          error_message: `image_tag_api must be a Docker image tag (${tag}), such as the commit SHA.`,
+        },
+        ...(env.name === "production"
+          ? [{ condition: '${var.image_tag_api != "latest"}', error_message: 'image_tag_api must not be "latest" in production (ECS-11); deploy the commit SHA.' }]
+          : []),
+      ],
+    });
   });
 
   it("CFG-3: containers get exactly their catalog secrets and parameters as `secrets`, by ARN, with stable names", () => {
