@@ -4,12 +4,20 @@
  * shellcheck, PostgreSQL and Valkey; these checks need none of them, so they run in `npm test` and
  * under mutation testing.)
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { Lazy } from "../src/cdktf";
 import { STAGING } from "../src/config/environments";
 import { internalNamespace, parameterName } from "../src/config/naming";
-import { renderDatabaseHostUserData, stripComments, type DatabaseHostUserDataParams } from "../src/data/database-host/user-data";
+import {
+  DATABASE_HOST_FILES,
+  DATABASE_HOST_FILES_DIR,
+  renderDatabaseHostUserData,
+  stripComments,
+  type DatabaseHostUserDataParams,
+} from "../src/data/database-host/user-data";
 
 /** Realistic staging values (the same as the integration suite's example render). */
 const exampleParams: DatabaseHostUserDataParams = {
@@ -133,6 +141,36 @@ describe("the database host's user data, rendered", () => {
       "0644 /etc/systemd/system/tracker-db-health.service",
       "0644 /etc/systemd/system/tracker-db-health.timer",
     ]);
+  });
+
+  it("DB-4: read back as YAML reads a literal block, each file's content is the repository's file without its comments", () => {
+    // The user data around the files is the template's, untouched.
+    const template = readFileSync(join(DATABASE_HOST_FILES_DIR, "cloud-config.yaml"), "utf8");
+    const [before, after] = template.split("{{WRITE_FILES}}\n");
+    expect(examplePlain.startsWith(before!)).toBe(true);
+    expect(examplePlain.endsWith(after!)).toBe(true);
+    const lines = examplePlain.slice(before!.length, examplePlain.length - after!.length).split("\n");
+    // `  - path: <path>`, permissions, owner, `    content: |`, then the block: 6 spaces of indentation,
+    // blank lines empty; the block ends at the next entry (a literal block keeps one final newline).
+    const files = new Map<string, string>();
+    for (let i = 0; i < lines.length; ) {
+      const path = /^ {2}- path: (\S+)$/.exec(lines[i]!)?.[1];
+      expect(path, `line ${i}: ${lines[i]}`).toBeDefined();
+      expect(lines[i + 3]).toBe("    content: |");
+      const body: string[] = [];
+      for (i += 4; i < lines.length && !lines[i]!.startsWith("  - path: "); i++) {
+        const line = lines[i]!;
+        if (line !== "") expect(line.startsWith("      "), `${path}: ${line}`).toBe(true);
+        body.push(line.slice(6));
+      }
+      while (body.length > 0 && body[body.length - 1] === "") body.pop();
+      files.set(path!, body.join("\n") + "\n");
+    }
+    expect([...files.keys()]).toEqual(["/etc/tracker-db/host.env", ...DATABASE_HOST_FILES.map((f) => f.path)]);
+    for (const file of DATABASE_HOST_FILES) {
+      const expected = stripComments(readFileSync(join(DATABASE_HOST_FILES_DIR, file.source), "utf8")).replace(/\n*$/, "\n");
+      expect(files.get(file.path), file.source).toBe(expected);
+    }
   });
 
   it("DB-4: every setting the host's scripts use is in host.env (the scripts fail on an unset one: set -u)", () => {
