@@ -708,6 +708,14 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
         resourceAt(stackOf(env), addressOf(arn)),
       );
       expect(roles.map((r) => r["name"])).toEqual([`tracker-${env.name}-${s.name}-execution`, `tracker-${env.name}-${s.name}-task`]);
+      expect(v.executionTrust[0]!.sid).toBe("EcsTasksOfThisAccount");
+      expect(v.taskTrust[0]!.sid).toBe("EcsTasksOfThisAccount");
+      // Each role's one inline policy is called least-privilege (the IAM console lists it by that name).
+      const stack = stackOf(env);
+      const inline = [v.taskDefinition["execution_role_arn"], v.taskDefinition["task_role_arn"]].flatMap((arn) =>
+        resources(stack, "aws_iam_role_policy").filter(([, p]) => addressOf(p["role"]) === addressOf(arn)).map(([, p]) => p["name"]),
+      );
+      expect(inline).toEqual(v.taskStatements ? ["least-privilege", "least-privilege"] : ["least-privilege"]);
       // The IAM console tells the two apart: ECS uses one to start the task, the application the other.
       expect(roles.map((r) => r["description"])).toEqual([
         `ECS starts ${s.name} tasks with it: image pull, logs, its secrets and parameters`,

@@ -81,7 +81,6 @@ export class EcsTaskRole extends Construct {
   readonly role: IamRole;
   readonly arn: string;
   readonly name: string;
-  private attached?: IamRolePolicy;
   private attachCalled = false;
 
   constructor(scope: Construct, id: string, props: EcsTaskRoleProps) {
@@ -132,16 +131,10 @@ export class EcsTaskRole extends Construct {
           : {}),
       })),
     });
-    this.attached = new IamRolePolicy(this, "policy", {
+    return new IamRolePolicy(this, "policy", {
       name: "least-privilege",
       role: this.role.id,
       policy: document.json,
     });
-    return this.attached;
-  }
-
-  /** The inline policy; undefined before `attach`, or when nothing was granted. */
-  get policy(): IamRolePolicy | undefined {
-    return this.attached;
   }
 }
