@@ -144,12 +144,15 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
 
   it("OBS-2/COST-4: one KMS-encrypted alarm topic, tracker-<env>-alarms, only this account's CloudWatch alarms and budgets may publish", () => {
     expect(topic.name).toBe(`tracker-${env.name}-alarms`);
+    // The sender name of every alarm email: which environment is talking.
+    expect(topic.display_name).toBe(`tracker ${env.name} alarms`);
     expect(topic.kms_master_key_id).toBe(keyArn);
     const [, topicPolicy] = only(json, "aws_sns_topic_policy");
     expect(topicPolicy.arn).toBe(topicArn);
     const doc = policyDocument(json, topicPolicy.policy);
     expect(doc.statement).toHaveLength(2);
     const [statement, budgets] = doc.statement;
+    expect(doc.statement.map((x: Record<string, unknown>) => x.sid)).toEqual(["CloudWatchAlarmsOfThisAccountPublish", "BudgetsOfThisAccountPublish"]);
     expect(statement.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
     expect(statement.actions).toEqual(["sns:Publish"]);
     expect(statement.resources).toEqual([topicArn]);
@@ -238,6 +241,31 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
         { stoppedReason: [{ prefix: "Task failed" }] },
       ]);
       expect(JSON.stringify(pattern)).not.toMatch(/UserInitiated|ServiceSchedulerInitiated/);
+      expect(rule.name).toBe(`tracker-${env.name}-ecs-task-failures`);
+      expect(rule.description).toBe(`Failed tasks of the ${env.name} ECS cluster, to /aws/events/tracker-${env.name}/ecs-task-failures (OBS-2)`);
+    });
+
+    it("one metric filter per service counts 1 per failed task of that service (by the event's group), named like its alarm", () => {
+      const filters = resources(json, "aws_cloudwatch_log_metric_filter").filter(([, f]) => f.metric_transformation.name === "TaskFailures");
+      expect(Object.fromEntries(filters.map(([, f]) => [f.name, f]))).toEqual(
+        Object.fromEntries(
+          ALL.map((service) => [
+            `tracker-${env.name}-${service}-task-failures`,
+            {
+              name: `tracker-${env.name}-${service}-task-failures`,
+              log_group_name: ref("aws_cloudwatch_log_group", groupName, "name"),
+              pattern: `{ $.detail.group = "service:tracker-${env.name}-${service}" }`,
+              metric_transformation: {
+                name: "TaskFailures",
+                namespace: `Tracker/${env.name}`,
+                unit: "Count",
+                value: "1",
+                dimensions: { ServiceName: "$.detail.group" },
+              },
+            },
+          ]),
+        ),
+      );
     });
 
     it("the rule's target is the KMS-encrypted events log group", () => {
@@ -310,7 +338,12 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
       for (const [, f] of filters) {
         expect(f.metric_transformation.namespace).toBe(`Tracker/${env.name}`);
         expect(f.metric_transformation.dimensions).toBeUndefined();
+        // Each matching line counts once.
+        expect(f.metric_transformation).toMatchObject({ unit: "Count", value: "1" });
+        expect(f.name).toMatch(new RegExp(`^tracker-${env.name}-(${consumers.join("|")})-(postgres-client|asyncpg-connect|redis-client|redis-errno)-connection-errors$`));
       }
+      // Two filters per consumer: the client library's messages and the bare connect errors.
+      expect(filters).toHaveLength(consumers.length * 2);
       const alarm = alarmNamed(json, `tracker-${env.name}-${what}`);
       expect(alarm.metric_name).toBe(metric);
       expect(alarm.namespace).toBe(`Tracker/${env.name}`);
