@@ -108,6 +108,7 @@ describe.each([
       path: "/anisette",
       creation_info: { owner_uid: 1000, owner_gid: 1000, permissions: "0750" },
     });
+    expect(accessPoint.tags).toEqual({ Name: `tracker-${envName}-anisette-access-point` });
   });
 
   it("EFS-2: the file-system policy denies access without TLS", () => {

@@ -143,17 +143,24 @@ describe("database host", () => {
   });
 
   it("DB-1: IMDSv2 required with hop limit 1, encrypted gp3 root, no key pair, staging without detailed monitoring (COST-1)", () => {
-    expect(instance.metadata_options).toMatchObject({
+    expect(instance.metadata_options).toEqual({
       http_endpoint: "enabled",
       http_tokens: "required",
       http_put_response_hop_limit: 1,
+      // The host reads nothing from its tags through IMDS.
+      instance_metadata_tags: "disabled",
     });
-    expect(instance.root_block_device).toMatchObject({
+    expect(instance.root_block_device).toEqual({
       encrypted: true,
       volume_type: "gp3",
       kms_key_id: stub.kmsKeyArn,
       delete_on_termination: true,
+      // The operating system and packages only (the data lives on its own volume); AWS would give 8 GiB.
+      volume_size: 20,
+      tags: { Name: "tracker-staging-db-host-root" },
     });
+    // EC2's own simplified automatic recovery stays on (the recover alarm acts on system failures too).
+    expect(instance.maintenance_options).toEqual({ auto_recovery: "default" });
     expect(instance.key_name).toBeUndefined();
     expect(instance.monitoring).toBe(false);
     expect(instance.volume_tags).toBeUndefined(); // it would overwrite the data volume's tags
@@ -207,9 +214,19 @@ describe("database host", () => {
     expect(instance.tags["tracker:snapshot-policy"]).toBeUndefined();
     expect(instance.root_block_device.tags["tracker:snapshot-policy"]).toBeUndefined();
     expect(instance.volume_tags).toBeUndefined();
-    const [schedule] = dlm.policy_details.schedule as any[];
-    expect(schedule.create_rule).toEqual({ interval: 24, interval_unit: "HOURS", times: ["03:00"] });
-    expect(schedule.retain_rule).toEqual({ count: 7 });
+    expect(dlm.policy_details.policy_type).toBe("EBS_SNAPSHOT_MANAGEMENT");
+    expect(dlm.policy_details.schedule).toEqual([
+      {
+        name: "daily",
+        create_rule: { interval: 24, interval_unit: "HOURS", times: ["03:00"] },
+        retain_rule: { count: 7 },
+        // A snapshot carries the volume's tags (Name, Project, Environment) and says which policy made it.
+        copy_tags: true,
+        tags_to_add: { SnapshotPolicy: "tracker-staging-db-snapshots" },
+      },
+    ]);
+    expect(dlm.description).toBe("tracker-staging-db-data daily snapshots - 7 kept");
+    expect(dlm.tags).toEqual({ Name: "tracker-staging-db-snapshots" });
     const dlmRole = all("resource", "aws_iam_role").find((r) => r.name === "tracker-staging-db-snapshots")!;
     expect(dlmRole).toBeDefined();
     const [dlmRoleName] = Object.entries(json.resource["aws_iam_role"]!).find(([, r]) => r.name === "tracker-staging-db-snapshots")!;
@@ -414,6 +431,21 @@ describe("database host", () => {
     });
     expect(alarm.alarm_actions).toEqual(["arn:aws:automate:eu-central-1:ec2:recover", stub.alarmTopicArn]);
     expect(alarm.ok_actions).toEqual([stub.alarmTopicArn]);
+    expect(alarm.alarm_description).toBe(
+      "The staging database host failed its EC2 system status check for 2 minutes: EC2 recovers it onto healthy hardware (same instance ID, private IP and volumes). To do: check the instance in the EC2 console if the alarm does not clear within 15 minutes.",
+    );
+  });
+
+  it("DB-8: without an alarm topic the recover alarm only recovers, and notifies nobody", () => {
+    const stack = new TerraformStack(Testing.app(), "database-host-without-topic");
+    new AwsProvider(stack, "aws", { region: STAGING.region, allowedAccountIds: [STAGING.accountId] });
+    const { alarmTopicArn: _topic, ...withoutTopic } = stub;
+    new DatabaseHost(stack, "database-host", { environment: STAGING, ...withoutTopic, internalNamespaceName: internalNamespace("staging") });
+    const alarms = Object.values((JSON.parse(Testing.synth(stack)) as Json).resource["aws_cloudwatch_metric_alarm"] ?? {});
+    expect(alarms.map((a) => [a["alarm_name"], a["alarm_actions"], a["ok_actions"]])).toEqual([
+      // (an empty ok_actions list is left out of the JSON)
+      ["tracker-staging-db-host-recover", ["arn:aws:automate:eu-central-1:ec2:recover"], undefined],
+    ]);
   });
 
   it("DB-8: the probe's metrics are published under the namespace the alarms use", () => {
