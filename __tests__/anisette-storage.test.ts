@@ -149,6 +149,49 @@ describe.each([
     });
   });
 
+  it("EFS-2: the whole file-system policy as a reviewer reads it (EFS refuses a statement without a principal)", () => {
+    const [, doc] = fileSystemPolicyDocument(json);
+    const everyone = [{ type: "AWS", identifiers: ["*"] }];
+    const clientActions = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"];
+    expect(doc.statement).toEqual([
+      {
+        sid: "DenyWithoutTls",
+        effect: "Deny",
+        principals: everyone,
+        actions: ["*"],
+        resources: [fsArn],
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+      {
+        sid: "DenyOtherPrincipals",
+        effect: "Deny",
+        principals: everyone,
+        actions: clientActions,
+        resources: [fsArn],
+        condition: [{ test: "StringNotEquals", variable: "aws:PrincipalArn", values: [roleArn] }],
+      },
+      {
+        sid: "DenyWithoutAccessPoint",
+        effect: "Deny",
+        principals: everyone,
+        actions: clientActions,
+        resources: [fsArn],
+        condition: [{ test: "StringNotEquals", variable: "elasticfilesystem:AccessPointArn", values: [apArn] }],
+      },
+      {
+        sid: "AllowServiceThroughAccessPoint",
+        effect: "Allow",
+        principals: [{ type: "AWS", identifiers: [roleArn] }],
+        actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        resources: [fsArn],
+        condition: [
+          { test: "StringEquals", variable: "elasticfilesystem:AccessPointArn", values: [apArn] },
+          { test: "Bool", variable: "aws:SecureTransport", values: ["true"] },
+        ],
+      },
+    ]);
+  });
+
   it("EFS-2: the construct exposes the IDs and ARNs the task definition mounts with, and /data as the container path", () => {
     for (const value of [storage.fileSystemId, storage.fileSystemArn, storage.accessPointId, storage.accessPointArn]) {
       expect(value).toMatch(/^\$\{TfToken\[/);
