@@ -220,6 +220,17 @@ describe("EDGE-2: certificate validated in Cloudflare", () => {
     }
   });
 
+  it("EDGE-2: each validation record's Terraform address names its hostname, so it stays put when others are added", () => {
+    for (const [, { json, env }] of each()) {
+      const addresses = resources(json, "cloudflare_dns_record")
+        .filter(([, r]) => String(r["name"]).includes("domain_validation_options"))
+        .map(([address]) => address.replace(/_[0-9A-F]{8}$/, ""));
+      expect(addresses.sort()).toEqual(
+        publicHostnames(env.dns).map((h) => `certificate_validation-${h.replace(/\./g, "-")}`).sort(),
+      );
+    }
+  });
+
   it("EDGE-2: names that share a validation record (apex and wildcard) get one record", () => {
     expect(validationRecordDomains(["example.com", "*.example.com", "api.example.com"])).toEqual(["example.com", "api.example.com"]);
     expect(validationRecordDomains(["*.example.com", "example.com"])).toEqual(["example.com"]);
