@@ -415,6 +415,24 @@ describe("edge", () => {
     );
   });
 
+  it("an allow-list on a Cloudflare-proxied admin name is refused only where admin is a public web service behind the ALB", () => {
+    const proxiedAdmin: EnvironmentDefinition = {
+      ...STAGING,
+      dns: { ...STAGING.dns, hostnames: { ...STAGING.dns.hostnames, admin: "admin.glimpse.technology" } },
+      loadBalancer: { ...STAGING.loadBalancer, adminAllowedCidrs: ["198.51.100.0/24"] },
+    };
+    expect(() => loadBalancer("alb-proxied-admin", proxiedAdmin, SERVICE_CATALOG)).toThrow(
+      "edge: staging.loadBalancer.adminAllowedCidrs cannot restrict admin.glimpse.technology: Cloudflare proxies that name, so the ALB sees Cloudflare's addresses; use a hostname two or more levels below glimpse.technology",
+    );
+    // No admin behind the ALB (a catalog without it, or with admin as a worker): nothing to restrict.
+    const withoutAdmin = SERVICE_CATALOG.filter((s) => s.name !== "admin");
+    expect(() => loadBalancer("alb-no-admin", proxiedAdmin, withoutAdmin)).not.toThrow();
+    const adminWorker = SERVICE_CATALOG.map((s) =>
+      s.name === "admin" ? { ...row("tracker-fetcher"), name: "admin" as ServiceName, discoveryName: "admin", repository: "admin" } : s,
+    );
+    expect(() => loadBalancer("alb-admin-worker", proxiedAdmin, adminWorker)).not.toThrow();
+  });
+
   it("the load balancer refuses more admin CIDRs than the one shifted listener rule holds (validation refuses them first)", () => {
     const env: EnvironmentDefinition = {
       ...STAGING,

@@ -313,6 +313,10 @@ describe("EDGE-3: public Cloudflare records", () => {
     expect(proxiedByCloudflare("api.tracker.staging.glimpse.technology", "glimpse.technology")).toBe(false);
     expect(() => proxiedByCloudflare("tracker.example.com", "glimpse.technology")).toThrow(/not inside the zone glimpse.technology/);
     expect(() => proxiedByCloudflare("xglimpse.technology", "glimpse.technology")).toThrow(/not inside the zone/);
+    // Fully qualified names (a trailing dot) count the same, on either side.
+    expect(labelsBelowZone("api.tracker.glimpse.technology.", "glimpse.technology.")).toBe(2);
+    expect(labelsBelowZone("glimpse.technology", "glimpse.technology.")).toBe(0);
+    expect(labelsBelowZone("Tracker.Glimpse.Technology", "glimpse.technology")).toBe(1);
   });
 });
 
