@@ -413,6 +413,10 @@ describe("edge", () => {
     expect(() => loadBalancer("alb-no-port", STAGING, [row("frontend"), withoutPort as ServiceDefinition])).toThrow(
       'edge: public web service "api" needs a port and a healthPath in the catalog',
     );
+    const { healthPath: _healthPath, ...withoutHealthPath } = row("api");
+    expect(() => loadBalancer("alb-no-health-path", STAGING, [row("frontend"), withoutHealthPath as ServiceDefinition])).toThrow(
+      'edge: public web service "api" needs a port and a healthPath in the catalog',
+    );
   });
 
   it("an allow-list on a Cloudflare-proxied admin name is refused only where admin is a public web service behind the ALB", () => {
@@ -431,6 +435,9 @@ describe("edge", () => {
       s.name === "admin" ? { ...row("tracker-fetcher"), name: "admin" as ServiceName, discoveryName: "admin", repository: "admin" } : s,
     );
     expect(() => loadBalancer("alb-admin-worker", proxiedAdmin, adminWorker)).not.toThrow();
+    // A proxied admin name without an allow-list is fine (Cloudflare's addresses are not being relied on).
+    const openAdmin = { ...proxiedAdmin, loadBalancer: { ...proxiedAdmin.loadBalancer, adminAllowedCidrs: [] } };
+    expect(() => loadBalancer("alb-open-admin", openAdmin, SERVICE_CATALOG)).not.toThrow();
   });
 
   it("the load balancer refuses more admin CIDRs than the one shifted listener rule holds (validation refuses them first)", () => {
