@@ -632,7 +632,23 @@ describe("EDGE-6: load balancer and target groups", () => {
       const rule = staging.lb.productionListenerRule(service.name);
       expect(rule.priorityInput).toBe((SERVICE_CATALOG.indexOf(service) + 1) * 10);
     }
-    expect(() => staging.lb.productionListenerRule("tracker-fetcher")).toThrow(/"tracker-fetcher" has no production listener rule/);
+    expect(() => staging.lb.productionListenerRule("tracker-fetcher")).toThrow(
+      'edge: service "tracker-fetcher" has no production listener rule (only public web services do: api, frontend, admin)',
+    );
+  });
+
+  it("EDGE-6, DLV-1: the target groups keep these names (a new name replaces the group under a running ECS service)", () => {
+    for (const [, { json, env }] of each()) {
+      const p = `tracker-${env.name}`;
+      expect(Object.fromEntries(resources(json, "aws_lb_target_group").map(([, tg]) => [tg["tags"]["Name"], tg["name"]]))).toEqual({
+        [`${p}-frontend`]: `${p}-frontend-a0fd`,
+        [`${p}-frontend-alt`]: `${p}-frontend-5122`,
+        [`${p}-api`]: `${p}-api-3123`,
+        [`${p}-api-alt`]: `${p}-api-9e2a`,
+        [`${p}-admin`]: `${p}-admin-4abe`,
+        [`${p}-admin-alt`]: `${p}-admin-4f86`,
+      });
+    }
   });
 
   it("EDGE-6: target group names fit 32 characters, are stable, and change when a replacing setting changes", () => {
@@ -668,6 +684,8 @@ describe("EDGE-6: load balancer and target groups", () => {
       expect(Object.keys(outputs).filter((k) => k.startsWith("tg-arn-")).sort()).toEqual(PUBLIC_WEB.map((s) => `tg-arn-${s.name}`).sort());
     }
     expect(staging.lb.services).toEqual(PUBLIC_WEB.map((s) => s.name));
-    expect(() => staging.lb.targetGroupArn("tracker-fetcher")).toThrow(/"tracker-fetcher" has no target group/);
+    expect(() => staging.lb.targetGroupArn("tracker-fetcher")).toThrow(
+      'edge: service "tracker-fetcher" has no target group (only public web services do: api, frontend, admin)',
+    );
   });
 });

@@ -23,22 +23,12 @@ export interface PublicDnsRecordsProps {
   readonly target: string;
 }
 
-export interface PublicDnsRecord {
-  readonly hostname: string;
-  readonly proxied: boolean;
-  readonly record: DnsRecord;
-}
-
 export class PublicDnsRecords extends Construct {
-  /** One record per public hostname, keyed by the service that answers on it. */
-  readonly records: ReadonlyMap<string, PublicDnsRecord>;
-
   constructor(scope: Construct, id: string, props: PublicDnsRecordsProps) {
     super(scope, id);
-    const records = new Map<string, PublicDnsRecord>();
     for (const [service, hostname] of Object.entries(props.dns.hostnames) as [string, string][]) {
       const proxied = proxiedByCloudflare(hostname, props.dns.zoneName);
-      const record = new DnsRecord(this, service, {
+      new DnsRecord(this, service, {
         zoneId: props.zoneId,
         name: hostname,
         type: "CNAME",
@@ -47,8 +37,6 @@ export class PublicDnsRecords extends Construct {
         ttl: proxied ? 1 : DNS_ONLY_TTL,
         comment: `${service} of ${environmentStackName(props.environment)} -> ALB, managed by cdktf`,
       });
-      records.set(service, { hostname, proxied, record });
     }
-    this.records = records;
   }
 }
