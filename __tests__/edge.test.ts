@@ -666,6 +666,10 @@ describe("EDGE-6: load balancer and target groups", () => {
     const long = targetGroupName("production", "materialized-view-service", identity);
     expect(long.length).toBeLessThanOrEqual(32);
     expect(long).toMatch(/^tracker-production-material-[0-9a-f]{4}$/);
+    // A cut that ends on a dash drops it: no "--" before the fingerprint.
+    const cutAtDash = targetGroupName("production", "unified-geofence", identity);
+    expect(cutAtDash).toMatch(/^tracker-production-unified-[0-9a-f]{4}$/);
+    expect(cutAtDash.length).toBeLessThanOrEqual(32);
   });
 
   it("EDGE-6: the typed outputs resolve to the right resources", () => {

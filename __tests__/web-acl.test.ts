@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import type { EnvironmentDefinition } from "../src/config/types";
+import { MANAGED_RULE_GROUPS } from "../src/config/waf-managed-rules";
 import { EXCEPTIONS } from "../policies/exceptions";
 import { evaluate } from "../policies/evaluate";
 import type { TerraformJson } from "../policies/engine";
@@ -115,6 +116,14 @@ describe("EDGE-7: the production web ACL", () => {
       "tracker-production-web-acl-rate-per-client-ip",
       "tracker-production-web-acl-rate-per-cloudflare-client-ip",
     ]);
+  });
+
+  it("EDGE-7: every managed rule group of the catalogue has its rule in the ACL (a new group needs a rule and a priority)", () => {
+    const managed = (webAcl["rule"] as Record<string, any>[])
+      .map((r) => r["statement"]["managed_rule_group_statement"])
+      .filter((m) => m !== undefined)
+      .map((m) => `${m["vendor_name"]}/${m["name"]}`);
+    expect(managed.sort()).toEqual(MANAGED_RULE_GROUPS.map((g) => `AWS/${g.name}`).sort());
   });
 
   it("EDGE-7: the console says what the ACL protects, and its Name tag is its name", () => {
