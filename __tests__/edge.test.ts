@@ -405,6 +405,8 @@ describe("EDGE-5: host rules", () => {
       const routing = rules.map(([, r]) => {
         expect(r["listener_arn"]).toBe(ref("aws_lb_listener", httpsName, "arn"));
         expect(sourceIpsOf(r)).toEqual([]);
+        // One condition: the host header (no source-IP condition without an allow-list).
+        expect(r["condition"]).toEqual([{ host_header: { values: hostOf(r) } }]);
         expect(r["action"]).toHaveLength(1);
         expect(r["action"][0]["type"]).toBe("forward");
         return [hostOf(r).join(","), forwardOf(json, r).join(" ")];
@@ -688,6 +690,10 @@ describe("EDGE-6: load balancer and target groups", () => {
       expect(Object.keys(outputs).filter((k) => k.startsWith("tg-arn-")).sort()).toEqual(PUBLIC_WEB.map((s) => `tg-arn-${s.name}`).sort());
     }
     expect(staging.lb.services).toEqual(PUBLIC_WEB.map((s) => s.name));
+    // listenerRules (what the ECS services wait for) are exactly the listener rule resources.
+    for (const { lb, json } of [staging, restricted]) {
+      expect(lb.listenerRules.map((r) => r.friendlyUniqueId).sort()).toEqual(resources(json, "aws_lb_listener_rule").map(([name]) => name).sort());
+    }
     expect(() => staging.lb.targetGroupArn("tracker-fetcher")).toThrow(
       'edge: service "tracker-fetcher" has no target group (only public web services do: api, frontend, admin)',
     );

@@ -10,7 +10,9 @@ import { MANAGED_RULE_GROUPS } from "../src/config/waf-managed-rules";
 import { EXCEPTIONS } from "../policies/exceptions";
 import { evaluate } from "../policies/evaluate";
 import type { TerraformJson } from "../policies/engine";
-import { dataSources, only, resources, synthTracker, type SynthesizedStack } from "./support/synth";
+import { WebAcl } from "../src/edge/web-acl";
+import { LogDeliveryPolicy } from "../src/observability/log-delivery-policy";
+import { dataSources, only, resources, synthConstructs, synthTracker, type SynthesizedStack } from "./support/synth";
 
 const STAGING_REHEARSAL: EnvironmentDefinition = {
   ...STAGING,
@@ -231,5 +233,29 @@ describe("EDGE-7: the per-environment switch", () => {
     const prod = evaluate([{ name: "tracker-production", json: production as TerraformJson }]);
     expect(prod.excepted.filter((x) => x.finding.ruleId.startsWith("waf-") || x.finding.ruleId === "lb-waf-associated")).toEqual([]);
     expect(prod.failures).toEqual([]);
+  });
+});
+
+describe("EDGE-7: more than one Cloudflare-proxied name", () => {
+  // Production with its API one level below the zone too: both proxied names are Cloudflare's.
+  const TWO_PROXIED: EnvironmentDefinition = {
+    ...PRODUCTION,
+    dns: { ...PRODUCTION.dns, hostnames: { ...PRODUCTION.dns.hostnames, api: "api.glimpse.technology" } },
+  };
+  const json = synthConstructs(TWO_PROXIED, (stack) => {
+    new WebAcl(stack, "web-acl", {
+      environment: TWO_PROXIED,
+      loadBalancerArn: "arn:aws:elasticloadbalancing:eu-central-1:951665295205:loadbalancer/app/tracker-production-alb/0123456789abcdef",
+      kmsKeyArn: "arn:aws:kms:eu-central-1:951665295205:key/stub",
+      logDelivery: new LogDeliveryPolicy(stack, "log-delivery", { environment: "production" }),
+    });
+  });
+
+  it("EDGE-7: the per-Cloudflare-client rate rule matches either proxied name, and the plain one neither", () => {
+    const statement = ruleNamed(json, "rate-per-cloudflare-client-ip")["statement"]["rate_based_statement"]["scope_down_statement"];
+    expect(statement["regex_match_statement"]["regex_string"]).toBe("^(tracker\\.glimpse\\.technology|api\\.glimpse\\.technology)(:443)?$");
+    expect(hostMatches(statement, "tracker.glimpse.technology")).toBe(true);
+    expect(hostMatches(statement, "API.glimpse.technology:443")).toBe(true);
+    expect(hostMatches(statement, "admin.tracker.glimpse.technology")).toBe(false);
   });
 });
