@@ -17,7 +17,7 @@ import type { EnvironmentDefinition, ParameterName, ServiceDefinition, ServiceNa
 import { DatabaseHost } from "../src/data/database-host";
 import { hostnameOf } from "../src/edge/hostnames";
 import { LoadBalancer } from "../src/edge/load-balancer";
-import { hostEnvironment, type DatabaseHostUserDataParams } from "../src/data/database-host/user-data";
+import { hostEnvironment } from "../src/data/database-host/user-data";
 import { ServiceFileSystem } from "../src/data/service-file-system";
 import { NatInstance } from "../src/network/nat-instance";
 import { SecurityGroupMatrix } from "../src/network/security-groups";
@@ -28,6 +28,7 @@ import { TaskFailureAlarms } from "../src/observability/task-failure-alarms";
 import { ExistingImageRepositories } from "../src/registry/existing-image-repositories";
 import { ImageRepositories } from "../src/registry/image-repositories";
 import { parameterValues } from "../src/runtime-config/parameters";
+import { EXAMPLE_HOST_PARAMS } from "./support/database-host-params";
 
 /** One stack holds every construct of the file; each gets an ID of its own. */
 const stack = new TerraformStack(Testing.app(), "construct-guards");
@@ -328,20 +329,7 @@ describe("data", () => {
   });
 
   describe("the database host's user data", () => {
-    const params: DatabaseHostUserDataParams = {
-      environment: "staging",
-      region: STAGING.region,
-      versions: STAGING.databaseVersions,
-      dataVolumeId: "vol-0123456789abcdef0",
-      privateIp: "10.42.64.10",
-      databaseName: "tracker",
-      databaseUser: "tracker",
-      postgresPasswordSecretArn: "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/postgres-password-AbCdEf",
-      redisPasswordSecretArn: "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/redis-password-GhIjKl",
-      caCertificateParameterName: "/tracker/staging/database-ca-certificate",
-      applicationSubnetCidrs: ["10.42.16.0/20", "10.42.32.0/20"],
-      internalNamespace: "staging.tracker.internal",
-    };
+    const params = EXAMPLE_HOST_PARAMS;
 
     it("refuses a Valkey version it knows no release for", () => {
       expect(() => hostEnvironment({ ...params, versions: { ...params.versions, valkey: "7.2" } })).toThrow(

@@ -9,34 +9,16 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { Lazy } from "../src/cdktf";
-import { STAGING } from "../src/config/environments";
-import { internalNamespace, parameterName } from "../src/config/naming";
 import {
   DATABASE_HOST_FILES,
   DATABASE_HOST_FILES_DIR,
   renderDatabaseHostUserData,
   stripComments,
-  type DatabaseHostUserDataParams,
 } from "../src/data/database-host/user-data";
+import { EXAMPLE_HOST_PARAMS } from "./support/database-host-params";
 
-/** Realistic staging values (the same as the integration suite's example render). */
-const exampleParams: DatabaseHostUserDataParams = {
-  environment: "staging",
-  region: STAGING.region,
-  versions: STAGING.databaseVersions,
-  dataVolumeId: "vol-0123456789abcdef0",
-  privateIp: "10.42.64.10",
-  databaseName: "tracker",
-  databaseUser: "tracker",
-  postgresPasswordSecretArn:
-    "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/postgres-password-AbCdEf",
-  redisPasswordSecretArn: "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/redis-password-AbCdEf",
-  caCertificateParameterName: parameterName("staging", "database-ca-certificate"),
-  applicationSubnetCidrs: ["10.42.16.0/20", "10.42.32.0/20"],
-  internalNamespace: internalNamespace("staging"),
-};
 
-const examplePlain = renderDatabaseHostUserData(exampleParams, { target: "plain" });
+const examplePlain = renderDatabaseHostUserData(EXAMPLE_HOST_PARAMS, { target: "plain" });
 
 describe("the database host's user data, rendered", () => {
   it("DB-4: gzip'd, the user data stays well below EC2's 16 KB limit", () => {
@@ -45,26 +27,26 @@ describe("the database host's user data, rendered", () => {
 
   it("DB-4: the Terraform target escapes every literal ${ and %{ and leaves tokens live", () => {
     const token = Lazy.stringValue({ produce: () => "vol-0token" });
-    const rendered = renderDatabaseHostUserData({ ...exampleParams, dataVolumeId: token });
+    const rendered = renderDatabaseHostUserData({ ...EXAMPLE_HOST_PARAMS, dataVolumeId: token });
     expect(rendered).toContain(`DATA_VOLUME_ID='${token}'`);
     const withoutTokens = rendered.split(token).join("");
     expect(withoutTokens).not.toMatch(/(^|[^$])\$\{/);
     expect(withoutTokens).not.toMatch(/(^|[^%])%\{/);
     // Terraform's unescaping of the concrete render gives back exactly the plain render.
-    const concrete = renderDatabaseHostUserData(exampleParams);
+    const concrete = renderDatabaseHostUserData(EXAMPLE_HOST_PARAMS);
     expect(concrete).not.toBe(examplePlain);
     expect(concrete.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")).toBe(examplePlain);
   });
 
   it("DB-4: the plain target refuses tokens, and values that cannot be written to host.env", () => {
     const token = Lazy.stringValue({ produce: () => "x" });
-    expect(() => renderDatabaseHostUserData({ ...exampleParams, privateIp: token }, { target: "plain" })).toThrow(
+    expect(() => renderDatabaseHostUserData({ ...EXAMPLE_HOST_PARAMS, privateIp: token }, { target: "plain" })).toThrow(
       /PRIVATE_IP: the plain user data needs a concrete value/,
     );
-    expect(() => renderDatabaseHostUserData({ ...exampleParams, databaseName: "x'; rm -rf /" })).toThrow(/DATABASE_NAME/);
-    expect(() => renderDatabaseHostUserData({ ...exampleParams, applicationSubnetCidrs: [] })).toThrow(/applicationSubnetCidrs/);
+    expect(() => renderDatabaseHostUserData({ ...EXAMPLE_HOST_PARAMS, databaseName: "x'; rm -rf /" })).toThrow(/DATABASE_NAME/);
+    expect(() => renderDatabaseHostUserData({ ...EXAMPLE_HOST_PARAMS, applicationSubnetCidrs: [] })).toThrow(/applicationSubnetCidrs/);
     expect(() =>
-      renderDatabaseHostUserData({ ...exampleParams, versions: { ...exampleParams.versions, valkey: "7.9" } }),
+      renderDatabaseHostUserData({ ...EXAMPLE_HOST_PARAMS, versions: { ...EXAMPLE_HOST_PARAMS.versions, valkey: "7.9" } }),
     ).toThrow(/no Valkey release is known for "7.9"/);
   });
 
@@ -183,8 +165,8 @@ describe("the database host's user data, rendered", () => {
   });
 
   it("DB-4: the default target is Terraform's: literal ${ and %{ arrive escaped", () => {
-    const concrete = renderDatabaseHostUserData(exampleParams);
-    expect(concrete).toBe(renderDatabaseHostUserData(exampleParams, { target: "terraform" }));
+    const concrete = renderDatabaseHostUserData(EXAMPLE_HOST_PARAMS);
+    expect(concrete).toBe(renderDatabaseHostUserData(EXAMPLE_HOST_PARAMS, { target: "terraform" }));
     // A shell parameter expansion of the host's scripts, as Terraform must read it (and give back).
     expect(examplePlain).toContain('"${');
     expect(concrete).toContain('"$${');
@@ -198,19 +180,19 @@ describe("the database host's user data, rendered", () => {
     ["a Terraform interpolation", "trac${x}ker", '"trac${x}ker"'],
     ["a Terraform directive", "trac%{x}ker", '"trac%{x}ker"'],
   ])("DB-4: host.env refuses %s in a value, naming the setting", (_what, databaseName, shown) => {
-    expect(() => renderDatabaseHostUserData({ ...exampleParams, databaseName }, { target: "plain" })).toThrow(
+    expect(() => renderDatabaseHostUserData({ ...EXAMPLE_HOST_PARAMS, databaseName }, { target: "plain" })).toThrow(
       `DATABASE_NAME: ${shown} cannot be written to host.env`,
     );
   });
 
   it("DB-4: a value that is a token is not checked at synth (Terraform fills it in) and stays a reference", () => {
     const token = Lazy.stringValue({ produce: () => "vol-0token" });
-    expect(() => renderDatabaseHostUserData({ ...exampleParams, dataVolumeId: token })).not.toThrow();
+    expect(() => renderDatabaseHostUserData({ ...EXAMPLE_HOST_PARAMS, dataVolumeId: token })).not.toThrow();
   });
 
   it("DB-4: the plain target names the setting that is still a token", () => {
     const token = Lazy.stringValue({ produce: () => "x" });
-    expect(() => renderDatabaseHostUserData({ ...exampleParams, privateIp: token }, { target: "plain" })).toThrow(
+    expect(() => renderDatabaseHostUserData({ ...EXAMPLE_HOST_PARAMS, privateIp: token }, { target: "plain" })).toThrow(
       "PRIVATE_IP: the plain user data needs a concrete value, got a token",
     );
   });

@@ -23,7 +23,6 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STAGING } from "../../src/config/environments";
-import { internalNamespace, parameterName } from "../../src/config/naming";
 import {
   DATABASE_HOST_FILES,
   DATABASE_HOST_FILES_DIR,
@@ -32,6 +31,7 @@ import {
   stripComments,
   type DatabaseHostUserDataParams,
 } from "../../src/data/database-host/user-data";
+import { EXAMPLE_HOST_PARAMS } from "../support/database-host-params";
 
 const CI = process.env.CI === "true" || process.env.CI === "1";
 const PG_BIN = "/usr/lib/postgresql/15/bin";
@@ -94,21 +94,7 @@ function tempDir(prefix: string): string {
 // The two renders: realistic staging values, and loopback test values
 // ---------------------------------------------------------------------------------------------
 
-const exampleParams: DatabaseHostUserDataParams = {
-  environment: "staging",
-  region: STAGING.region,
-  versions: STAGING.databaseVersions,
-  dataVolumeId: "vol-0123456789abcdef0",
-  privateIp: "10.42.64.10",
-  databaseName: "tracker",
-  databaseUser: "tracker",
-  postgresPasswordSecretArn:
-    "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/postgres-password-AbCdEf",
-  redisPasswordSecretArn: "arn:aws:secretsmanager:eu-central-1:802732539686:secret:tracker/staging/redis-password-AbCdEf",
-  caCertificateParameterName: parameterName("staging", "database-ca-certificate"),
-  applicationSubnetCidrs: ["10.42.16.0/20", "10.42.32.0/20"],
-  internalNamespace: internalNamespace("staging"),
-};
+const exampleParams: DatabaseHostUserDataParams = EXAMPLE_HOST_PARAMS;
 
 /**
  * A loopback address of this run's own (127.1.0.1 .. 127.254.255.254) as the private IP: the live
