@@ -12,6 +12,7 @@ import { Lazy } from "../src/cdktf";
 import {
   DATABASE_HOST_FILES,
   DATABASE_HOST_FILES_DIR,
+  escapeTerraformTemplate,
   renderDatabaseHostUserData,
   stripComments,
 } from "../src/data/database-host/user-data";
@@ -213,6 +214,18 @@ describe("DB-4: comments are stripped from the host files to keep the user data 
     expect(stripComments(script)).toBe(
       ["#!/usr/bin/env bash", "# shellcheck source=/dev/null", "set -euo pipefail", 'echo "#not a comment" # trailing', ""].join("\n"),
     );
+  });
+
+  it("DB-4: an indented shellcheck directive stays; a comment that only mentions shellcheck goes", () => {
+    expect(stripComments("if true; then\n  # shellcheck disable=SC2086\n  echo $x\nfi\n")).toBe(
+      "if true; then\n  # shellcheck disable=SC2086\n  echo $x\nfi\n",
+    );
+    expect(stripComments("# see # shellcheck disable=SC2086 below\necho ok\n")).toBe("echo ok\n");
+  });
+
+  it("DB-4: Terraform's template sequences in literal text are escaped, each exactly once", () => {
+    expect(escapeTerraformTemplate('a="${b}" %{ if c } $${d} %%{e}')).toBe('a="$${b}" %%{ if c } $$${d} %%%{e}');
+    expect(escapeTerraformTemplate("no sequences: $HOME 100% {}")).toBe("no sequences: $HOME 100% {}");
   });
 
   it("DB-4: a file without a shebang loses a first-line comment; blank runs shrink to one blank line; leading blank lines go", () => {
