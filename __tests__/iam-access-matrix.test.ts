@@ -193,6 +193,15 @@ describe.each(worlds)("$env.name", (w) => {
     it.each(rows)(`IAM-3: %s on %s -> %s`, async (action, resource, context, expected) => {
       expect(await decide(w, role(w.ci, `tracker-${E}-ci-plan`), { action, resource, context })).toBe(expected);
     });
+
+    it("IAM-3: secret values are denied explicitly (a grant added later cannot open them), not merely left out", async () => {
+      const plan = role(w.ci, `tracker-${E}-ci-plan`);
+      // (BatchGetSecretValue has no resource-level permissions: AWS evaluates it on "*".)
+      for (const [action, resource] of [["secretsmanager:GetSecretValue", ownSecret], ["secretsmanager:BatchGetSecretValue", "*"]] as const) {
+        expect(await evaluate(plan, A, { action, resource, context: {} }), action).toBe("ExplicitlyDenied");
+      }
+      expect(await evaluate(plan, A, { action: "kms:Decrypt", resource: key, context: viaSecretsManager }, w.keyPolicy)).toBe("ExplicitlyDenied");
+    });
   });
 
   describe("IAM-1: the main-branch (refreshing) plan role", () => {
