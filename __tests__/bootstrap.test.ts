@@ -89,6 +89,42 @@ describe.each([
     expect(main.condition[1].values).toEqual([`repo:${repo}:ref:refs/heads/main`]);
   });
 
+  it("IAM-1: each CI role's inline policies and their statements, by the Sid CloudTrail and Access Analyzer show", () => {
+    const plan = ["DescribeConfiguration", "ReadThisEnvironmentsSchedules", "ReadThisEnvironmentsBudget", "ReadThisProjectsIam",
+      "ReadThisProjectsBucketConfiguration", "ReadThisEnvironmentsParameters", "GenerateEphemeralPasswords", "ListStateBucket", "ReadStateAndLock"];
+    const refresh = ["ReadThisEnvironmentsSecretsForRefresh", "DecryptThisEnvironmentsSecrets"];
+    const expected: Record<string, Record<string, string[]>> = {
+      "ci-plan": { "pull-request-plan": [...plan, "NeverReadSecretValues", "NeverDecryptThroughSecretsManager", "NeverDecryptThroughParameterStore"] },
+      "ci-main-plan": { "main-plan": [...plan, ...refresh] },
+      "ci-deploy": {
+        "deploy-read": [...plan, "WriteStateAndLock", ...refresh],
+        "deploy-manage": [
+          "NetworkHostsAndVolumes", "LoadBalancers", "WebAcl", "AttachTheWebAclToTheLoadBalancer", "WebAclLogDelivery",
+          "ContainerServices", "LogGroups", "LogResourcePolicies", "AlarmsRulesAndTopics", "TopicSubscriptions",
+          "ThisEnvironmentsSchedules", "ThisEnvironmentsBudget", "SecretsAndParameters", "ImageRepositories", "Buckets",
+          "CreateKeys", "ManageAndUseThisProjectsKeys", "KeyAliases", "FileSystems", "CertificatesDiscoveryScalingSnapshots",
+          "RolesOnlyWithTheBoundary", "ThisEnvironmentsRolesAndInstanceProfiles", "PassThisProjectsRolesToTheServicesUsed",
+          "PassTheTrafficShiftRolesToEcs", "CreateServiceLinkedRolesOfTheServicesUsed",
+        ],
+        "deploy-guards": [
+          "NeverChangeTheCiRoles", "NeverChangeTheBoundary", "NeverRemoveTheBoundary", "NoRoleWithoutTheBoundary",
+          "NeverTouchAnotherProjectsResources", "NeverTagForAnotherProject",
+        ],
+      },
+      "ci-image-push": { "push-images": ["EcrLogin", "PushThisEnvironmentsImages"] },
+    };
+    const actual: Record<string, Record<string, string[]>> = {};
+    for (const suffix of Object.keys(expected)) {
+      const [roleName] = role(suffix);
+      actual[suffix] = Object.fromEntries(
+        resources(stack, "aws_iam_role_policy")
+          .filter(([, p]) => p.role === `\${aws_iam_role.${roleName}.id}`)
+          .map(([, p]) => [p.name, document(stack, p.policy).statement.map((st: any) => st.sid)]),
+      );
+    }
+    expect(actual).toEqual(expected);
+  });
+
   it("IAM-1: no CI role carries an AWS managed policy (ReadOnlyAccess / PowerUserAccess are gone)", () => {
     expect(resources(stack, "aws_iam_role_policy_attachment")).toEqual([]);
   });
