@@ -213,6 +213,41 @@ describe.each([
   });
 });
 
+describe("ACC-4: GitHub's OIDC provider, created or adopted", () => {
+  const federated = (stack: SynthesizedStack) =>
+    Object.fromEntries(
+      resources(stack, "aws_iam_role").map(([, r]) => {
+        const trust = document(stack, r.assume_role_policy).statement;
+        expect(trust).toHaveLength(1);
+        return [r.name, trust[0].principals];
+      }),
+    );
+
+  it("ACC-4: a created provider is tagged tracker-<env>-github-oidc, and each of the four roles trusts that provider", () => {
+    const stack = synthBootstrap(STAGING);
+    const [name, provider] = only(stack, "aws_iam_openid_connect_provider");
+    expect(provider.tags).toEqual({ Name: "tracker-staging-github-oidc" });
+    expect(dataSources(stack, "aws_iam_openid_connect_provider")).toEqual([]);
+    const principals = [{ type: "Federated", identifiers: [`\${aws_iam_openid_connect_provider.${name}.arn}`] }];
+    expect(federated(stack)).toEqual(
+      Object.fromEntries(["ci-plan", "ci-main-plan", "ci-deploy", "ci-image-push"].map((role) => [`tracker-staging-${role}`, principals])),
+    );
+  });
+
+  it("ACC-4: with githubOidcProvider \"existing\" (an account that already has one) nothing is created: the roles trust the account's provider, looked up by GitHub's issuer URL", () => {
+    const env = { ...PRODUCTION, ci: { ...PRODUCTION.ci, githubOidcProvider: "existing" as const } };
+    const stack = JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), { environment: env, project: PROJECT_DEFINITION }))) as SynthesizedStack;
+    expect(resources(stack, "aws_iam_openid_connect_provider")).toEqual([]);
+    const [[name, lookup], ...others] = dataSources(stack, "aws_iam_openid_connect_provider");
+    expect(others).toEqual([]);
+    expect(lookup).toEqual({ url: "https://token.actions.githubusercontent.com" });
+    const principals = [{ type: "Federated", identifiers: [`\${data.aws_iam_openid_connect_provider.${name}.arn}`] }];
+    expect(federated(stack)).toEqual(
+      Object.fromEntries(["ci-plan", "ci-main-plan", "ci-deploy", "ci-image-push"].map((role) => [`tracker-production-${role}`, principals])),
+    );
+  });
+});
+
 describe("RUN-1: the first bootstrap keeps its state in a local file", () => {
   it("RUN-1: with a local state directory the backend is local, at <directory>/<stack>.tfstate", () => {
     const stack = JSON.parse(
