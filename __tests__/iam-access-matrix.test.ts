@@ -356,6 +356,12 @@ describe.each(worlds)("$env.name", (w) => {
       ["api-execution", "ssm:GetParameters", parameter("postgres-host"), {}, ALLOW, "and its parameters"],
       ["api-execution", "ecr:BatchGetImage", arn("ecr", `repository/tracker-${E}/api`), {}, ALLOW, "pulls its own image"],
       ["api-execution", "ecr:BatchGetImage", arn("ecr", "repository/billing/api"), {}, DENY, "never another project's image"],
+      ["api-execution", "ecr:GetAuthorizationToken", "*", {}, ALLOW, "ECS logs in to ECR for the API's image"],
+      ["api-execution", "ecr:GetDownloadUrlForLayer", arn("ecr", `repository/tracker-${E}/api`), {}, ALLOW, "downloads its image's layers (CannotPullContainerError without)"],
+      ["api-execution", "ecr:BatchCheckLayerAvailability", arn("ecr", `repository/tracker-${E}/api`), {}, ALLOW, "checks its layers"],
+      ["api-execution", "logs:CreateLogStream", arn("logs", `log-group:/ecs/tracker-${E}/api:log-stream:api/api/0123456789abcdef`), {}, ALLOW, "awslogs opens the task's stream in the API's log group"],
+      ["api-execution", "logs:PutLogEvents", arn("logs", `log-group:/ecs/tracker-${E}/api:log-stream:api/api/0123456789abcdef`), {}, ALLOW, "and writes the container's output"],
+      ["api-execution", "logs:PutLogEvents", arn("logs", `log-group:/ecs/tracker-${E}/frontend:log-stream:frontend/frontend/0123`), {}, DENY, "never into another service's log group"],
       ["frontend-execution", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, DENY, "the frontend gets no database password"],
       ["frontend-execution", "secretsmanager:GetSecretValue", secret("secret-key"), {}, DENY, "nor the API's signing key"],
       ["anisette-execution", "secretsmanager:GetSecretValue", secret("redis-password"), {}, DENY, "anisette uses no secret"],
@@ -379,6 +385,18 @@ describe.each(worlds)("$env.name", (w) => {
         ["db-snapshots", "ec2:CreateSnapshot", arn("ec2", "volume/vol-0123456789abcdef0"), {}, ALLOW, "DLM snapshots the data volume"],
         ["db-snapshots", "ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0"), {}, DENY, "and does nothing else to instances"],
         ["db-snapshots", "secretsmanager:GetSecretValue", secret("postgres-password"), {}, DENY, "nor reads secrets"],
+      );
+    }
+    if (env.ecsExec) {
+      const session = arn("logs", `log-group:/ecs/tracker-${E}-cluster/exec:log-stream:ecs-execute-command-0123456789abcdef`);
+      rows.push(
+        ["api-task", "ssmmessages:CreateControlChannel", "*", {}, ALLOW, "ECS-9: the Exec agent opens its control channel"],
+        ["api-task", "ssmmessages:OpenDataChannel", "*", {}, ALLOW, "ECS-9: and the session's data channel"],
+        ["api-task", "logs:CreateLogStream", session, {}, ALLOW, "ECS-9: the session is logged to the cluster's Exec log group"],
+        ["api-task", "logs:PutLogEvents", session, {}, ALLOW, "ECS-9: line by line"],
+        ["api-task", "logs:DescribeLogStreams", session, {}, ALLOW, "ECS-9: the agent finds its stream"],
+        ["api-task", "logs:DescribeLogGroups", "*", {}, ALLOW, "ECS-9: and checks that the group is encrypted before it starts a session"],
+        ["api-task", "logs:PutLogEvents", arn("logs", `log-group:/ecs/tracker-${E}/api:log-stream:api/api/0123`), {}, DENY, "ECS-9: a task cannot write into its service log as if it were ECS"],
       );
     }
     if (env.schedule.enabled && env.dataPlane.mode === "host") {
