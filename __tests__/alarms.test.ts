@@ -3,6 +3,7 @@
  * stack per environment with stub load balancer, target group and cluster identifiers: staging with a
  * database host instance, production without one. Each stack is synthesized once.
  */
+import { readFileSync } from "node:fs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { describe, expect, it } from "vitest";
 import { TerraformStack, Testing } from "../src/cdktf";
@@ -493,14 +494,22 @@ describe("OBS-2, DB-8: database host alarms (staging, with a host instance)", ()
   it.each([
     ["postgres-down", "PostgresUp"],
     ["valkey-down", "ValkeyUp"],
-  ])("%s: %s < 1, and a silent host is a failing host", (what, metric) => {
+  ])("%s: %s < 1 for 3 one-minute periods (the probe's timer runs every minute), and a silent host is a failing host", (what, metric) => {
     expect(alarmNamed(json, `tracker-staging-db-host-${what}`)).toMatchObject({
       ...probe,
       metric_name: metric,
+      // Shorter than the probe's minute, every other period would be missing data, which breaches.
+      period: 60,
+      evaluation_periods: 3,
       comparison_operator: "LessThanThreshold",
       threshold: 1,
       treat_missing_data: "breaching",
     });
+  });
+
+  it("DB-8: the host publishes its probe once a minute, the period the down alarms evaluate", () => {
+    const timer = readFileSync("src/data/database-host/files/systemd/tracker-db-health.timer", "utf8");
+    expect(timer).toMatch(/^OnUnitActiveSec=1min$/m);
   });
 
   it("data volume above 85 %", () => {
@@ -575,6 +584,32 @@ describe("OBS-2: load balancer alarms need every public service's target group",
           targetGroupArnSuffixes: { api: [TARGET_GROUP("staging", "api")], frontend: [TARGET_GROUP("staging", "frontend")] },
         }),
     ).toThrow(/no target group for the public-web service\(s\) admin/);
+  });
+
+  // A service with one target group (no canary pair): the descriptions say so, and a health path
+  // the catalog row does not give reads as "health path" rather than "undefined".
+  const single = new TerraformStack(Testing.app(), "single-target-group");
+  const api = SERVICE_CATALOG.find((s) => s.name === "api")!;
+  const alarms = new LoadBalancerAlarms(single, "lb", {
+    environment: "staging",
+    topicArn: "arn:aws:sns:eu-central-1:802732539686:tracker-staging-alarms",
+    loadBalancerArnSuffix: LOAD_BALANCER("staging"),
+    targetGroupArnSuffixes: { api: [TARGET_GROUP("staging", "api")] },
+    catalog: [{ ...api, healthPath: undefined }],
+  });
+  const described = Object.fromEntries(
+    resources(JSON.parse(Testing.synth(single)) as SynthesizedStack, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name, a.alarm_description]),
+  );
+
+  it("OBS-2: with one target group per service the alarms read 'its target group', and name the health check without a path as 'health path'", () => {
+    expect(described["tracker-staging-api-target-5xx"]).toContain("summed over its target group. During a deployment");
+    expect(described["tracker-staging-api-no-healthy-targets"]).toContain("(in any of its target group) for 2 minutes");
+    expect(described["tracker-staging-api-unhealthy-targets"]).toContain("failed the load balancer's health check (health path) in 2 of the last 3 minutes");
+  });
+
+  it("OBS-2: asking for the alarms of a service that is not public web names it", () => {
+    expect(alarms.targetGroup("api").target5xx).toBeDefined();
+    expect(() => alarms.targetGroup("anisette")).toThrow('LoadBalancerAlarms: "anisette" is not a public-web service of the catalog');
   });
 });
 

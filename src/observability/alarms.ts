@@ -16,7 +16,7 @@ import type { LogDeliveryPolicy } from "./log-delivery-policy";
 import { TaskFailureAlarms } from "./task-failure-alarms";
 import { WebAclAlarms } from "./web-acl-alarms";
 
-/** The database host the alarms watch; its probe's names default to what the host publishes. */
+/** The database host the alarms watch (its probe's metrics are DATABASE_HOST_METRICS, as the host publishes them). */
 export type DatabaseHostAlarmTarget = Omit<DatabaseHostAlarmsProps, "environment" | "topicArn">;
 
 /** The WAF web ACL the blocked-request alarm watches (EDGE-7). */

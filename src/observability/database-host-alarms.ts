@@ -13,18 +13,15 @@
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
 import type { EnvironmentName } from "../config/types";
+import { DATABASE_HOST_METRICS as PROBE } from "../data/database-host/user-data";
 import { databaseHostAlarmName } from "./names";
 import { notifyingAlarm } from "./notifying-alarm";
 
-/** The metric names of the host's probe. */
-export interface DatabaseHostProbeMetrics {
-  /** @default "PostgresUp" */
-  readonly postgresUp?: string;
-  /** @default "ValkeyUp" */
-  readonly valkeyUp?: string;
-  /** @default "DataVolumeUsedPercent" */
-  readonly dataVolumeUsedPercent?: string;
-}
+/** The probe's timer runs every minute (systemd/tracker-db-health.timer: OnUnitActiveSec=1min). */
+const PROBE_PERIOD_SECONDS = 60;
+
+/** Data volume usage, in percent, above which the disk alarm fires. */
+const DATA_VOLUME_THRESHOLD_PERCENT = 85;
 
 export interface DatabaseHostAlarmsProps {
   readonly environment: EnvironmentName;
@@ -32,16 +29,6 @@ export interface DatabaseHostAlarmsProps {
   readonly topicArn: string;
   /** The database host's EC2 instance ID (the `InstanceId` dimension of AWS/EC2 status checks). */
   readonly instanceId: string;
-  /** The probe's namespace. @default "Tracker/DatabaseHost" */
-  readonly probeNamespace?: string;
-  /** The probe metrics' dimensions. @default { Environment: <env> } (what health-probe.sh publishes) */
-  readonly probeDimensions?: Readonly<Record<string, string>>;
-  /** @default - the names health-probe.sh publishes */
-  readonly probeMetrics?: DatabaseHostProbeMetrics;
-  /** The probe's period in seconds. @default 60 */
-  readonly probePeriodSeconds?: number;
-  /** Data volume usage, in percent, above which the disk alarm fires. @default 85 */
-  readonly dataVolumeThresholdPercent?: number;
 }
 
 export class DatabaseHostAlarms extends Construct {
@@ -53,17 +40,10 @@ export class DatabaseHostAlarms extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseHostAlarmsProps) {
     super(scope, id);
     const env = props.environment;
-    const namespace = props.probeNamespace ?? "Tracker/DatabaseHost";
-    const dimensions = { ...(props.probeDimensions ?? { Environment: env }) };
-    const period = props.probePeriodSeconds ?? 60;
-    const diskThreshold = props.dataVolumeThresholdPercent ?? 85;
-    const metrics = {
-      postgresUp: props.probeMetrics?.postgresUp ?? "PostgresUp",
-      valkeyUp: props.probeMetrics?.valkeyUp ?? "ValkeyUp",
-      dataVolumeUsedPercent: props.probeMetrics?.dataVolumeUsedPercent ?? "DataVolumeUsedPercent",
-    };
+    const namespace = PROBE.namespace;
+    const dimensions = { [PROBE.dimensionName]: env };
+    const diskThreshold = DATA_VOLUME_THRESHOLD_PERCENT;
     const common = { topicArn: props.topicArn } as const;
-    const minutes = (n: number) => `${(n * period) / 60} minute${n * period === 60 ? "" : "s"}`;
 
     const down = (what: "postgres" | "valkey", metricName: string, text: string) =>
       notifyingAlarm(this, `${what}-down`, {
@@ -71,21 +51,21 @@ export class DatabaseHostAlarms extends Construct {
         alarmName: databaseHostAlarmName(env, `${what}-down`),
         alarmDescription:
           `${text} on the ${env} database host (${props.instanceId}) has not answered its probe, or the probe ` +
-          `has published nothing, for ${minutes(3)}. To do: open a shell with SSM Session Manager, check ` +
+          `has published nothing, for 3 minutes. To do: open a shell with SSM Session Manager, check ` +
           `systemctl status and journalctl of the service and the tracker-db-health timer; check the host's ` +
           `status-check alarm.`,
         namespace,
         metricName,
         dimensions,
         statistic: "Minimum",
-        period,
+        period: PROBE_PERIOD_SECONDS,
         evaluationPeriods: 3,
         comparisonOperator: "LessThanThreshold",
         threshold: 1,
         treatMissingData: "breaching",
       });
-    this.postgresDown = down("postgres", metrics.postgresUp, "PostgreSQL");
-    this.valkeyDown = down("valkey", metrics.valkeyUp, "Valkey");
+    this.postgresDown = down("postgres", PROBE.postgresUp, "PostgreSQL");
+    this.valkeyDown = down("valkey", PROBE.valkeyUp, "Valkey");
 
     this.dataVolumeUsage = notifyingAlarm(this, "data-volume-usage", {
       ...common,
@@ -95,7 +75,7 @@ export class DatabaseHostAlarms extends Construct {
         `(WAL, tables, Valkey persistence); grow the EBS volume (dataVolumeGiB in the environment definition) ` +
         `and the filesystem before it fills, which stops PostgreSQL.`,
       namespace,
-      metricName: metrics.dataVolumeUsedPercent,
+      metricName: PROBE.dataVolumeUsedPercent,
       dimensions,
       statistic: "Maximum",
       period: 300,
