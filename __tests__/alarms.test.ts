@@ -537,6 +537,29 @@ describe("OBS-2, DB-8: database host alarms (staging, with a host instance)", ()
   });
 });
 
+describe("OBS-2: the connect-error filters follow the ports the services really connect to", () => {
+  const portsOf = (json: SynthesizedStack) =>
+    Object.fromEntries(
+      resources(json, "aws_cloudwatch_log_metric_filter")
+        .filter(([, f]) => /^tracker-\w+-api-(asyncpg-connect|redis-errno)-/.test(f.name))
+        .map(([, f]) => [f.name.split("-")[3] === "asyncpg" ? "db" : "redis", f.pattern]),
+    );
+
+  it("staging's host listens on PostgreSQL's 5432 and Valkey's 6379", () => {
+    expect(portsOf(built.staging.json)).toEqual({ db: '"Connect call failed" ", 5432)"', redis: '"connecting to" ":6379"' });
+  });
+
+  it("production's external endpoints on other ports (a PgBouncer on 6432, Valkey on 6380) are watched on those", () => {
+    const external = PRODUCTION.dataPlane;
+    if (external.mode !== "external") throw new Error("production's data plane is external");
+    const moved: EnvironmentDefinition = {
+      ...PRODUCTION,
+      dataPlane: { ...external, postgres: { ...external.postgres, port: 6432 }, redis: { ...external.redis, port: 6380 } },
+    };
+    expect(portsOf(build(moved).json)).toEqual({ db: '"Connect call failed" ", 6432)"', redis: '"connecting to" ":6380"' });
+  });
+});
+
 describe("OBS-2: connection-error patterns are conservative per dependency", () => {
   const database = [
     'psycopg2.OperationalError: connection to server at "db.staging.tracker.internal" (10.42.64.10), port 5432 failed: Connection refused',

@@ -97,17 +97,16 @@ export interface ConnectivityAlarmsProps {
   readonly logGroups: ServiceLogGroupSource;
   /** The alarm topic (alarm and OK actions). */
   readonly topicArn: string;
-  /** The PostgreSQL port the services connect to. @default 5432 */
-  readonly databasePort?: number;
-  /** The Redis (Valkey) port the services connect to. @default 6379 */
-  readonly redisPort?: number;
-  /** Matching log lines, summed over all services, in 5 minutes that raise the alarm. @default 5 */
-  readonly threshold?: number;
+  /** The PostgreSQL port the services connect to (it appears in some clients' messages). */
+  readonly databasePort: number;
+  /** The Redis (Valkey) port the services connect to. */
+  readonly redisPort: number;
   /** @default - the service catalog */
   readonly catalog?: readonly ServiceDefinition[];
-  /** @default `Tracker/<env>` */
-  readonly metricNamespace?: string;
 }
+
+/** Matching log lines, summed over all services, in 5 minutes that raise a connectivity alarm. */
+const CONNECTION_ERRORS_THRESHOLD = 5;
 
 export class ConnectivityAlarms extends Construct {
   /** The alarm of each dependency that at least one service uses. */
@@ -120,9 +119,9 @@ export class ConnectivityAlarms extends Construct {
     super(scope, id);
     const env = props.environment;
     const catalog = props.catalog ?? SERVICE_CATALOG;
-    const threshold = props.threshold ?? 5;
-    this.metricNamespace = props.metricNamespace ?? serviceMetricNamespace(env);
-    const ports: Record<ConnectivityDependency, number> = { db: props.databasePort ?? 5432, redis: props.redisPort ?? 6379 };
+    const threshold = CONNECTION_ERRORS_THRESHOLD;
+    this.metricNamespace = serviceMetricNamespace(env);
+    const ports: Record<ConnectivityDependency, number> = { db: props.databasePort, redis: props.redisPort };
     const label: Record<ConnectivityDependency, string> = { db: "the database (PostgreSQL)", redis: "Redis (Valkey)" };
 
     const alarms = new Map<ConnectivityDependency, CloudwatchMetricAlarm>();

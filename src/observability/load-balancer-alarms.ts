@@ -51,15 +51,15 @@ export interface LoadBalancerAlarmsProps {
    * of the catalog must have at least one.
    */
   readonly targetGroupArnSuffixes: Readonly<Partial<Record<ServiceName, readonly string[]>>>;
-  /** 5xx returned by the load balancer itself in 5 minutes that raise its alarm. @default 5 */
-  readonly loadBalancer5xxThreshold?: number;
-  /** 5xx returned by one service's targets in one minute that raise its alarm. @default 5 */
-  readonly target5xxThreshold?: number;
   /** @default - the service catalog */
   readonly catalog?: readonly ServiceDefinition[];
 }
 
 const NAMESPACE = "AWS/ApplicationELB";
+/** 5xx returned by the load balancer itself in 5 minutes that raise its alarm. */
+const LOAD_BALANCER_5XX_THRESHOLD = 5;
+/** 5xx returned by one service's targets in one minute that raise its alarm. */
+const TARGET_5XX_THRESHOLD = 5;
 
 /** One minute: the period of the per-service alarms, which bound the rollback time (DLV-2). */
 export const TARGET_ALARM_PERIOD_SECONDS = 60;
@@ -113,7 +113,7 @@ export class LoadBalancerAlarms extends Construct {
     const lb = props.loadBalancerArnSuffix;
     const common = { namespace: NAMESPACE, topicArn: props.topicArn } as const;
 
-    const elbThreshold = props.loadBalancer5xxThreshold ?? 5;
+    const elbThreshold = LOAD_BALANCER_5XX_THRESHOLD;
     this.loadBalancer5xx = notifyingAlarm(this, "alb-5xx", {
       ...common,
       alarmName: loadBalancer5xxAlarmName(env),
@@ -131,7 +131,7 @@ export class LoadBalancerAlarms extends Construct {
       treatMissingData: "notBreaching",
     });
 
-    const targetThreshold = props.target5xxThreshold ?? 5;
+    const targetThreshold = TARGET_5XX_THRESHOLD;
     const groups = new Map<ServiceName, TargetGroupAlarms>();
     for (const service of publicServices) {
       const suffixes = props.targetGroupArnSuffixes[service.name]!;

@@ -63,8 +63,6 @@ export interface TaskFailureAlarmsProps {
   readonly retentionDays: number;
   /** @default - the service catalog */
   readonly catalog?: readonly ServiceDefinition[];
-  /** @default `Tracker/<env>` */
-  readonly metricNamespace?: string;
 }
 
 export class TaskFailureAlarms extends Construct {
@@ -82,7 +80,7 @@ export class TaskFailureAlarms extends Construct {
   constructor(scope: Construct, id: string, props: TaskFailureAlarmsProps) {
     super(scope, id);
     const env = props.environment;
-    this.metricNamespace = props.metricNamespace ?? serviceMetricNamespace(env);
+    this.metricNamespace = serviceMetricNamespace(env);
 
     const logGroup = new CloudwatchLogGroup(this, "events-log-group", {
       name: taskFailureEventsLogGroupName(env),
