@@ -451,9 +451,8 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
       expect(resourceAt(stack, addressOf(advanced["alternate_target_group_arn"]!))["name"]).toBe(resourceName(env.name, `${s.name}-alt`));
       expect(advanced["production_listener_rule"]).toMatch(new RegExp(`:listener-rule/app/tracker-${env.name}-alb/.+/${s.name}$`));
       expect(advanced["role_arn"]).toBe(`arn:aws:iam::${env.accountId}:role/tracker-${env.name}-${s.name}-traffic-shift`);
-      const grace = v.service["health_check_grace_period_seconds"];
-      expect(grace).toBeGreaterThanOrEqual(60);
-      expect(grace).toBeLessThanOrEqual(120);
+      // The container's 60 s start period and one more ALB round (ECS-5).
+      expect(v.service["health_check_grace_period_seconds"]).toBe(90);
     }
     for (const s of notWeb) {
       const v = viewOf(env, s.name);
@@ -475,7 +474,8 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
       expect(c.user).toBeUndefined();
       expect(c.command).toBeUndefined();
       expect(c.linuxParameters).toEqual({ initProcessEnabled: true });
-      expect(c.stopTimeout).toBeLessThanOrEqual(120);
+      // As long as the target groups' 30 s deregistration delay (Fargate allows up to 120).
+      expect(c.stopTimeout).toBe(30);
     }
   });
 
@@ -586,6 +586,8 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
       const config = policy["target_tracking_scaling_policy_configuration"];
       expect(config["predefined_metric_specification"]).toEqual({ predefined_metric_type: "ECSServiceAverageCPUUtilization" });
       expect(config["target_value"]).toBe(scaling.cpuTargetPercent);
+      // Quick to add tasks (a minute), slow to take them away (five).
+      expect(config).toMatchObject({ scale_out_cooldown: 60, scale_in_cooldown: 300 });
     }
   });
 

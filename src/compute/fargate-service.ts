@@ -84,23 +84,6 @@ export interface FargateServiceProps {
   /** Required exactly when the catalog row has `storage` (EFS-2). @default - no file system */
   readonly fileSystem?: FileSystemMountReference;
   /**
-   * Seconds the ECS service ignores failing ALB health checks after a task starts (public web only).
-   * @default 90
-   */
-  readonly healthCheckGracePeriodSeconds?: number;
-  /**
-   * Seconds between SIGTERM and SIGKILL when a task stops (Fargate allows up to 120).
-   * @default 30
-   */
-  readonly stopTimeoutSeconds?: number;
-  /**
-   * Mount the container's root file system read-only; the container writes only to the scratch
-   * paths of its image contract and its EFS mount (IMG-1). See docs/DESIGN.md for ECS Exec with a
-   * read-only root.
-   * @default true
-   */
-  readonly readonlyRootFilesystem?: boolean;
-  /**
    * What the ECS service must wait for, e.g. the listener rule that attaches its target group (ECS
    * rejects a target group no load balancer uses).
    * @default - nothing beyond its references
@@ -145,6 +128,18 @@ export const SCRATCH_TMPFS_OPTIONS = ["nosuid", "nodev", "noexec"] as const;
 export function volumeNameOf(path: string): string {
   return path.replace(/^\/+|\/+$/g, "").replace(/[^A-Za-z0-9_-]+/g, "-");
 }
+
+/**
+ * Seconds the ECS service ignores failing ALB health checks after a task starts (public web only):
+ * the container health check's 60 s start period, and one more ALB check round.
+ */
+export const HEALTH_CHECK_GRACE_PERIOD_SECONDS = 90;
+
+/**
+ * Seconds between SIGTERM and SIGKILL when a task stops (Fargate allows up to 120): as long as the
+ * target groups' 30 s deregistration delay, so requests in flight finish.
+ */
+export const STOP_TIMEOUT_SECONDS = 30;
 
 /** The ECS container health check (ECS-5); the command comes from the catalog. */
 export const CONTAINER_HEALTH_CHECK = { interval: 30, timeout: 5, retries: 3, startPeriod: 60 } as const;
@@ -258,7 +253,6 @@ export class FargateService extends Construct {
     }
 
     // --- volumes: the image's scratch paths (IMG-1), ECS Exec agent state, EFS (EFS-2) ------------
-    const readonlyRoot = props.readonlyRootFilesystem ?? true;
     const volumes: EcsTaskDefinitionVolume[] = [];
     const mountPoints: { sourceVolume: string; containerPath: string; readOnly: boolean }[] = [];
     const tmpfs: { containerPath: string; size: number; mountOptions: string[] }[] = [];
@@ -286,13 +280,12 @@ export class FargateService extends Construct {
       // resource-level permissions, so Resource "*" is required (read-only metadata).
       taskGrants.allow("EcsExecLogEncryptionCheck", ["logs:DescribeLogGroups"], ["*"]);
       taskGrants.allow("EcsExecSessionDecrypt", ["kms:Decrypt"], [exec.kmsKeyArn]);
-      if (readonlyRoot) {
-        EXEC_AGENT_PATHS.forEach((path, i) => {
-          const name = `exec-agent-${i}`;
-          volumes.push({ name });
-          mountPoints.push({ sourceVolume: name, containerPath: path, readOnly: false });
-        });
-      }
+      // The root file system is read-only: the agent's state and logs need their own volumes.
+      EXEC_AGENT_PATHS.forEach((path, i) => {
+        const name = `exec-agent-${i}`;
+        volumes.push({ name });
+        mountPoints.push({ sourceVolume: name, containerPath: path, readOnly: false });
+      });
     }
 
     // --- persistent storage (EFS-2) --------------------------------------------------------------
@@ -330,11 +323,12 @@ export class FargateService extends Construct {
       // The image's own user, stated where the task relies on it (EFS ownership, IMG-1).
       ...(def.image.user ? { user: `${def.image.user.uid}:${def.image.user.gid}` } : {}),
       ...(def.image.command ? { command: [...def.image.command] } : {}),
-      readonlyRootFilesystem: readonlyRoot,
+      // IMG-1: the container writes only to its image contract's scratch paths and its EFS mount.
+      readonlyRootFilesystem: true,
       mountPoints,
       // An init process reaps zombies and is required for ECS Exec sessions.
       linuxParameters: { initProcessEnabled: true, ...(tmpfs.length > 0 ? { tmpfs } : {}) },
-      stopTimeout: props.stopTimeoutSeconds ?? 30,
+      stopTimeout: STOP_TIMEOUT_SECONDS,
     };
 
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
@@ -403,7 +397,7 @@ export class FargateService extends Construct {
                 },
               },
             ],
-            healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 90,
+            healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_PERIOD_SECONDS,
           }
         : {}),
       ...(autoscaled ? { lifecycle: { ignoreChanges: ["desired_count"] } } : {}),

@@ -17,17 +17,12 @@ export interface ServiceAutoscalingProps {
   /** The ECS service's name (a reference, so the target waits for the service). */
   readonly serviceName: string;
   readonly scaling: AutoscalingDefinition;
-  /**
-   * Seconds after a scale-in before another scale-in.
-   * @default 300
-   */
-  readonly scaleInCooldownSeconds?: number;
-  /**
-   * Seconds after a scale-out before another scale-out.
-   * @default 60
-   */
-  readonly scaleOutCooldownSeconds?: number;
 }
+
+/** Seconds after a scale-in before another: slow to give capacity back. */
+const SCALE_IN_COOLDOWN_SECONDS = 300;
+/** Seconds after a scale-out before another: quick to add capacity. */
+const SCALE_OUT_COOLDOWN_SECONDS = 60;
 
 export class ServiceAutoscaling extends Construct {
   readonly target: AppautoscalingTarget;
@@ -51,8 +46,8 @@ export class ServiceAutoscaling extends Construct {
       targetTrackingScalingPolicyConfiguration: {
         predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
         targetValue: props.scaling.cpuTargetPercent,
-        scaleInCooldown: props.scaleInCooldownSeconds ?? 300,
-        scaleOutCooldown: props.scaleOutCooldownSeconds ?? 60,
+        scaleInCooldown: SCALE_IN_COOLDOWN_SECONDS,
+        scaleOutCooldown: SCALE_OUT_COOLDOWN_SECONDS,
       },
     });
   }
