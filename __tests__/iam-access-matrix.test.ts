@@ -504,6 +504,135 @@ describe.each(worlds)("$env.name", (w) => {
     });
   });
 
+  describe("IAM-1: the refreshing roles read every resource and data-source type of the stacks they plan", () => {
+    const cluster = `tracker-${E}-cluster`;
+    const alb = `app/tracker-${E}-alb/0123456789abcdef`;
+    const bucket = `arn:aws:s3:::tracker-${E}-alb-logs-${A}`;
+    const fileSystem = arn("elasticfilesystem", "file-system/fs-01234567");
+    const webAcl = arn("wafv2", `regional/webacl/tracker-${E}-web-acl/0123abcd-0123-4567-89ab-0123456789ab`);
+    const key = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    const r = (action: string, resource = "*"): Request => ({ action, resource });
+    // Type -> the calls the AWS provider's read makes for it (what `terraform plan` does on refresh),
+    // on a resource named as the stacks name it. Calls AWS authorizes only on "*" are asked on "*".
+    const reads: Record<string, Request[]> = {
+      aws_vpc: [r("ec2:DescribeVpcs"), r("ec2:DescribeVpcAttribute", arn("ec2", "vpc/vpc-0123456789abcdef0"))],
+      aws_subnet: [r("ec2:DescribeSubnets")],
+      aws_internet_gateway: [r("ec2:DescribeInternetGateways")],
+      aws_eip: [r("ec2:DescribeAddresses")],
+      aws_nat_gateway: [r("ec2:DescribeNatGateways")],
+      aws_route_table: [r("ec2:DescribeRouteTables")],
+      aws_route: [r("ec2:DescribeRouteTables")],
+      aws_route_table_association: [r("ec2:DescribeRouteTables")],
+      aws_security_group: [r("ec2:DescribeSecurityGroups")],
+      aws_default_security_group: [r("ec2:DescribeSecurityGroups")],
+      aws_vpc_security_group_ingress_rule: [r("ec2:DescribeSecurityGroupRules")],
+      aws_vpc_security_group_egress_rule: [r("ec2:DescribeSecurityGroupRules")],
+      aws_vpc_endpoint: [r("ec2:DescribeVpcEndpoints")],
+      aws_vpc_peering_connection: [r("ec2:DescribeVpcPeeringConnections")],
+      aws_route53_zone_association: [r("route53:GetHostedZone", "arn:aws:route53:::hostedzone/Z0123456789ABC"), r("route53:ListHostedZonesByVPC")],
+      aws_flow_log: [r("ec2:DescribeFlowLogs")],
+      aws_network_interface: [r("ec2:DescribeNetworkInterfaces")],
+      aws_ebs_volume: [r("ec2:DescribeVolumes")],
+      aws_instance: [r("ec2:DescribeInstances"), r("ec2:DescribeInstanceAttribute", arn("ec2", "instance/i-0123456789abcdef0")), r("ec2:DescribeInstanceCreditSpecifications")],
+      aws_iam_instance_profile: [r("iam:GetInstanceProfile", iam(`instance-profile/tracker-${E}-db-host`))],
+      aws_iam_role: [r("iam:GetRole", iam(`role/tracker-${E}-api-task`)), r("iam:ListRolePolicies", iam(`role/tracker-${E}-api-task`)), r("iam:ListAttachedRolePolicies", iam(`role/tracker-${E}-api-task`))],
+      aws_iam_role_policy: [r("iam:GetRolePolicy", iam(`role/tracker-${E}-api-task`))],
+      aws_iam_role_policy_attachment: [r("iam:ListAttachedRolePolicies", iam(`role/tracker-${E}-db-host`))],
+      aws_iam_policy: [r("iam:GetPolicy", iam(`policy/tracker-${E}-workload-boundary`)), r("iam:GetPolicyVersion", iam(`policy/tracker-${E}-workload-boundary`))],
+      aws_iam_openid_connect_provider: [r("iam:GetOpenIDConnectProvider", iam(`oidc-provider/${ISSUER}`))],
+      aws_lb: [r("elasticloadbalancing:DescribeLoadBalancers"), r("elasticloadbalancing:DescribeLoadBalancerAttributes"), r("elasticloadbalancing:DescribeTags")],
+      aws_lb_listener: [r("elasticloadbalancing:DescribeListeners"), r("elasticloadbalancing:DescribeListenerAttributes")],
+      aws_lb_listener_rule: [r("elasticloadbalancing:DescribeRules")],
+      aws_lb_target_group: [r("elasticloadbalancing:DescribeTargetGroups"), r("elasticloadbalancing:DescribeTargetGroupAttributes")],
+      aws_ecs_cluster: [r("ecs:DescribeClusters", arn("ecs", `cluster/${cluster}`))],
+      aws_ecs_cluster_capacity_providers: [r("ecs:DescribeClusters", arn("ecs", `cluster/${cluster}`))],
+      aws_ecs_service: [r("ecs:DescribeServices", arn("ecs", `service/${cluster}/tracker-${E}-api`))],
+      aws_ecs_task_definition: [r("ecs:DescribeTaskDefinition"), r("ecs:ListTagsForResource", arn("ecs", `task-definition/tracker-${E}-api:1`))],
+      aws_cloudwatch_log_group: [r("logs:DescribeLogGroups"), r("logs:ListTagsForResource", arn("logs", `log-group:/ecs/tracker-${E}/api`))],
+      aws_cloudwatch_log_metric_filter: [r("logs:DescribeMetricFilters", arn("logs", `log-group:/ecs/tracker-${E}/api`))],
+      aws_cloudwatch_log_resource_policy: [r("logs:DescribeResourcePolicies")],
+      aws_cloudwatch_metric_alarm: [r("cloudwatch:DescribeAlarms", arn("cloudwatch", `alarm:tracker-${E}-alb-5xx`)), r("cloudwatch:ListTagsForResource", arn("cloudwatch", `alarm:tracker-${E}-alb-5xx`))],
+      aws_cloudwatch_event_rule: [r("events:DescribeRule", arn("events", `rule/tracker-${E}-ecs-task-failures`)), r("events:ListTagsForResource", arn("events", `rule/tracker-${E}-ecs-task-failures`))],
+      aws_cloudwatch_event_target: [r("events:ListTargetsByRule", arn("events", `rule/tracker-${E}-ecs-task-failures`))],
+      aws_sns_topic: [r("sns:GetTopicAttributes", arn("sns", `tracker-${E}-alarms`)), r("sns:ListTagsForResource", arn("sns", `tracker-${E}-alarms`))],
+      aws_sns_topic_policy: [r("sns:GetTopicAttributes", arn("sns", `tracker-${E}-alarms`))],
+      aws_sns_topic_subscription: [r("sns:GetSubscriptionAttributes", arn("sns", `tracker-${E}-alarms`))],
+      aws_kms_key: [r("kms:DescribeKey", key), r("kms:GetKeyPolicy", key), r("kms:GetKeyRotationStatus", key), r("kms:ListResourceTags", key)],
+      aws_kms_alias: [r("kms:ListAliases")],
+      aws_secretsmanager_secret: [r("secretsmanager:DescribeSecret", secretArn("postgres-password")), r("secretsmanager:GetResourcePolicy", secretArn("postgres-password"))],
+      aws_secretsmanager_secret_version: [r("secretsmanager:GetSecretValue", secretArn("postgres-password"))],
+      aws_ssm_parameter: [r("ssm:GetParameter", arn("ssm", `parameter/tracker/${E}/api-url`)), r("ssm:DescribeParameters"), r("ssm:ListTagsForResource", arn("ssm", `parameter/tracker/${E}/api-url`))],
+      aws_efs_file_system: [r("elasticfilesystem:DescribeFileSystems", fileSystem), r("elasticfilesystem:DescribeLifecycleConfiguration", fileSystem)],
+      aws_efs_mount_target: [r("elasticfilesystem:DescribeMountTargets", fileSystem), r("elasticfilesystem:DescribeMountTargetSecurityGroups", fileSystem)],
+      aws_efs_access_point: [r("elasticfilesystem:DescribeAccessPoints", fileSystem)],
+      aws_efs_backup_policy: [r("elasticfilesystem:DescribeBackupPolicy", fileSystem)],
+      aws_efs_file_system_policy: [r("elasticfilesystem:DescribeFileSystemPolicy", fileSystem)],
+      aws_acm_certificate: [r("acm:DescribeCertificate", arn("acm", "certificate/01234567-89ab-cdef-0123-456789abcdef")), r("acm:ListTagsForCertificate", arn("acm", "certificate/01234567-89ab-cdef-0123-456789abcdef"))],
+      aws_acm_certificate_validation: [r("acm:DescribeCertificate", arn("acm", "certificate/01234567-89ab-cdef-0123-456789abcdef"))],
+      aws_service_discovery_private_dns_namespace: [r("servicediscovery:GetNamespace", arn("servicediscovery", "namespace/ns-0123456789abcdef")), r("servicediscovery:GetOperation")],
+      aws_service_discovery_service: [r("servicediscovery:GetService", arn("servicediscovery", "service/srv-0123456789abcdef"))],
+      aws_service_discovery_instance: [r("servicediscovery:GetInstance", arn("servicediscovery", "service/srv-0123456789abcdef"))],
+      aws_dlm_lifecycle_policy: [r("dlm:GetLifecyclePolicy", arn("dlm", "policy/policy-0123456789abcdef0"))],
+      aws_appautoscaling_target: [r("application-autoscaling:DescribeScalableTargets")],
+      aws_appautoscaling_policy: [r("application-autoscaling:DescribeScalingPolicies")],
+      aws_appautoscaling_scheduled_action: [r("application-autoscaling:DescribeScheduledActions")],
+      aws_s3_bucket: ["ListBucket", "GetBucketPolicy", "GetBucketAcl", "GetBucketCORS", "GetBucketWebsite", "GetBucketVersioning", "GetAccelerateConfiguration",
+        "GetBucketRequestPayment", "GetBucketLogging", "GetLifecycleConfiguration", "GetReplicationConfiguration", "GetEncryptionConfiguration",
+        "GetBucketObjectLockConfiguration", "GetBucketTagging"].map((a) => r(`s3:${a}`, bucket)),
+      aws_s3_bucket_lifecycle_configuration: [r("s3:GetLifecycleConfiguration", bucket)],
+      aws_s3_bucket_ownership_controls: [r("s3:GetBucketOwnershipControls", bucket)],
+      aws_s3_bucket_policy: [r("s3:GetBucketPolicy", bucket)],
+      aws_s3_bucket_public_access_block: [r("s3:GetBucketPublicAccessBlock", bucket)],
+      aws_s3_bucket_server_side_encryption_configuration: [r("s3:GetEncryptionConfiguration", bucket)],
+      aws_s3_bucket_versioning: [r("s3:GetBucketVersioning", bucket)],
+      aws_ecr_repository: [r("ecr:DescribeRepositories", arn("ecr", `repository/tracker-${E}/api`)), r("ecr:ListTagsForResource", arn("ecr", `repository/tracker-${E}/api`))],
+      aws_ecr_lifecycle_policy: [r("ecr:GetLifecyclePolicy", arn("ecr", `repository/tracker-${E}/api`))],
+      aws_wafv2_web_acl: [r("wafv2:GetWebACL", webAcl), r("wafv2:ListTagsForResource", webAcl)],
+      aws_wafv2_web_acl_association: [r("wafv2:GetWebACLForResource", arn("elasticloadbalancing", `loadbalancer/${alb}`))],
+      aws_wafv2_web_acl_logging_configuration: [r("wafv2:GetLoggingConfiguration", webAcl)],
+      aws_budgets_budget: [r("budgets:ViewBudget", `arn:aws:budgets::${A}:budget/tracker-${E}-monthly-cost`)],
+      aws_scheduler_schedule_group: [r("scheduler:GetScheduleGroup", arn("scheduler", `schedule-group/tracker-${E}-off-hours`)), r("scheduler:ListTagsForResource", arn("scheduler", `schedule-group/tracker-${E}-off-hours`))],
+      aws_scheduler_schedule: [r("scheduler:GetSchedule", arn("scheduler", `schedule/tracker-${E}-off-hours/tracker-${E}-db-host-start`))],
+      // Data sources.
+      "data.aws_ecr_repository": [r("ecr:DescribeRepositories", arn("ecr", `repository/tracker-${E}/api`))],
+      "data.aws_ssm_parameter": [r("ssm:GetParameter", `arn:aws:ssm:${R}::parameter/aws/service/debian/release/12/latest/arm64`)],
+    };
+    function secretArn(name: string) {
+      return arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
+    }
+    // No AWS call: documents rendered locally, the ELB account looked up in the provider's table,
+    // and Cloudflare (its own API token).
+    const noAwsRead = new Set(["data.aws_iam_policy_document", "data.aws_elb_service_account", "cloudflare_dns_record", "data.cloudflare_zone"]);
+    const stacks = [synthTracker(env), synthBootstrap(env)];
+    const types = new Set(stacks.flatMap((stack) => [...Object.keys(stack.resource ?? {}), ...Object.keys(stack.data ?? {}).map((t) => `data.${t}`)]));
+
+    it("IAM-1: every resource and data-source type of the environment and bootstrap stacks has its reads here", () => {
+      expect([...types].filter((t) => !reads[t] && !noAwsRead.has(t))).toEqual([]);
+    });
+    /** An action AWS authorizes only on "*" is asked on "*", as AWS does. */
+    async function refresh(name: string, request: Request): Promise<Expect> {
+      return decide(w, role(w.ci, `tracker-${E}-${name}`), request).catch(async (e: Error) => {
+        if (!e.message.includes("must.use.wildcard")) throw e;
+        return decide(w, role(w.ci, `tracker-${E}-${name}`), { ...request, resource: "*" });
+      });
+    }
+    it.each([...types].filter((t) => reads[t]))("IAM-1: the main-branch plan and the deploy role refresh %s", async (type) => {
+      const refused: string[] = [];
+      for (const name of ["ci-main-plan", "ci-deploy"]) {
+        for (const request of reads[type]!) if ((await refresh(name, request)) !== ALLOW) refused.push(`${name} ${request.action} ${request.resource}`);
+      }
+      expect(refused).toEqual([]);
+    });
+    it.each([...types].filter((t) => reads[t] && t !== "aws_secretsmanager_secret_version"))(
+      "IAM-3: the pull-request plan role reads %s too (its plans read data sources and state, never a secret value)",
+      async (type) => {
+        const refused: string[] = [];
+        for (const request of reads[type]!) if ((await refresh("ci-plan", request)) !== ALLOW) refused.push(`${request.action} ${request.resource}`);
+        expect(refused).toEqual([]);
+      },
+    );
+  });
+
   describe("IAM-1: the deploy role creates every resource type of the stacks it deploys", () => {
     const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
     const cluster = `tracker-${E}-cluster`;
