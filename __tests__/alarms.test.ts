@@ -545,6 +545,19 @@ describe("OBS-2: the connect-error filters follow the ports the services really 
         .map(([, f]) => [f.name.split("-")[3] === "asyncpg" ? "db" : "redis", f.pattern]),
     );
 
+  it("OBS-2: the client-message filters, as CloudWatch Logs reads them (`?\"a\" ?\"b\"`: a line with any of the terms)", () => {
+    const pattern = (id: string) => only(built.staging.json, "aws_cloudwatch_log_metric_filter", (f) => f.name === `tracker-staging-api-${id}-connection-errors`)[1].pattern;
+    expect(pattern("postgres-client")).toBe(
+      '?"could not connect to server" ?"connection to server at" ?"server closed the connection unexpectedly" ?"could not translate host name" ' +
+        '?"SSL connection has been closed unexpectedly" ?"too many clients already" ?"password authentication failed for user" ' +
+        '?"CannotConnectNowError" ?"ConnectionDoesNotExistError"',
+    );
+    expect(pattern("redis-client")).toBe(
+      '?"redis.exceptions.ConnectionError" ?"redis.exceptions.TimeoutError" ?"redis.exceptions.AuthenticationError" ' +
+        '?"Error connecting to" ?"Timeout connecting to server" ?"Connection closed by server"',
+    );
+  });
+
   it("staging's host listens on PostgreSQL's 5432 and Valkey's 6379", () => {
     expect(portsOf(built.staging.json)).toEqual({ db: '"Connect call failed" ", 5432)"', redis: '"connecting to" ":6379"' });
   });

@@ -18,7 +18,6 @@ import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-lo
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
 import { resourceName, serviceLogGroupName } from "../config/naming";
-import { SERVICE_CATALOG } from "../config/service-catalog";
 import type { EnvironmentName, ServiceDefinition, ServiceName } from "../config/types";
 import { type ConnectivityDependency, connectionErrorsAlarmName, serviceMetricNamespace } from "./names";
 import { notifyingAlarm } from "./notifying-alarm";
@@ -101,8 +100,8 @@ export interface ConnectivityAlarmsProps {
   readonly databasePort: number;
   /** The Redis (Valkey) port the services connect to. */
   readonly redisPort: number;
-  /** @default - the service catalog */
-  readonly catalog?: readonly ServiceDefinition[];
+  /** The services whose logs are watched (those that talk to each dependency). */
+  readonly catalog: readonly ServiceDefinition[];
 }
 
 /** Matching log lines, summed over all services, in 5 minutes that raise a connectivity alarm. */
@@ -118,7 +117,7 @@ export class ConnectivityAlarms extends Construct {
   constructor(scope: Construct, id: string, props: ConnectivityAlarmsProps) {
     super(scope, id);
     const env = props.environment;
-    const catalog = props.catalog ?? SERVICE_CATALOG;
+    const catalog = props.catalog;
     const threshold = CONNECTION_ERRORS_THRESHOLD;
     this.metricNamespace = serviceMetricNamespace(env);
     const ports: Record<ConnectivityDependency, number> = { db: props.databasePort, redis: props.redisPort };
