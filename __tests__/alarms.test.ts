@@ -13,7 +13,7 @@ import type { EnvironmentDefinition, ServiceName } from "../src/config/types";
 import { EnvironmentKey } from "../src/encryption/environment-key";
 import { AlarmTopic } from "../src/observability/alarm-topic";
 import { TrackerAlarms } from "../src/observability/alarms";
-import { connectionErrorPatterns } from "../src/observability/connectivity-alarms";
+import { ConnectivityAlarms, connectionErrorPatterns } from "../src/observability/connectivity-alarms";
 import { LoadBalancerAlarms } from "../src/observability/load-balancer-alarms";
 import { ServiceLogGroups } from "../src/observability/service-log-groups";
 import { alarmState, type Datapoint } from "./support/cloudwatch";
@@ -556,6 +556,25 @@ describe("OBS-2: the connect-error filters follow the ports the services really 
       '?"redis.exceptions.ConnectionError" ?"redis.exceptions.TimeoutError" ?"redis.exceptions.AuthenticationError" ' +
         '?"Error connecting to" ?"Timeout connecting to server" ?"Connection closed by server"',
     );
+  });
+
+  it("OBS-2: a dependency no service of the catalog talks to gets no filter and no alarm (an alarm over nothing would never fire)", () => {
+    const stack = new TerraformStack(Testing.app(), "no-consumers");
+    const logGroups = new ServiceLogGroups(stack, "service-logs", { environment: "staging", retentionDays: 30, kmsKeyArn: "arn:aws:kms:eu-central-1:802732539686:key/x" });
+    // materialized-view-service talks to the database only; anisette to neither.
+    const alarms = new ConnectivityAlarms(stack, "connectivity", {
+      environment: "staging",
+      logGroups,
+      topicArn: "arn:aws:sns:eu-central-1:802732539686:tracker-staging-alarms",
+      databasePort: 5432,
+      redisPort: 6379,
+      catalog: SERVICE_CATALOG.filter((s) => s.name === "materialized-view-service" || s.name === "anisette"),
+    });
+    expect([...alarms.alarms.keys()]).toEqual(["db"]);
+    expect([...alarms.filters.keys()]).toEqual(["db"]);
+    expect([...alarms.filters.get("db")!.keys()]).toEqual(["materialized-view-service"]);
+    const json = JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+    expect(alarmsOf(json).map((a) => a.alarm_name)).toEqual(["tracker-staging-database-connection-errors"]);
   });
 
   it("staging's host listens on PostgreSQL's 5432 and Valkey's 6379", () => {
