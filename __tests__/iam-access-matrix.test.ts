@@ -731,6 +731,125 @@ describe.each(worlds)("$env.name", (w) => {
     it.each([...types].filter((t) => creates[t]))("IAM-1: the deploy role can create %s", async (type) => {
       expect(await decide(w, role(w.ci, `tracker-${E}-ci-deploy`), creates[type]!)).toBe(ALLOW);
     });
+    // Type -> the calls that change it in place and the call that deletes it (a replacement, a removed
+    // service, `cdktf destroy` of staging), on this project's resources (tagged Project=tracker).
+    const ours = { "aws:ResourceTag/Project": "tracker" };
+    const tg = arn("elasticloadbalancing", `targetgroup/tracker-${E}-api-0a1b2c/0123456789abcdef`);
+    const listener = arn("elasticloadbalancing", `listener/${alb}/0123456789abcdef`);
+    const rule = arn("elasticloadbalancing", `listener-rule/${alb}/0123456789abcdef/0123456789abcdef`);
+    const lb = arn("elasticloadbalancing", `loadbalancer/${alb}`);
+    const service = arn("ecs", `service/${cluster}/tracker-${E}-api`);
+    const logGroup = arn("logs", `log-group:/ecs/tracker-${E}/api`);
+    const alarm = arn("cloudwatch", `alarm:tracker-${E}-api-target-5xx`);
+    const eventRule = arn("events", `rule/tracker-${E}-ecs-task-failures`);
+    const topic = arn("sns", `tracker-${E}-alarms`);
+    const key = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    const fileSystem = arn("elasticfilesystem", "file-system/fs-01234567");
+    const bucket = `arn:aws:s3:::tracker-${E}-alb-logs-${A}`;
+    const webAcl = arn("wafv2", `regional/webacl/tracker-${E}-web-acl/0123abcd-0123-4567-89ab-0123456789ab`);
+    const u = (action: string, resource: string, context: Record<string, string> = ours): Request => ({ action, resource, context });
+    const changes: Record<string, Request[]> = {
+      aws_vpc: [u("ec2:ModifyVpcAttribute", arn("ec2", "vpc/vpc-0123456789abcdef0")), u("ec2:DeleteVpc", arn("ec2", "vpc/vpc-0123456789abcdef0"))],
+      aws_subnet: [u("ec2:ModifySubnetAttribute", arn("ec2", "subnet/subnet-0123456789abcdef0")), u("ec2:DeleteSubnet", arn("ec2", "subnet/subnet-0123456789abcdef0"))],
+      aws_internet_gateway: [u("ec2:DetachInternetGateway", arn("ec2", "internet-gateway/igw-0123456789abcdef0")), u("ec2:DeleteInternetGateway", arn("ec2", "internet-gateway/igw-0123456789abcdef0"))],
+      aws_eip: [u("ec2:DisassociateAddress", arn("ec2", "elastic-ip/eipalloc-0123456789abcdef0")), u("ec2:ReleaseAddress", arn("ec2", "elastic-ip/eipalloc-0123456789abcdef0"))],
+      aws_nat_gateway: [u("ec2:DeleteNatGateway", arn("ec2", "natgateway/nat-0123456789abcdef0"))],
+      aws_route_table: [u("ec2:DeleteRouteTable", arn("ec2", "route-table/rtb-0123456789abcdef0"))],
+      aws_route: [u("ec2:ReplaceRoute", arn("ec2", "route-table/rtb-0123456789abcdef0")), u("ec2:DeleteRoute", arn("ec2", "route-table/rtb-0123456789abcdef0"))],
+      aws_route_table_association: [u("ec2:ReplaceRouteTableAssociation", arn("ec2", "route-table/rtb-0123456789abcdef0")), u("ec2:DisassociateRouteTable", arn("ec2", "route-table/rtb-0123456789abcdef0"))],
+      aws_security_group: [u("ec2:DeleteSecurityGroup", arn("ec2", "security-group/sg-0123456789abcdef0"))],
+      aws_default_security_group: [u("ec2:RevokeSecurityGroupIngress", arn("ec2", "security-group/sg-0123456789abcdef0"))],
+      aws_vpc_security_group_ingress_rule: [u("ec2:ModifySecurityGroupRules", arn("ec2", "security-group/sg-0123456789abcdef0")), u("ec2:UpdateSecurityGroupRuleDescriptionsIngress", arn("ec2", "security-group/sg-0123456789abcdef0")), u("ec2:RevokeSecurityGroupIngress", arn("ec2", "security-group/sg-0123456789abcdef0"))],
+      aws_vpc_security_group_egress_rule: [u("ec2:ModifySecurityGroupRules", arn("ec2", "security-group/sg-0123456789abcdef0")), u("ec2:UpdateSecurityGroupRuleDescriptionsEgress", arn("ec2", "security-group/sg-0123456789abcdef0")), u("ec2:RevokeSecurityGroupEgress", arn("ec2", "security-group/sg-0123456789abcdef0"))],
+      aws_vpc_endpoint: [u("ec2:ModifyVpcEndpoint", arn("ec2", "vpc-endpoint/vpce-0123456789abcdef0")), u("ec2:DeleteVpcEndpoints", arn("ec2", "vpc-endpoint/vpce-0123456789abcdef0"))],
+      aws_vpc_peering_connection: [u("ec2:ModifyVpcPeeringConnectionOptions", arn("ec2", "vpc-peering-connection/pcx-0123456789abcdef0")), u("ec2:DeleteVpcPeeringConnection", arn("ec2", "vpc-peering-connection/pcx-0123456789abcdef0"))],
+      aws_route53_zone_association: [u("route53:DisassociateVPCFromHostedZone", "arn:aws:route53:::hostedzone/Z0123456789ABC", {})],
+      aws_flow_log: [u("ec2:DeleteFlowLogs", arn("ec2", "vpc-flow-log/fl-0123456789abcdef0"))],
+      aws_network_interface: [u("ec2:ModifyNetworkInterfaceAttribute", arn("ec2", "network-interface/eni-0123456789abcdef0")), u("ec2:DetachNetworkInterface", arn("ec2", "instance/i-0123456789abcdef0")), u("ec2:DeleteNetworkInterface", arn("ec2", "network-interface/eni-0123456789abcdef0"))],
+      aws_ebs_volume: [u("ec2:ModifyVolume", arn("ec2", "volume/vol-0123456789abcdef0")), u("ec2:DetachVolume", arn("ec2", "volume/vol-0123456789abcdef0")), u("ec2:DeleteVolume", arn("ec2", "volume/vol-0123456789abcdef0"))],
+      aws_instance: [
+        u("ec2:StopInstances", arn("ec2", "instance/i-0123456789abcdef0")), u("ec2:ModifyInstanceAttribute", arn("ec2", "instance/i-0123456789abcdef0")),
+        u("ec2:StartInstances", arn("ec2", "instance/i-0123456789abcdef0")), u("ec2:ModifyInstanceMetadataOptions", arn("ec2", "instance/i-0123456789abcdef0")),
+        u("ec2:ReplaceIamInstanceProfileAssociation", arn("ec2", "instance/i-0123456789abcdef0")), u("ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0")),
+      ],
+      aws_iam_instance_profile: [u("iam:RemoveRoleFromInstanceProfile", iam(`instance-profile/tracker-${E}-db-host`), {}), u("iam:DeleteInstanceProfile", iam(`instance-profile/tracker-${E}-db-host`), {})],
+      aws_iam_role: [u("iam:UpdateAssumeRolePolicy", iam(`role/tracker-${E}-api-task`), {}), u("iam:UpdateRoleDescription", iam(`role/tracker-${E}-api-task`), {}), u("iam:DeleteRole", iam(`role/tracker-${E}-api-task`), {})],
+      aws_iam_role_policy: [u("iam:DeleteRolePolicy", iam(`role/tracker-${E}-api-task`), boundary)],
+      aws_iam_role_policy_attachment: [u("iam:DetachRolePolicy", iam(`role/tracker-${E}-db-host`), boundary)],
+      aws_lb: [u("elasticloadbalancing:ModifyLoadBalancerAttributes", lb), u("elasticloadbalancing:SetSecurityGroups", lb), u("elasticloadbalancing:DeleteLoadBalancer", lb)],
+      aws_lb_listener: [u("elasticloadbalancing:ModifyListener", listener), u("elasticloadbalancing:ModifyListenerAttributes", listener), u("elasticloadbalancing:DeleteListener", listener)],
+      aws_lb_listener_rule: [u("elasticloadbalancing:ModifyRule", rule), u("elasticloadbalancing:SetRulePriorities", rule), u("elasticloadbalancing:DeleteRule", rule)],
+      aws_lb_target_group: [u("elasticloadbalancing:ModifyTargetGroup", tg), u("elasticloadbalancing:ModifyTargetGroupAttributes", tg), u("elasticloadbalancing:DeleteTargetGroup", tg)],
+      aws_ecs_cluster: [u("ecs:UpdateCluster", arn("ecs", `cluster/${cluster}`)), u("ecs:UpdateClusterSettings", arn("ecs", `cluster/${cluster}`)), u("ecs:DeleteCluster", arn("ecs", `cluster/${cluster}`))],
+      aws_ecs_cluster_capacity_providers: [u("ecs:PutClusterCapacityProviders", arn("ecs", `cluster/${cluster}`))],
+      aws_ecs_service: [u("ecs:UpdateService", service), u("ecs:TagResource", service), u("ecs:DeleteService", service)],
+      // skip_destroy: Terraform forgets a replaced revision and never deregisters it (below).
+      aws_ecs_task_definition: [],
+      aws_cloudwatch_log_group: [u("logs:PutRetentionPolicy", logGroup), u("logs:AssociateKmsKey", logGroup), u("logs:TagResource", logGroup), u("logs:DeleteLogGroup", logGroup)],
+      aws_cloudwatch_log_metric_filter: [u("logs:DeleteMetricFilter", logGroup)],
+      aws_cloudwatch_log_resource_policy: [u("logs:DeleteResourcePolicy", "*", {})],
+      aws_cloudwatch_metric_alarm: [u("cloudwatch:TagResource", alarm), u("cloudwatch:DeleteAlarms", alarm)],
+      aws_cloudwatch_event_rule: [u("events:DisableRule", eventRule), u("events:TagResource", eventRule), u("events:DeleteRule", eventRule)],
+      aws_cloudwatch_event_target: [u("events:RemoveTargets", eventRule)],
+      aws_sns_topic: [u("sns:SetTopicAttributes", topic), u("sns:TagResource", topic), u("sns:DeleteTopic", topic)],
+      aws_sns_topic_policy: [u("sns:SetTopicAttributes", topic)],
+      aws_sns_topic_subscription: [u("sns:SetSubscriptionAttributes", topic), u("sns:Unsubscribe", topic)],
+      aws_kms_key: [u("kms:PutKeyPolicy", key), u("kms:EnableKeyRotation", key), u("kms:UpdateKeyDescription", key), u("kms:ScheduleKeyDeletion", key)],
+      aws_kms_alias: [u("kms:UpdateAlias", arn("kms", `alias/tracker-${E}-key`)), u("kms:UpdateAlias", key), u("kms:DeleteAlias", arn("kms", `alias/tracker-${E}-key`)), u("kms:DeleteAlias", key)],
+      aws_secretsmanager_secret: [u("secretsmanager:UpdateSecret", secretArn("postgres-password")), u("secretsmanager:TagResource", secretArn("postgres-password")), u("secretsmanager:DeleteSecret", secretArn("postgres-password"))],
+      aws_secretsmanager_secret_version: [u("secretsmanager:PutSecretValue", secretArn("postgres-password")), u("secretsmanager:UpdateSecretVersionStage", secretArn("postgres-password"))],
+      aws_ssm_parameter: [u("ssm:PutParameter", arn("ssm", `parameter/tracker/${E}/api-url`)), u("ssm:AddTagsToResource", arn("ssm", `parameter/tracker/${E}/api-url`)), u("ssm:DeleteParameter", arn("ssm", `parameter/tracker/${E}/api-url`))],
+      aws_efs_file_system: [u("elasticfilesystem:UpdateFileSystem", fileSystem), u("elasticfilesystem:PutLifecycleConfiguration", fileSystem), u("elasticfilesystem:DeleteFileSystem", fileSystem)],
+      aws_efs_mount_target: [u("elasticfilesystem:ModifyMountTargetSecurityGroups", fileSystem), u("elasticfilesystem:DeleteMountTarget", fileSystem)],
+      aws_efs_access_point: [u("elasticfilesystem:DeleteAccessPoint", arn("elasticfilesystem", "access-point/fsap-0123456789abcdef0"))],
+      aws_efs_backup_policy: [u("elasticfilesystem:PutBackupPolicy", fileSystem)],
+      aws_efs_file_system_policy: [u("elasticfilesystem:DeleteFileSystemPolicy", fileSystem)],
+      aws_acm_certificate: [u("acm:UpdateCertificateOptions", arn("acm", "certificate/01234567-89ab-cdef-0123-456789abcdef")), u("acm:DeleteCertificate", arn("acm", "certificate/01234567-89ab-cdef-0123-456789abcdef"))],
+      aws_service_discovery_private_dns_namespace: [u("servicediscovery:UpdatePrivateDnsNamespace", arn("servicediscovery", "namespace/ns-0123456789abcdef")), u("servicediscovery:DeleteNamespace", arn("servicediscovery", "namespace/ns-0123456789abcdef"))],
+      aws_service_discovery_service: [u("servicediscovery:UpdateService", arn("servicediscovery", "service/srv-0123456789abcdef")), u("servicediscovery:DeleteService", arn("servicediscovery", "service/srv-0123456789abcdef"))],
+      aws_service_discovery_instance: [u("servicediscovery:DeregisterInstance", arn("servicediscovery", "service/srv-0123456789abcdef"))],
+      aws_dlm_lifecycle_policy: [u("dlm:UpdateLifecyclePolicy", arn("dlm", "policy/policy-0123456789abcdef0")), u("dlm:DeleteLifecyclePolicy", arn("dlm", "policy/policy-0123456789abcdef0"))],
+      aws_appautoscaling_target: [u("application-autoscaling:DeregisterScalableTarget", arn("application-autoscaling", "scalable-target/*"))],
+      aws_appautoscaling_policy: [u("application-autoscaling:DeleteScalingPolicy", arn("application-autoscaling", "scalable-target/*"))],
+      aws_appautoscaling_scheduled_action: [u("application-autoscaling:DeleteScheduledAction", arn("application-autoscaling", "scalable-target/*"))],
+      // (S3 bucket actions take no resource-tag condition.)
+      aws_s3_bucket: [u("s3:PutBucketTagging", bucket, {}), u("s3:DeleteBucket", bucket, {})],
+      aws_s3_bucket_lifecycle_configuration: [u("s3:PutLifecycleConfiguration", bucket, {})],
+      aws_s3_bucket_ownership_controls: [u("s3:PutBucketOwnershipControls", bucket, {})],
+      aws_s3_bucket_policy: [u("s3:DeleteBucketPolicy", bucket, {})],
+      aws_s3_bucket_public_access_block: [u("s3:PutBucketPublicAccessBlock", bucket, {})],
+      aws_s3_bucket_server_side_encryption_configuration: [u("s3:PutEncryptionConfiguration", bucket, {})],
+      aws_s3_bucket_versioning: [u("s3:PutBucketVersioning", bucket, {})],
+      aws_ecr_repository: [u("ecr:PutImageScanningConfiguration", arn("ecr", `repository/tracker-${E}/api`)), u("ecr:PutImageTagMutability", arn("ecr", `repository/tracker-${E}/api`)), u("ecr:DeleteRepository", arn("ecr", `repository/tracker-${E}/api`))],
+      aws_ecr_lifecycle_policy: [u("ecr:DeleteLifecyclePolicy", arn("ecr", `repository/tracker-${E}/api`))],
+      aws_wafv2_web_acl: [u("wafv2:UpdateWebACL", webAcl), u("wafv2:TagResource", webAcl), u("wafv2:DeleteWebACL", webAcl)],
+      aws_wafv2_web_acl_association: [u("wafv2:DisassociateWebACL", lb), u("elasticloadbalancing:SetWebAcl", "*")],
+      aws_wafv2_web_acl_logging_configuration: [u("wafv2:DeleteLoggingConfiguration", webAcl)],
+      aws_budgets_budget: [u("budgets:ModifyBudget", `arn:aws:budgets::${A}:budget/tracker-${E}-monthly-cost`, {})],
+      aws_scheduler_schedule_group: [u("scheduler:TagResource", arn("scheduler", `schedule-group/tracker-${E}-off-hours`)), u("scheduler:DeleteScheduleGroup", arn("scheduler", `schedule-group/tracker-${E}-off-hours`))],
+      aws_scheduler_schedule: [u("scheduler:UpdateSchedule", arn("scheduler", `schedule/tracker-${E}-off-hours/tracker-${E}-db-host-start`)), u("scheduler:DeleteSchedule", arn("scheduler", `schedule/tracker-${E}-off-hours/tracker-${E}-db-host-start`))],
+    };
+    it("CD-4: the deploy role cannot deregister a task definition revision: rollback needs the replaced ones ACTIVE", async () => {
+      const deploy = role(w.ci, `tracker-${E}-ci-deploy`);
+      expect(await decide(w, deploy, { action: "ecs:DeregisterTaskDefinition", resource: "*" })).toBe(DENY);
+      expect(await decide(w, deploy, { action: "ecs:DeleteTaskDefinitions", resource: arn("ecs", `task-definition/tracker-${E}-api:1`), context: ours })).toBe(DENY);
+    });
+    it("IAM-1: every resource type the deploy role creates has its changes and deletion here", () => {
+      expect([...types].filter((t) => creates[t] && !changes[t] && t !== "aws_acm_certificate_validation")).toEqual([]);
+    });
+    it.each([...types].filter((t) => changes[t]))("IAM-1: the deploy role can change and delete %s (an update, a replacement, staging's destroy)", async (type) => {
+      const deploy = role(w.ci, `tracker-${E}-ci-deploy`);
+      const refused: string[] = [];
+      for (const request of changes[type]!) {
+        const decision = await decide(w, deploy, request).catch(async (e: Error) => {
+          if (!e.message.includes("must.use.wildcard")) throw e;
+          return decide(w, deploy, { ...request, resource: "*" });
+        });
+        if (decision !== ALLOW) refused.push(`${request.action} ${request.resource}`);
+      }
+      expect(refused).toEqual([]);
+    });
+
     it("IAM-2: ...but not the bootstrap stack's CI roles, the OIDC provider or the boundary", async () => {
       const deploy = role(w.ci, `tracker-${E}-ci-deploy`);
       for (const name of w.ci.keys()) {

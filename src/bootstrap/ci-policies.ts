@@ -299,7 +299,9 @@ export function deployManagement(env: EnvironmentDefinition, boundaryArn: string
       actions: [
         "ecs:CreateCluster", "ecs:DeleteCluster", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:PutClusterCapacityProviders",
         "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource", "ecs:UntagResource",
-        "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions",
+        // No DeregisterTaskDefinition: the task definitions have skip_destroy, so a deploy never
+        // deregisters the revision it replaces (rollback needs it ACTIVE; docs/runbooks-delivery.md).
+        "ecs:RegisterTaskDefinition",
         // DLV-1: `npm run rollback` stops a canary in progress with ECS's own rollback.
         "ecs:StopServiceDeployment",
       ],
@@ -338,10 +340,11 @@ export function deployManagement(env: EnvironmentDefinition, boundaryArn: string
       resources: [regional("cloudwatch", `alarm:${prefix}`), regional("events", `rule/${prefix}`), regional("sns", prefix)],
     },
     {
-      // Unsubscribe names the subscription, whose ARN is the topic's plus an id.
+      // Unsubscribe names the subscription, whose ARN is the topic's plus an id; IAM's reference gives
+      // the topic as their resource type. Both, of this environment's topics only.
       sid: "TopicSubscriptions",
       actions: ["sns:Unsubscribe", "sns:SetSubscriptionAttributes"],
-      resources: [regional("sns", `${prefix}:*`)],
+      resources: [regional("sns", prefix), regional("sns", `${prefix}:*`)],
     },
     {
       // COST-2: the off-hours schedules, only in this environment's schedule groups.
