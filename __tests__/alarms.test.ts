@@ -501,6 +501,8 @@ describe("OBS-2, DB-8: database host alarms (staging, with a host instance)", ()
       // Shorter than the probe's minute, every other period would be missing data, which breaches.
       period: 60,
       evaluation_periods: 3,
+      // One failed probe in the minute counts, even if a retry answered.
+      statistic: "Minimum",
       comparison_operator: "LessThanThreshold",
       threshold: 1,
       treat_missing_data: "breaching",
@@ -516,6 +518,9 @@ describe("OBS-2, DB-8: database host alarms (staging, with a host instance)", ()
     expect(alarmNamed(json, "tracker-staging-db-host-data-volume-usage")).toMatchObject({
       ...probe,
       metric_name: "DataVolumeUsedPercent",
+      // The fullest reading of the 5 minutes.
+      statistic: "Maximum",
+      period: 300,
       comparison_operator: "GreaterThanThreshold",
       threshold: 85,
     });
