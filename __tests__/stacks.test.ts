@@ -118,6 +118,20 @@ describe("the app", () => {
     for (const x of onlyProduction) expect(x, `production-only resource ${x}`).toMatch(/alb-logs|autoscal|nat|web-acl|waf/);
   });
 
+  it("IAM-1: every role of every stack says in its description who uses it and for what (what the IAM console and CloudTrail show)", () => {
+    const undescribed: string[] = [];
+    for (const [name, stack] of stacks) {
+      for (const role of Object.values((stack.resource?.["aws_iam_role"] ?? {}) as Record<string, { name: string; description?: string }>)) {
+        if (!role.description || role.description.length < 20) undescribed.push(`${name}: ${role.name}`);
+      }
+    }
+    expect(undescribed).toEqual([]);
+    const flowLogs = Object.values((stacks.get("tracker-staging")!.resource?.["aws_iam_role"] ?? {}) as Record<string, { name: string; description?: string }>).find(
+      (r) => r.name === "tracker-staging-flow-logs",
+    );
+    expect(flowLogs?.description).toBe("VPC flow logs write the staging VPC's traffic records to their log group (NET-5)");
+  });
+
   it("the Cloudflare token is never in the synthesized JSON", () => {
     for (const [, stack] of stacks) {
       const cloudflare = (stack.provider as { cloudflare?: Record<string, unknown>[] }).cloudflare ?? [];

@@ -38,6 +38,7 @@ export class FlowLogs extends Construct {
     });
     const role = new IamRole(this, "role", {
       name: resourceName(props.environment, "flow-logs"),
+      description: `VPC flow logs write the ${props.environment} VPC's traffic records to their log group (NET-5)`,
       assumeRolePolicy: trust.json,
       // IAM-2: capped by the account's workload boundary (bootstrap stack).
       permissionsBoundary: workloadBoundaryArn(props.accountId, props.environment),
