@@ -132,6 +132,13 @@ describe.each([
   it("IAM-2: the workload boundary is a customer policy named tracker-<env>-workload-boundary", () => {
     const [, boundary] = only(stack, "aws_iam_policy");
     expect(boundary.name).toBe(`tracker-${env.name}-workload-boundary`);
+    expect(boundary.description).toBe(`Permissions boundary of every role of tracker-${env.name} (IAM-2)`);
+    // What it caps, statement by statement (Sids as the IAM console shows them).
+    expect(document(stack, boundary.policy).statement.map((st: any) => st.sid)).toEqual([
+      "LogsAndMetrics", "PullImages", "ThisEnvironmentsSecrets", "ThisEnvironmentsParameters", "UseKeys", "MountFileSystems",
+      "SessionManager", "VolumesAndSnapshots", "OffHoursSchedule", "OffHoursAlarms", "CanaryTrafficShiftReads", "CanaryTrafficShift",
+      "LifecycleManagerRules",
+    ]);
     expect(stack.output?.["workload-boundary-arn"]).toBeDefined();
   });
 
