@@ -426,8 +426,14 @@ describe("database host", () => {
       alarm_name: "tracker-staging-db-host-recover",
       namespace: "AWS/EC2",
       dimensions: { InstanceId: ref("aws_instance", "id") },
+      // A failed check in either of two one-minute periods, as its description says.
+      statistic: "Maximum",
+      period: 60,
+      evaluation_periods: 2,
       comparison_operator: "GreaterThanOrEqualToThreshold",
       threshold: 1,
+      // A host stopped for the night publishes nothing: that keeps the state, it is no failure.
+      treat_missing_data: "missing",
     });
     expect(alarm.alarm_actions).toEqual(["arn:aws:automate:eu-central-1:ec2:recover", stub.alarmTopicArn]);
     expect(alarm.ok_actions).toEqual([stub.alarmTopicArn]);

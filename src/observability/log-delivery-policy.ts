@@ -25,7 +25,8 @@ export class LogDeliveryPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: LogDeliveryPolicyProps) {
     super(scope, id);
-    this.document = new DataAwsIamPolicyDocument(this, "document", { statement: [] });
+    // Its statements come from allow(), one per writer.
+    this.document = new DataAwsIamPolicyDocument(this, "document", {});
     this.resource = new CloudwatchLogResourcePolicy(this, "policy", {
       policyName: resourceName(props.environment, "log-delivery"),
       policyDocument: this.document.json,
