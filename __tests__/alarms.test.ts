@@ -276,6 +276,7 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
       expect(target.rule).toBe(ref("aws_cloudwatch_event_rule", ruleName, "name"));
       expect(target.arn).toBe(ref("aws_cloudwatch_log_group", groupName, "arn"));
       expect(target.role_arn).toBeUndefined();
+      expect(target.target_id).toBe("ecs-task-failures-log-group");
     });
 
     it("SHR-2: the stack's one log resource policy lets EventBridge write to that group, and only to it", () => {
@@ -284,7 +285,9 @@ describe.each(cases)("$env.name", ({ env, json, alarms }) => {
       const doc = policyDocument(json, policy.policy_document);
       expect(doc.statement).toHaveLength(1);
       const [statement] = doc.statement;
-      expect(statement.principals[0].identifiers).toContain("events.amazonaws.com");
+      // The policy of the EventBridge user guide, narrowed to the one group.
+      expect(statement.sid).toBe("EventBridgeWritesEcsTaskFailures");
+      expect(statement.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] }]);
       expect(statement.actions.sort()).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
       expect(statement.resources).toEqual([`${ref("aws_cloudwatch_log_group", groupName, "arn")}:*`]);
       const [, target] = only(json, "aws_cloudwatch_event_target");

@@ -33,7 +33,6 @@ import { SERVICE_CATALOG } from "../config/service-catalog";
 import type { EnvironmentName, ServiceDefinition, ServiceName } from "../config/types";
 import { serviceMetricNamespace, taskFailureAlarmName, taskFailureEventsLogGroupName } from "./names";
 import { notifyingAlarm } from "./notifying-alarm";
-import type { LogGroupReference } from "./service-log-groups";
 
 /** The metric the filters publish. */
 export const TASK_FAILURES_METRIC = "TaskFailures";
@@ -69,8 +68,6 @@ export class TaskFailureAlarms extends Construct {
   readonly rule: CloudwatchEventRule;
   /** The stack's one CloudWatch Logs resource policy; other log writers (WAF) add to it. */
   readonly logDelivery: LogDeliveryPolicy;
-  /** The log group EventBridge writes the failed tasks' events to. */
-  readonly eventsLogGroup: LogGroupReference;
   /** The metric filter of each service. */
   readonly filters: ReadonlyMap<ServiceName, CloudwatchLogMetricFilter>;
   /** The alarm of each service. */
@@ -87,7 +84,6 @@ export class TaskFailureAlarms extends Construct {
       retentionInDays: props.retentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
-    this.eventsLogGroup = { name: logGroup.name, arn: logGroup.arn };
 
     // JSON.stringify keeps a token in clusterArn as its `${...}` placeholder, which Terraform
     // interpolates inside the pattern string.
