@@ -534,8 +534,13 @@ describe("OBS-2, DB-8: database host alarms (staging, with a host instance)", ()
       namespace: "AWS/EC2",
       metric_name: "StatusCheckFailed",
       dimensions: { InstanceId: HOST_INSTANCE_ID },
+      statistic: "Maximum",
+      period: 60,
+      evaluation_periods: 2,
       comparison_operator: "GreaterThanOrEqualToThreshold",
       threshold: 1,
+      // A host stopped for the night reports nothing; that is not a failed check.
+      treat_missing_data: "notBreaching",
     });
   });
 
@@ -647,6 +652,15 @@ describe("OBS-2: load balancer alarms need every public service's target group",
           targetGroupArnSuffixes: { api: [TARGET_GROUP("staging", "api")], frontend: [TARGET_GROUP("staging", "frontend")] },
         }),
     ).toThrow(/no target group for the public-web service\(s\) admin/);
+    expect(
+      () =>
+        new LoadBalancerAlarms(new TerraformStack(Testing.app(), "two-missing"), "lb", {
+          environment: "staging",
+          topicArn: "arn:aws:sns:eu-central-1:802732539686:tracker-staging-alarms",
+          loadBalancerArnSuffix: LOAD_BALANCER("staging"),
+          targetGroupArnSuffixes: { api: [TARGET_GROUP("staging", "api")] },
+        }),
+    ).toThrow("LoadBalancerAlarms: targetGroupArnSuffixes has no target group for the public-web service(s) frontend, admin; pass each target group's arn_suffix");
   });
 
   // A service with one target group (no canary pair): the descriptions say so, and a health path
