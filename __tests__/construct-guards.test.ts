@@ -145,6 +145,7 @@ describe("compute", () => {
           environment: PRODUCTION,
           clusterName: "tracker-production",
           services: new Map(),
+          quietAlarms: [],
           kmsKeyArn: KMS_KEY_ARN,
         }),
     ).toThrow("OffHoursSchedule: production.schedule.enabled is false; build the schedule only for an environment that has one");

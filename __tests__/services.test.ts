@@ -24,7 +24,7 @@ import { requireTool, TERRAFORM } from "./support/tools";
 import { awsProvider } from "../stacks/providers";
 import { Lazy, TerraformStack, Testing } from "../src/cdktf";
 import { EcsCluster } from "../src/compute/cluster";
-import { containerDefinitionsJson, FargateService, type FargateServiceProps, type RuntimeValueReference } from "../src/compute/fargate-service";
+import { containerDefinitionsJson, FargateService, type FargateServiceProps, type RuntimeValueReference, volumeNameOf } from "../src/compute/fargate-service";
 import { ImageTags } from "../src/compute/image-tags";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import {
@@ -469,7 +469,9 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
       const tmp = c.mountPoints.find((m) => m.containerPath === "/tmp");
       expect(tmp?.readOnly).toBe(false);
       const volumes = viewOf(env, s.name).taskDefinition["volume"] as Record<string, any>[];
-      expect(volumes.find((vol) => vol["name"] === tmp!.sourceVolume)).toEqual({ name: tmp!.sourceVolume });
+      // ECS volume names: letters, digits, hyphens and underscores only.
+      expect(tmp!.sourceVolume).toBe("tmp");
+      expect(volumes.find((vol) => vol["name"] === "tmp")).toEqual({ name: "tmp" });
       expect(c.privileged).toBeUndefined();
       expect(c.user).toBeUndefined();
       expect(c.command).toBeUndefined();
@@ -1001,6 +1003,14 @@ describe("FargateService input checks", () => {
     );
     const text = Lazy.stringValue({ produce: () => "x" });
     expect(JSON.parse(containerDefinitionsJson([{ name: text, essential: true }]))).toEqual([{ name: text, essential: true }]);
+  });
+
+  it("IMG-1: a scratch path's volume is named as ECS accepts (letters, digits, - and _), one dash per run of other characters", () => {
+    expect(volumeNameOf("/tmp")).toBe("tmp");
+    expect(volumeNameOf("/opt/provisioning")).toBe("opt-provisioning");
+    expect(volumeNameOf("//var//cache/")).toBe("var-cache");
+    expect(volumeNameOf("/home/app/.cache")).toBe("home-app-cache");
+    expect(volumeNameOf("/srv/my_data-1")).toBe("srv-my_data-1");
   });
 
   it("ECS-10: a wildcard action cannot be granted", async () => {

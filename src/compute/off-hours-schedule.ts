@@ -58,8 +58,8 @@ export interface OffHoursScheduleProps {
   readonly services: ReadonlyMap<ServiceName, ScheduledService>;
   /** @default - no host (production's data plane is external) */
   readonly databaseHost?: ScheduledDatabaseHost;
-  /** Alarms that fire only because nothing runs: their actions are off outside the schedule. @default - none */
-  readonly quietAlarms?: readonly CloudwatchMetricAlarm[];
+  /** Alarms that fire only because nothing runs: their actions are off outside the schedule. */
+  readonly quietAlarms: readonly CloudwatchMetricAlarm[];
   /** Encrypts the schedules' payloads (instance ID, alarm names). */
   readonly kmsKeyArn: string;
 }
@@ -171,7 +171,7 @@ export class OffHoursSchedule extends Construct {
       // IAM-2: capped by the account's workload boundary (bootstrap stack).
       permissionsBoundary: workloadBoundaryArn(env.accountId, env.name),
     });
-    const quiet = props.quietAlarms ?? [];
+    const quiet = props.quietAlarms;
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       {
         // The schedules' payloads are encrypted with the environment key; Scheduler decrypts them with this role.
