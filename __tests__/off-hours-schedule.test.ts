@@ -5,6 +5,8 @@
  * off) has none of it. The expected values are written out as an operator reads them.
  */
 import { describe, expect, it } from "vitest";
+import { TerraformStack, Testing } from "../src/cdktf";
+import { OffHoursSchedule } from "../src/compute/off-hours-schedule";
 import { PRODUCTION, STAGING } from "../src/config/environments";
 import type { EnvironmentDefinition, OffHoursScheduleDefinition } from "../src/config/types";
 import { ConfigValidationError, validateEnvironments } from "../src/config/validate";
@@ -317,6 +319,22 @@ describe("COST-2: production runs around the clock", () => {
     const [, policy] = only(productionScheduled, "aws_iam_role_policy", (p) => p.name === "tracker-production-off-hours-scheduler");
     const document = productionScheduled.data!["aws_iam_policy_document"]![policy.policy.match(/aws_iam_policy_document\.([^.]+)\.json/)[1]] as any;
     expect(document.statement.map((s: any) => s.sid)).toEqual(["ReadTheSchedulePayloads", "QuietTheOffHoursAlarms"]);
+  });
+
+  it("COST-2: with no alarm to quiet and no host, the schedule scales the services only: no alarm schedule, no alarm grant", () => {
+    const stack = new TerraformStack(Testing.app(), "services-only");
+    new OffHoursSchedule(stack, "off-hours", {
+      environment: PRODUCTION_SCHEDULED,
+      clusterName: "tracker-production-cluster",
+      services: new Map(),
+      quietAlarms: [],
+      kmsKeyArn: "arn:aws:kms:eu-central-1:951665295205:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    });
+    const json = JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+    expect(resources(json, "aws_scheduler_schedule")).toEqual([]);
+    const documents = Object.values(json.data?.["aws_iam_policy_document"] ?? {}) as { statement: { sid?: string }[] }[];
+    const policy = documents.filter((d) => d.statement.some((st) => st.sid === "ReadTheSchedulePayloads"));
+    expect(policy.map((d) => d.statement.map((st) => st.sid))).toEqual([["ReadTheSchedulePayloads"]]);
   });
 });
 
