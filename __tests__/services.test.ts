@@ -935,7 +935,12 @@ describe("FargateService input checks", () => {
   });
 
   it("CFG-3: a catalog secret the props do not provide throws", () => {
-    expect(() => build(props(STAGING, def("api"), { secrets: {} }))).toThrow(/api: the catalog gives it secret "postgres-password", but props.secrets/);
+    expect(() => build(props(STAGING, def("api"), { secrets: {} }))).toThrow(
+      'FargateService api: the catalog gives it secret "postgres-password", but props.secrets has no such entry',
+    );
+    expect(() => build(props(STAGING, def("api"), { parameters: {} }))).toThrow(
+      'FargateService api: the catalog gives it parameter "api-url", but props.parameters has no such entry',
+    );
   });
 
   it("DLV-1: a public web service without its canary wiring, or a worker with one, throws", () => {
