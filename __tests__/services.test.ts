@@ -828,6 +828,33 @@ describe.each(ENVIRONMENTS)("services in $name", (env) => {
   });
 });
 
+describe("IMG-1, ECS-9, EFS-2: each container's volumes and mounts, whole", () => {
+  const writable = (sourceVolume: string, containerPath: string) => ({ sourceVolume, containerPath, readOnly: false });
+  const exec = [writable("exec-agent-0", "/var/lib/amazon/ssm"), writable("exec-agent-1", "/var/log/amazon/ssm")];
+  const efs = (env: EnvironmentDefinition) => {
+    const volumes = viewOf(env, "anisette").taskDefinition["volume"] as Record<string, any>[];
+    return volumes.find((v) => v["name"] === "data");
+  };
+
+  it("IMG-1, ECS-9: the API writes to /tmp, and in staging (ECS Exec on) to the SSM agent's two folders; nothing else", () => {
+    expect(viewOf(STAGING, "api").taskDefinition["volume"]).toEqual([{ name: "tmp" }, { name: "exec-agent-0" }, { name: "exec-agent-1" }]);
+    expect(viewOf(STAGING, "api").container.mountPoints).toEqual([writable("tmp", "/tmp"), ...exec]);
+    expect(viewOf(PRODUCTION, "api").taskDefinition["volume"]).toEqual([{ name: "tmp" }]);
+    expect(viewOf(PRODUCTION, "api").container.mountPoints).toEqual([writable("tmp", "/tmp")]);
+  });
+
+  it("IMG-1, EFS-2: anisette writes to its 16 MiB tmpfs at /opt/provisioning and to EFS at /data (through the access point, TLS, IAM)", () => {
+    const tmpfs = [{ containerPath: "/opt/provisioning", size: 16, mountOptions: ["nosuid", "nodev", "noexec"] }];
+    for (const env of [STAGING, PRODUCTION]) {
+      const volumes = viewOf(env, "anisette").taskDefinition["volume"] as Record<string, any>[];
+      expect(volumes.map((v) => v["name"])).toEqual([...(env.ecsExec ? ["exec-agent-0", "exec-agent-1"] : []), "data"]);
+      expect(efs(env)!["efs_volume_configuration"]).toMatchObject({ transit_encryption: "ENABLED", authorization_config: { iam: "ENABLED" } });
+      expect(viewOf(env, "anisette").container.mountPoints).toEqual([...(env.ecsExec ? exec : []), writable("data", "/data")]);
+      expect(viewOf(env, "anisette").container.linuxParameters).toEqual({ initProcessEnabled: true, tmpfs });
+    }
+  });
+});
+
 describe("ECS-9: environments", () => {
   it("ECS-9: ECS Exec is on in staging and off in production", () => {
     expect(STAGING.ecsExec).toBe(true);
