@@ -396,6 +396,7 @@ describe.each(worlds)("$env.name", (w) => {
         ["api-task", "logs:PutLogEvents", session, {}, ALLOW, "ECS-9: line by line"],
         ["api-task", "logs:DescribeLogStreams", session, {}, ALLOW, "ECS-9: the agent finds its stream"],
         ["api-task", "logs:DescribeLogGroups", "*", {}, ALLOW, "ECS-9: and checks that the group is encrypted before it starts a session"],
+        ["api-task", "kms:Decrypt", w.keyArn, {}, ALLOW, "ECS-9: the session's data channel is encrypted with the environment key"],
         ["api-task", "logs:PutLogEvents", arn("logs", `log-group:/ecs/tracker-${E}/api:log-stream:api/api/0123`), {}, DENY, "ECS-9: a task cannot write into its service log as if it were ECS"],
       );
     }
