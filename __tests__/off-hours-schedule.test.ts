@@ -4,6 +4,7 @@
  * at 06:45, the services at 07:00; the services stop at 20:00, the host at 20:15. Production (schedule
  * off) has none of it. The expected values are written out as an operator reads them.
  */
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { describe, expect, it } from "vitest";
 import { TerraformStack, Testing } from "../src/cdktf";
 import { OffHoursSchedule } from "../src/compute/off-hours-schedule";
@@ -319,6 +320,24 @@ describe("COST-2: production runs around the clock", () => {
     const [, policy] = only(productionScheduled, "aws_iam_role_policy", (p) => p.name === "tracker-production-off-hours-scheduler");
     const document = productionScheduled.data!["aws_iam_policy_document"]![policy.policy.match(/aws_iam_policy_document\.([^.]+)\.json/)[1]] as any;
     expect(document.statement.map((s: any) => s.sid)).toEqual(["ReadTheSchedulePayloads", "QuietTheOffHoursAlarms"]);
+  });
+
+  it("COST-2: what a service already ignores is kept: `all` stays `all`, a list gets desired_count added", () => {
+    const stack = new TerraformStack(Testing.app(), "kept-lifecycle");
+    const everything = new EcsService(stack, "everything", { name: "tracker-production-api", lifecycle: { ignoreChanges: "all" } });
+    const tagged = new EcsService(stack, "tagged", { name: "tracker-production-admin", lifecycle: { ignoreChanges: ["tags"] } });
+    new OffHoursSchedule(stack, "off-hours", {
+      environment: PRODUCTION_SCHEDULED,
+      clusterName: "tracker-production-cluster",
+      services: new Map([["api", { service: everything }], ["admin", { service: tagged }]]),
+      quietAlarms: [],
+      kmsKeyArn: "arn:aws:kms:eu-central-1:951665295205:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    });
+    const json = JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+    expect(Object.fromEntries(resources(json, "aws_ecs_service").map(([, svc]) => [svc.name, svc.lifecycle.ignore_changes]))).toEqual({
+      "tracker-production-api": "all",
+      "tracker-production-admin": ["tags", "desired_count"],
+    });
   });
 
   it("COST-2: with no alarm to quiet and no host, the schedule scales the services only: no alarm schedule, no alarm grant", () => {

@@ -1035,6 +1035,8 @@ describe("FargateService input checks", () => {
     );
     const text = Lazy.stringValue({ produce: () => "x" });
     expect(JSON.parse(containerDefinitionsJson([{ name: text, essential: true }]))).toEqual([{ name: text, essential: true }]);
+    // A null (ECS reads it as "not set") is written as it is.
+    expect(JSON.parse(containerDefinitionsJson([{ name: "c", user: null }]))).toEqual([{ name: "c", user: null }]);
   });
 
   it("IMG-1: a scratch path's volume is named as ECS accepts (letters, digits, - and _), one dash per run of other characters", () => {
