@@ -75,6 +75,12 @@ describe("DLV-2: rollback time of a hand-made stack", () => {
     expect(() =>
       rollbackTimes(stack({ service: { load_balancer: [{ target_group_arn: "arn:aws:elasticloadbalancing:eu-central-1:1:targetgroup/x/1" }] } })),
     ).toThrow('rollback time: "arn:aws:elasticloadbalancing:eu-central-1:1:targetgroup/x/1" is not a reference to a aws_lb_target_group of this stack');
+    // A stack without any target group at all says the same, rather than failing on a missing key.
+    const withoutGroups = stack();
+    delete (withoutGroups.resource as Record<string, unknown>)["aws_lb_target_group"];
+    expect(() => rollbackTimes(withoutGroups)).toThrow(
+      'rollback time: "${aws_lb_target_group.blue.arn}" is not a reference to a aws_lb_target_group of this stack',
+    );
   });
 
   it("an alarm's period: its own, or its metric queries' longest; without a period or evaluation periods it is an error", () => {

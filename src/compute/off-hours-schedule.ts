@@ -105,7 +105,6 @@ export class OffHoursSchedule extends Construct {
   readonly role: IamRole;
   /** The scalable target each service's scheduled actions act on. */
   readonly targets: ReadonlyMap<ServiceName, AppautoscalingTarget>;
-  readonly schedules: readonly SchedulerSchedule[];
 
   constructor(scope: Construct, id: string, props: OffHoursScheduleProps) {
     super(scope, id);
@@ -236,47 +235,41 @@ export class OffHoursSchedule extends Construct {
         // The role must be able to act when the first schedule fires.
         dependsOn: [rolePolicy],
       });
-    const schedules: SchedulerSchedule[] = [];
     if (props.databaseHost) {
       const ids = { InstanceIds: [props.databaseHost.instanceId] };
-      schedules.push(
-        schedule(
-          "db-host-start",
-          `Starts the ${env.name} database host ${DATABASE_HOST_LEAD_MINUTES} minutes before the services (COST-2)`,
-          moments.hostStart,
-          "arn:aws:scheduler:::aws-sdk:ec2:startInstances",
-          ids,
-        ),
-        schedule(
-          "db-host-stop",
-          `Stops the ${env.name} database host ${DATABASE_HOST_LEAD_MINUTES} minutes after the services (COST-2)`,
-          moments.hostStop,
-          "arn:aws:scheduler:::aws-sdk:ec2:stopInstances",
-          ids,
-        ),
+      schedule(
+        "db-host-start",
+        `Starts the ${env.name} database host ${DATABASE_HOST_LEAD_MINUTES} minutes before the services (COST-2)`,
+        moments.hostStart,
+        "arn:aws:scheduler:::aws-sdk:ec2:startInstances",
+        ids,
+      );
+      schedule(
+        "db-host-stop",
+        `Stops the ${env.name} database host ${DATABASE_HOST_LEAD_MINUTES} minutes after the services (COST-2)`,
+        moments.hostStop,
+        "arn:aws:scheduler:::aws-sdk:ec2:stopInstances",
+        ids,
       );
     }
     if (quiet.length > 0) {
       for (const alarm of quiet) ignoreChanges(alarm, ["actions_enabled"]);
       const names = { AlarmNames: quiet.map((a) => a.alarmName) };
       const awake = minutesOfDay(definition.start)! + DATABASE_HOST_LEAD_MINUTES;
-      schedules.push(
-        schedule(
-          "alarms-quiet",
-          `Disables the actions of the ${env.name} alarms that fire only because nothing runs (COST-2)`,
-          moments.servicesStop,
-          "arn:aws:scheduler:::aws-sdk:cloudwatch:disableAlarmActions",
-          names,
-        ),
-        schedule(
-          "alarms-awake",
-          `Enables them again ${DATABASE_HOST_LEAD_MINUTES} minutes after the services start (COST-2)`,
-          cronAt(awake, definition.weekdays),
-          "arn:aws:scheduler:::aws-sdk:cloudwatch:enableAlarmActions",
-          names,
-        ),
+      schedule(
+        "alarms-quiet",
+        `Disables the actions of the ${env.name} alarms that fire only because nothing runs (COST-2)`,
+        moments.servicesStop,
+        "arn:aws:scheduler:::aws-sdk:cloudwatch:disableAlarmActions",
+        names,
+      );
+      schedule(
+        "alarms-awake",
+        `Enables them again ${DATABASE_HOST_LEAD_MINUTES} minutes after the services start (COST-2)`,
+        cronAt(awake, definition.weekdays),
+        "arn:aws:scheduler:::aws-sdk:cloudwatch:enableAlarmActions",
+        names,
       );
     }
-    this.schedules = schedules;
   }
 }
