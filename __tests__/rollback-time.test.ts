@@ -47,6 +47,11 @@ describe("DLV-2: rollback time of a hand-made stack", () => {
     expect(rollbackTimes(stack(), 10)[0]!.totalSeconds).toBe(355);
   });
 
+  it("a service behind one target group (no canary's alternate) drains for that group's delay only", () => {
+    const single = stack({ service: { load_balancer: [{ target_group_arn: "${aws_lb_target_group.blue.arn}" }] } });
+    expect(rollbackTimes(single)[0]!.deregistrationDelaySeconds).toBe(30);
+  });
+
   it("a target group without deregistration_delay drains for AWS's default 300 s", () => {
     expect(rollbackTimes(stack({ groups: { blue: {}, green: { deregistration_delay: 45 } } }))[0]!.deregistrationDelaySeconds).toBe(300);
   });

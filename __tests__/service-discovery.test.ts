@@ -56,6 +56,7 @@ describe.each(["staging", "production"] as const)("service discovery (%s)", (env
 
   it("ECS-8: the Cloud Map console says what each name is and who registers it", () => {
     expect(namespace.description).toBe(`Internal names of the tracker ${envName} services (ECS-8)`);
+    expect(namespace.tags).toEqual({ Name: `tracker-${envName}-internal-namespace` });
     const endpoint = envName === "staging" ? "the database host's private address" : "an external endpoint";
     expect(Object.fromEntries(services.map(([, s]) => [s.name, s.description]))).toEqual({
       ...Object.fromEntries(SERVICE_CATALOG.map((s) => [s.discoveryName, `${s.name} tasks (registered by ECS)`])),
