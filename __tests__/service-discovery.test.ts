@@ -75,7 +75,10 @@ describe.each(["staging", "production"] as const)("service discovery (%s)", (env
       expect(service.dns_config.dns_records[0].ttl).toBeGreaterThanOrEqual(10);
       expect(service.dns_config.dns_records[0].ttl).toBeLessThanOrEqual(30);
       expect(service.health_check_custom_config).toEqual({ failure_threshold: 1 });
+      expect(service.tags).toEqual({ Name: `tracker-${envName}-discovery-${SERVICE_CATALOG.find((s) => s.discoveryName === name)!.name}` });
     }
+    // Named after the service, not after its DNS name.
+    expect(byName("anisette-v3")[1].tags).toEqual({ Name: `tracker-${envName}-discovery-anisette` });
   });
 
   it("ECS-8: serviceArn gives each catalog service's Cloud Map service ARN for its service_registries", () => {
@@ -104,6 +107,9 @@ describe("service discovery: db and redis", () => {
     for (const name of ["db", "redis"]) {
       const [, service] = only(json, ServiceDiscoveryService.tfResourceType, (s) => s.name === name);
       expect(service.dns_config.dns_records).toEqual([expect.objectContaining({ type: "A" })]);
+      // A records of a fixed address: MULTIVALUE (WEIGHTED is for the CNAMEs below).
+      expect(service.dns_config.routing_policy).toBe("MULTIVALUE");
+      expect(service.tags).toEqual({ Name: `tracker-staging-discovery-${name}` });
       expect(instances(json, name)).toEqual([{ instance_id: name, service_id: expect.any(String), attributes: { AWS_INSTANCE_IPV4: DATABASE_HOST_IP } }]);
     }
   });
