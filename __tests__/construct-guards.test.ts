@@ -169,6 +169,27 @@ describe("compute", () => {
       ).toThrow("PolicyGrants ReadSecrets: granted again with different actions");
     });
 
+    it("merges a sid granted again: values of the same condition join, a condition on another key stays its own", () => {
+      const grants = new PolicyGrants();
+      const key = "arn:aws:kms:eu-central-1:802732539686:key/k";
+      grants.allow("Decrypt", ["kms:Decrypt"], [key], [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-central-1.amazonaws.com"] }]);
+      grants.allow("Decrypt", ["kms:Decrypt"], [key], [
+        { test: "StringEquals", variable: "kms:ViaService", values: ["ssm.eu-central-1.amazonaws.com", "secretsmanager.eu-central-1.amazonaws.com"] },
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["802732539686"] },
+      ]);
+      expect(grants.statements).toEqual([
+        {
+          sid: "Decrypt",
+          actions: ["kms:Decrypt"],
+          resources: [key],
+          conditions: [
+            { test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-central-1.amazonaws.com", "ssm.eu-central-1.amazonaws.com"] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: ["802732539686"] },
+          ],
+        },
+      ]);
+    });
+
     it("refuses to attach a role's policy twice", () => {
       const role = new EcsTaskRole(stack, "task-role", {
         environment: STAGING,
