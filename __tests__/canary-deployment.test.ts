@@ -123,6 +123,7 @@ describe.each([
       { sid: "EcsShiftsTraffic", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ecs.amazonaws.com"] }] },
     ]);
     const [, policy] = only(json, "aws_iam_role_policy", (p) => p["role"] === `\${aws_iam_role.${roleName}.id}`);
+    expect(policy["name"]).toBe("traffic-shift");
     const svc = ecsService(json, E, service);
     const lb = svc["load_balancer"][0];
     const [, https] = only(json, "aws_lb_listener", (l) => l["port"] === 443);
