@@ -201,6 +201,10 @@ describe.each(worlds)("$env.name", (w) => {
         expect(await evaluate(plan, A, { action, resource, context: {} }), action).toBe("ExplicitlyDenied");
       }
       expect(await evaluate(plan, A, { action: "kms:Decrypt", resource: key, context: viaSecretsManager }, w.keyPolicy)).toBe("ExplicitlyDenied");
+      // SecureString parameters are secrets too.
+      expect(await evaluate(plan, A, { action: "kms:Decrypt", resource: key, context: { "kms:ViaService": `ssm.${R}.amazonaws.com` } }, w.keyPolicy)).toBe("ExplicitlyDenied");
+      // The Denies name those two paths only: a decryption through another service is merely not granted.
+      expect(await evaluate(plan, A, { action: "kms:Decrypt", resource: key, context: { "kms:ViaService": `ec2.${R}.amazonaws.com` } }, w.keyPolicy)).toBe("ImplicitlyDenied");
     });
   });
 
