@@ -827,9 +827,18 @@ describe.each(worlds)("$env.name", (w) => {
       aws_s3_bucket_versioning: [u("s3:PutBucketVersioning", bucket, {})],
       aws_ecr_repository: [u("ecr:PutImageScanningConfiguration", arn("ecr", `repository/tracker-${E}/api`)), u("ecr:PutImageTagMutability", arn("ecr", `repository/tracker-${E}/api`)), u("ecr:DeleteRepository", arn("ecr", `repository/tracker-${E}/api`))],
       aws_ecr_lifecycle_policy: [u("ecr:DeleteLifecyclePolicy", arn("ecr", `repository/tracker-${E}/api`))],
-      aws_wafv2_web_acl: [u("wafv2:UpdateWebACL", webAcl), u("wafv2:TagResource", webAcl), u("wafv2:DeleteWebACL", webAcl)],
+      // Creating or updating a web ACL that references AWS's managed rule groups is authorized on each of them too.
+      aws_wafv2_web_acl: [
+        u("wafv2:UpdateWebACL", webAcl), u("wafv2:TagResource", webAcl), u("wafv2:DeleteWebACL", webAcl),
+        u("wafv2:CreateWebACL", arn("wafv2", "regional/managedruleset/AWSManagedRulesCommonRuleSet/0123abcd-0123-4567-89ab-0123456789ab"), {}),
+        u("wafv2:UpdateWebACL", arn("wafv2", "regional/managedruleset/AWSManagedRulesKnownBadInputsRuleSet/0123abcd-0123-4567-89ab-0123456789ab"), {}),
+      ],
       aws_wafv2_web_acl_association: [u("wafv2:DisassociateWebACL", lb), u("elasticloadbalancing:SetWebAcl", "*")],
-      aws_wafv2_web_acl_logging_configuration: [u("wafv2:DeleteLoggingConfiguration", webAcl)],
+      // WAF delivers to CloudWatch Logs through a vended log delivery, created and deleted with it.
+      aws_wafv2_web_acl_logging_configuration: [
+        u("wafv2:PutLoggingConfiguration", webAcl), u("logs:CreateLogDelivery", "*", {}), u("logs:GetLogDelivery", "*", {}),
+        u("wafv2:DeleteLoggingConfiguration", webAcl), u("logs:DeleteLogDelivery", "*", {}),
+      ],
       aws_budgets_budget: [u("budgets:ModifyBudget", `arn:aws:budgets::${A}:budget/tracker-${E}-monthly-cost`, {})],
       aws_scheduler_schedule_group: [u("scheduler:TagResource", arn("scheduler", `schedule-group/tracker-${E}-off-hours`)), u("scheduler:DeleteScheduleGroup", arn("scheduler", `schedule-group/tracker-${E}-off-hours`))],
       aws_scheduler_schedule: [u("scheduler:UpdateSchedule", arn("scheduler", `schedule/tracker-${E}-off-hours/tracker-${E}-db-host-start`)), u("scheduler:DeleteSchedule", arn("scheduler", `schedule/tracker-${E}-off-hours/tracker-${E}-db-host-start`))],
