@@ -234,6 +234,9 @@ describe.each(worlds)("$env.name", (w) => {
       ["secretsmanager:DeleteSecret", otherProjectsSecret, {}, DENY, "nor deletes it"],
       ["s3:GetObject", "arn:aws:s3:::billing-exports/2024/invoices.csv", {}, DENY, "another project's object"],
       ["s3:DeleteBucket", "arn:aws:s3:::billing-exports", {}, DENY, "another project's bucket"],
+      ["kms:CreateKey", "*", {}, DENY, "SHR-1: a key is created only tagged Project=tracker (so that it is ours to manage later)"],
+      ["kms:ScheduleKeyDeletion", key, {}, DENY, "SHR-1: an untagged key (another project's, in the shared account) is never deleted"],
+      ["kms:ScheduleKeyDeletion", key, { "aws:ResourceTag/Project": "tracker" }, ALLOW, "this project's keys are"],
       // IAM-2: escalation.
       ["iam:PutRolePolicy", iam(`role/tracker-${E}-ci-deploy`), boundary, DENY, "IAM-2: never its own policies, even naming the boundary"],
       ["iam:AttachRolePolicy", iam(`role/tracker-${E}-ci-deploy`), { ...boundary, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" }, DENY, "IAM-2: no administrator for itself"],
