@@ -94,6 +94,13 @@ describe.each(worlds)("$env.name", (w) => {
   const otherProjectsSecret = arn("secretsmanager", "secret:billing/prod/db-password-XyZ123");
   const viaSecretsManager = { "kms:ViaService": `secretsmanager.${R}.amazonaws.com`, "kms:EncryptionContext:SecretARN": ownSecret };
   const key = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+  // The resources the per-type tables below ask about, named as the stacks name them.
+  const cluster = `tracker-${E}-cluster`;
+  const alb = `app/tracker-${E}-alb/0123456789abcdef`;
+  const bucket = `arn:aws:s3:::tracker-${E}-alb-logs-${A}`;
+  const fileSystem = arn("elasticfilesystem", "file-system/fs-01234567");
+  const webAcl = arn("wafv2", `regional/webacl/tracker-${E}-web-acl/0123abcd-0123-4567-89ab-0123456789ab`);
+  const secretArn = (name: string) => arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
 
   describe("IAM-3: who can assume the CI roles", () => {
     const deployFromMain = env.ci.deployFrom.includes("main-branch");
@@ -513,12 +520,6 @@ describe.each(worlds)("$env.name", (w) => {
   });
 
   describe("IAM-1: the refreshing roles read every resource and data-source type of the stacks they plan", () => {
-    const cluster = `tracker-${E}-cluster`;
-    const alb = `app/tracker-${E}-alb/0123456789abcdef`;
-    const bucket = `arn:aws:s3:::tracker-${E}-alb-logs-${A}`;
-    const fileSystem = arn("elasticfilesystem", "file-system/fs-01234567");
-    const webAcl = arn("wafv2", `regional/webacl/tracker-${E}-web-acl/0123abcd-0123-4567-89ab-0123456789ab`);
-    const key = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
     const r = (action: string, resource = "*"): Request => ({ action, resource });
     // Type -> the calls the AWS provider's read makes for it (what `terraform plan` does on refresh),
     // on a resource named as the stacks name it. Calls AWS authorizes only on "*" are asked on "*".
@@ -605,9 +606,6 @@ describe.each(worlds)("$env.name", (w) => {
       "data.aws_ecr_repository": [r("ecr:DescribeRepositories", arn("ecr", `repository/tracker-${E}/api`))],
       "data.aws_ssm_parameter": [r("ssm:GetParameter", `arn:aws:ssm:${R}::parameter/aws/service/debian/release/12/latest/arm64`)],
     };
-    function secretArn(name: string) {
-      return arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
-    }
     // No AWS call: documents rendered locally, the ELB account looked up in the provider's table,
     // and Cloudflare (its own API token).
     const noAwsRead = new Set(["data.aws_iam_policy_document", "data.aws_elb_service_account", "cloudflare_dns_record", "data.cloudflare_zone"]);
@@ -643,8 +641,6 @@ describe.each(worlds)("$env.name", (w) => {
 
   describe("IAM-1: the deploy role creates every resource type of the stacks it deploys", () => {
     const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
-    const cluster = `tracker-${E}-cluster`;
-    const alb = `app/tracker-${E}-alb/0123456789abcdef`;
     // Resource type -> the API call that creates it (AWS API reference), on a resource named as the stacks name it.
     const creates: Record<string, Request> = {
       aws_vpc: { action: "ec2:CreateVpc", resource: arn("ec2", "vpc/*") },
@@ -722,9 +718,6 @@ describe.each(worlds)("$env.name", (w) => {
       aws_scheduler_schedule: { action: "scheduler:CreateSchedule", resource: arn("scheduler", `schedule/tracker-${E}-off-hours/tracker-${E}-db-host-start`) },
       aws_appautoscaling_scheduled_action: { action: "application-autoscaling:PutScheduledAction", resource: arn("application-autoscaling", "scalable-target/*") },
     };
-    function secretArn(name: string) {
-      return arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
-    }
     // Deliberately not the deploy role's (IAM-2): the bootstrap stack's CI roles, their OIDC provider and
     // the boundary are applied by an administrator (README "First bootstrap"); Cloudflare records use the
     // Cloudflare token, not AWS.
@@ -751,10 +744,6 @@ describe.each(worlds)("$env.name", (w) => {
     const alarm = arn("cloudwatch", `alarm:tracker-${E}-api-target-5xx`);
     const eventRule = arn("events", `rule/tracker-${E}-ecs-task-failures`);
     const topic = arn("sns", `tracker-${E}-alarms`);
-    const key = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
-    const fileSystem = arn("elasticfilesystem", "file-system/fs-01234567");
-    const bucket = `arn:aws:s3:::tracker-${E}-alb-logs-${A}`;
-    const webAcl = arn("wafv2", `regional/webacl/tracker-${E}-web-acl/0123abcd-0123-4567-89ab-0123456789ab`);
     const u = (action: string, resource: string, context: Record<string, string> = ours): Request => ({ action, resource, context });
     const changes: Record<string, Request[]> = {
       aws_vpc: [u("ec2:ModifyVpcAttribute", arn("ec2", "vpc/vpc-0123456789abcdef0")), u("ec2:DeleteVpc", arn("ec2", "vpc/vpc-0123456789abcdef0"))],
