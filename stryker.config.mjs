@@ -7,7 +7,7 @@
  */
 export default {
   testRunner: "vitest",
-  plugins: ["@stryker-mutator/vitest-runner"],
+  plugins: ["@stryker-mutator/vitest-runner", "./stryker.mutant-events.mjs"],
   vitest: { configFile: "vitest.config.ts", related: true },
   checkers: [],
   mutate: ["src/**/*.ts", "stacks/**/*.ts", "policies/**/*.ts", "scripts/lib/**/*.ts"],
@@ -20,10 +20,10 @@ export default {
   // Re-runs only test what changed since the last run; the file is a local cache under reports/.
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",
-  // event-recorder writes one file per tested mutant to reports/mutation/events as the run goes, so the
-  // survivors of a long run can be read (and worked on) before it ends: npm run mutation:survivors
-  reporters: ["html", "json", "clear-text", "progress", "event-recorder"],
-  eventReporter: { baseDir: "reports/mutation/events" },
+  // mutant-events (stryker.mutant-events.mjs) writes one file per tested mutant to reports/mutation/events
+  // as the run goes, so the survivors of a long run can be read (and worked on) before it ends:
+  // npm run mutation:survivors
+  reporters: ["html", "json", "clear-text", "progress", "mutant-events"],
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   // The machine is shared: one test runner process at a time.
