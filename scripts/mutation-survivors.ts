@@ -1,6 +1,6 @@
 /**
  * `npm run mutation:survivors [-- <path prefix>]`: what a Stryker run has found so far. Reads the
- * event-recorder's one file per tested mutant (reports/mutation/events, stryker.config.mjs), so it works
+ * mutant-events reporter's one file per tested mutant (reports/mutation/events, stryker.mutant-events.mjs), so it works
  * while the run is still going: a run of a whole folder takes an hour or more on 2 cores, and its
  * survivors can be worked on before it ends. Prints the score per file (killed and timed out over all
  * valid mutants, those without coverage included, as the HTML report counts) and each survivor with its
