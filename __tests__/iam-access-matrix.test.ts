@@ -272,6 +272,10 @@ describe.each(worlds)("$env.name", (w) => {
       ["iam:PassRole", iam(`role/tracker-${E}-api-task`), { "iam:PassedToService": "ecs.amazonaws.com" }, DENY, "DLV-1: only the traffic-shift roles go to ECS itself, not a task role"],
       ["iam:PassRole", iam(`role/tracker-${E}-db-host`), { "iam:PassedToService": "ecs.amazonaws.com" }, DENY, "DLV-1: nor the host's role"],
       ["iam:PassRole", iam("role/billing-api-traffic-shift"), { "iam:PassedToService": "ecs.amazonaws.com" }, DENY, "DLV-1: never another project's role"],
+      ["iam:PassRole", iam(`role/tracker-${E}-api-traffic-shift`), { "iam:PassedToService": "lambda.amazonaws.com" }, DENY, "DLV-1: the traffic-shift roles go to ECS, not to a service the project does not use"],
+      ["iam:CreateServiceLinkedRole", iam("role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"), { "iam:AWSServiceName": "ecs.amazonaws.com" }, ALLOW, "ECS's service-linked role, created on first use in a new account"],
+      ["iam:CreateServiceLinkedRole", iam("role/aws-service-role/elasticfilesystem.amazonaws.com/AWSServiceRoleForAmazonElasticFileSystem"), { "iam:AWSServiceName": "elasticfilesystem.amazonaws.com" }, ALLOW, "EFS's"],
+      ["iam:CreateServiceLinkedRole", iam("role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS"), { "iam:AWSServiceName": "rds.amazonaws.com" }, DENY, "not for a service the project does not use"],
       ["iam:CreateRole", iam(`role/tracker-${E}-api-traffic-shift`), boundary, ALLOW, "DLV-1: creates the traffic-shift role with the boundary"],
       ["iam:PutRolePolicy", iam(`role/tracker-${E}-api-traffic-shift`), boundary, ALLOW, "DLV-1: and writes its policy"],
       ["elasticloadbalancing:CreateTargetGroup", arn("elasticloadbalancing", `targetgroup/tracker-${E}-api-alt-0a1b/0123456789abcdef`), {}, ALLOW, "DLV-1: the alternate target group"],
@@ -304,6 +308,53 @@ describe.each(worlds)("$env.name", (w) => {
     ];
     it.each(rows)(`IAM-2: %s on %s -> %s`, async (action, resource, context, expected) => {
       expect(await decide(w, role(w.ci, `tracker-${E}-ci-deploy`), { action, resource, context })).toBe(expected);
+    });
+  });
+
+  describe("IAM-2 / SHR-1: the deploy role's guards deny on their own, whatever its grants become", () => {
+    // The deploy role's Deny statements next to an Allow of everything: each guard must deny
+    // explicitly, so that a grant added later cannot open what it closes, and must deny nothing the
+    // deploy needs. (With the real grants most of these requests are also simply not granted.)
+    const deploy = role(w.ci, `tracker-${E}-ci-deploy`);
+    const everything: PolicyJson = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+    const guarded: EvaluatedRole = { ...deploy, policies: [...deploy.policies.filter((p) => p.name === "deploy-guards"), { name: "everything", policy: everything }] };
+    const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
+    const otherBoundary = { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" };
+    const X = "ExplicitlyDenied" as const;
+    const ciRoleChanges = [
+      "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+      "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
+      "iam:TagRole", "iam:UntagRole", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+      "iam:CreateRole", "iam:PassRole",
+    ];
+    const boundaryChanges = ["iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagPolicy", "iam:UntagPolicy"];
+    // [action, resource, context, expected, why]
+    const rows: [string, string, Record<string, string>, "Allowed" | typeof X, string][] = [
+      ...["ci-plan", "ci-main-plan", "ci-deploy", "ci-image-push"].flatMap((ci) =>
+        // (IAM's reference gives TagRole, UntagRole and PassRole no iam:PermissionsBoundary key.)
+        ciRoleChanges.map((action): [string, string, Record<string, string>, typeof X, string] => [
+          action, iam(`role/tracker-${E}-${ci}`), ["iam:TagRole", "iam:UntagRole", "iam:PassRole"].includes(action) ? {} : boundary, X,
+          `never changes the CI role ${ci}, even naming the boundary`,
+        ]),
+      ),
+      ...boundaryChanges.map((action): [string, string, Record<string, string>, typeof X, string] => [action, w.boundaryArn, {}, X, "never changes the boundary"]),
+      ["iam:GetPolicy", w.boundaryArn, {}, ALLOW, "but reads it (refresh of the bootstrap outputs' consumers)"],
+      ["iam:DeleteRolePermissionsBoundary", iam(`role/tracker-${E}-api-task`), {}, X, "never takes the boundary off a role of its own"],
+      ["iam:CreateRole", iam(`role/tracker-${E}-escalate`), {}, X, "no role without the boundary"],
+      ["iam:CreateRole", iam(`role/tracker-${E}-escalate`), otherBoundary, X, "nor with another boundary"],
+      ["iam:PutRolePermissionsBoundary", iam(`role/tracker-${E}-api-task`), otherBoundary, X, "nor swaps it for another"],
+      ["iam:CreateRole", iam(`role/tracker-${E}-api-traffic-shift`), boundary, ALLOW, "a role of its own with the boundary"],
+      ["iam:PutRolePolicy", iam(`role/tracker-${E}-api-task`), boundary, ALLOW, "and its policy"],
+      ["iam:PassRole", iam(`role/tracker-${E}-api-task`), { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, ALLOW, "and passes it"],
+      ["ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0"), { "aws:ResourceTag/Project": "billing" }, X, "SHR-1: never touches a resource tagged for another project"],
+      ["ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0"), { "aws:ResourceTag/Project": "tracker" }, ALLOW, "this project's"],
+      ["ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0"), {}, ALLOW, "an untagged resource is left to the grants' scoping"],
+      ["kms:CreateKey", "*", { "aws:RequestTag/Project": "billing" }, X, "SHR-1: never tags anything for another project"],
+      ["kms:CreateKey", "*", { "aws:RequestTag/Project": "tracker" }, ALLOW, "tags for this project"],
+      ["kms:CreateKey", "*", {}, ALLOW, "a request without the tag is left to the grants"],
+    ];
+    it.each(rows)(`IAM-2: %s on %s -> %s`, async (action, resource, context, expected) => {
+      expect(await evaluate(guarded, A, { action, resource, context })).toBe(expected);
     });
   });
 
