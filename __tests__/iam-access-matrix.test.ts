@@ -415,6 +415,46 @@ describe.each(worlds)("$env.name", (w) => {
       expect(refused).toEqual([]);
     });
 
+    describe("IAM-2: what the boundary caps, whatever a role of the stack is granted", () => {
+      // A role granted everything, with the boundary: what is left is the boundary's own reach.
+      const capped: EvaluatedRole = {
+        name: "capped",
+        arn: iam(`role/tracker-${E}-capped`),
+        trust: { Version: "2012-10-17", Statement: [] },
+        policies: [{ name: "everything", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }],
+        boundary: w.boundary,
+      };
+      const otherEnvironment = (service: string, resource: string) => `arn:aws:${service}:${R}:${other.accountId}:${resource}`;
+      // [action, resource, expected, why]
+      const rows: [string, string, Expect, string][] = [
+        ["iam:CreateRole", iam(`role/tracker-${E}-x`), DENY, "no IAM at all"],
+        ["iam:PassRole", iam(`role/tracker-${E}-ci-deploy`), DENY, "nor passes a role"],
+        ["organizations:LeaveOrganization", "*", DENY, "no Organizations"],
+        ["s3:GetObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, DENY, "no Terraform state"],
+        ["secretsmanager:GetSecretValue", secret("secret-key"), ALLOW, "this environment's secrets"],
+        ["secretsmanager:GetSecretValue", otherProjectsSecret, DENY, "never another project's"],
+        ["secretsmanager:GetSecretValue", otherEnvironment("secretsmanager", `secret:tracker/${other.name}/secret-key-AbCdEf`), DENY, "nor the other environment's"],
+        ["secretsmanager:PutSecretValue", secret("secret-key"), DENY, "reads a secret, never writes one"],
+        ["ssm:GetParameter", parameter("postgres-host"), ALLOW, "this environment's parameters"],
+        ["ssm:GetParameter", arn("ssm", "parameter/billing/prod/api-key"), DENY, "never another project's"],
+        ["ssm:GetParameter", arn("ssm", `parameter/tracker/${other.name}/postgres-host`), DENY, "nor one under the other environment's name"],
+        ["ec2:StartInstances", arn("ec2", "instance/i-0123456789abcdef0"), ALLOW, "COST-2: the scheduler starts the host"],
+        ["ec2:TerminateInstances", arn("ec2", "instance/i-0123456789abcdef0"), DENY, "but nothing ends an instance"],
+        ["ec2:StartInstances", `arn:aws:ec2:us-east-1:${A}:instance/i-0123456789abcdef0`, DENY, "and only in the environment's region"],
+        ["cloudwatch:DisableAlarmActions", arn("cloudwatch", `alarm:tracker-${E}-db-host-status-check`), ALLOW, "COST-2: quiets this environment's alarms"],
+        ["cloudwatch:DisableAlarmActions", arn("cloudwatch", "alarm:billing-5xx"), DENY, "never another project's"],
+        ["elasticloadbalancing:ModifyRule", arn("elasticloadbalancing", `listener-rule/app/tracker-${E}-alb/0123456789abcdef/0123456789abcdef/0123456789abcdef`), ALLOW, "DLV-1: shifts this load balancer's traffic"],
+        ["elasticloadbalancing:ModifyRule", arn("elasticloadbalancing", "listener-rule/app/billing-alb/0123456789abcdef/0123456789abcdef/0123456789abcdef"), DENY, "never another project's"],
+        ["elasticloadbalancing:RegisterTargets", arn("elasticloadbalancing", `targetgroup/tracker-${E}-api-alt-0a1b/0123456789abcdef`), ALLOW, "DLV-1: registers tasks in its target groups"],
+        ["elasticloadbalancing:RegisterTargets", arn("elasticloadbalancing", "targetgroup/billing-api/0123456789abcdef"), DENY, "never another project's"],
+        ["events:PutRule", arn("events", "rule/AwsDataLifecycleRule.managed-cwe.0123456789abcdef"), ALLOW, "Data Lifecycle Manager's own event rules"],
+        ["events:PutRule", arn("events", "rule/billing-nightly"), DENY, "no other rule"],
+      ];
+      it.each(rows)(`IAM-2: %s on %s -> %s`, async (action, resource, expected) => {
+        expect(await decide(w, capped, { action, resource })).toBe(expected);
+      });
+    });
+
     // [role, action, resource, context, expected, why]
     const rows: [string, string, string, Record<string, string>, Expect, string][] = [
       ["api-execution", "secretsmanager:GetSecretValue", secret("secret-key"), {}, ALLOW, "the API's container gets its signing key at start"],

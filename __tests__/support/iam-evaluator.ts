@@ -40,8 +40,8 @@ export interface EvaluatedRole {
 
 /**
  * AWS managed policies the stacks attach, as AWS publishes them (AWS managed policy reference).
- * AmazonSSMManagedInstanceCore v3 and AWSDataLifecycleManagerServiceRole: the statements that
- * matter for the matrix (the DLM event-rule statement is in the boundary test instead).
+ * AmazonSSMManagedInstanceCore v3 (its statements for the instance's own agent) and
+ * AWSDataLifecycleManagerServiceRole (snapshots, and the event rules DLM manages for its policies).
  */
 export const AWS_MANAGED_POLICIES: Readonly<Record<string, PolicyJson>> = {
   "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore": {
@@ -83,6 +83,14 @@ export const AWS_MANAGED_POLICIES: Readonly<Record<string, PolicyJson>> = {
         Resource: "*",
       },
       { Effect: "Allow", Action: ["ec2:CreateTags"], Resource: "arn:aws:ec2:*::snapshot/*" },
+      {
+        Effect: "Allow",
+        Action: [
+          "events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:EnableRule", "events:DisableRule",
+          "events:ListTargetsByRule", "events:PutTargets", "events:RemoveTargets",
+        ],
+        Resource: "arn:aws:events:*:*:rule/AwsDataLifecycleRule.managed-cwe.*",
+      },
     ],
   },
 };
