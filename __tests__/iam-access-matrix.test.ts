@@ -78,6 +78,9 @@ async function decide(w: World, r: EvaluatedRole, request: Request): Promise<Exp
   return decision === "Allowed" ? ALLOW : DENY;
 }
 
+/** A policy that allows everything: next to it, only Denies and a boundary still decide. */
+const EVERYTHING = { name: "everything", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } satisfies PolicyJson };
+
 /** A GitHub OIDC token's claims. */
 const token = (sub: string) => ({ [`${ISSUER}:sub`]: sub, [`${ISSUER}:aud`]: "sts.amazonaws.com" });
 
@@ -100,7 +103,9 @@ describe.each(worlds)("$env.name", (w) => {
   const bucket = `arn:aws:s3:::tracker-${E}-alb-logs-${A}`;
   const fileSystem = arn("elasticfilesystem", "file-system/fs-01234567");
   const webAcl = arn("wafv2", `regional/webacl/tracker-${E}-web-acl/0123abcd-0123-4567-89ab-0123456789ab`);
-  const secretArn = (name: string) => arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
+  const secret = (name: string) => arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
+  // The request context of a role change that names the workload boundary.
+  const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
 
   describe("IAM-3: who can assume the CI roles", () => {
     const deployFromMain = env.ci.deployFrom.includes("main-branch");
@@ -231,7 +236,6 @@ describe.each(worlds)("$env.name", (w) => {
   });
 
   describe("IAM-1/IAM-2: the deploy role", () => {
-    const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
     const rows: [string, string, Record<string, string>, Expect, string][] = [
       ["s3:PutObject", `${stateBucket}/tracker-${E}/terraform.tfstate`, {}, ALLOW, "writes the state"],
       ["s3:PutObject", `${stateBucket}/tracker-${E}/terraform.tfstate.tflock`, {}, ALLOW, "and takes the lock"],
@@ -316,9 +320,7 @@ describe.each(worlds)("$env.name", (w) => {
     // explicitly, so that a grant added later cannot open what it closes, and must deny nothing the
     // deploy needs. (With the real grants most of these requests are also simply not granted.)
     const deploy = role(w.ci, `tracker-${E}-ci-deploy`);
-    const everything: PolicyJson = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
-    const guarded: EvaluatedRole = { ...deploy, policies: [...deploy.policies.filter((p) => p.name === "deploy-guards"), { name: "everything", policy: everything }] };
-    const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
+    const guarded: EvaluatedRole = { ...deploy, policies: [...deploy.policies.filter((p) => p.name === "deploy-guards"), EVERYTHING] };
     const otherBoundary = { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" };
     const X = "ExplicitlyDenied" as const;
     const ciRoleChanges = [
@@ -338,7 +340,7 @@ describe.each(worlds)("$env.name", (w) => {
         ]),
       ),
       ...boundaryChanges.map((action): [string, string, Record<string, string>, typeof X, string] => [action, w.boundaryArn, {}, X, "never changes the boundary"]),
-      ["iam:GetPolicy", w.boundaryArn, {}, ALLOW, "but reads it (refresh of the bootstrap outputs' consumers)"],
+      ["iam:GetPolicy", w.boundaryArn, {}, ALLOW, "but reads it, as a refresh does"],
       ["iam:DeleteRolePermissionsBoundary", iam(`role/tracker-${E}-api-task`), {}, X, "never takes the boundary off a role of its own"],
       ["iam:CreateRole", iam(`role/tracker-${E}-escalate`), {}, X, "no role without the boundary"],
       ["iam:CreateRole", iam(`role/tracker-${E}-escalate`), otherBoundary, X, "nor with another boundary"],
@@ -374,7 +376,6 @@ describe.each(worlds)("$env.name", (w) => {
 
   describe("IAM-1: the environment's own roles", () => {
     const workload = (suffix: string) => role(w.workload, `tracker-${E}-${suffix}`);
-    const secret = (name: string) => arn("secretsmanager", `secret:tracker/${E}/${name}-AbCdEf`);
     const parameter = (name: string) => arn("ssm", `parameter/tracker/${E}/${name}`);
 
     it("IAM-2: every role of the environment stack carries the workload boundary", () => {
@@ -421,7 +422,7 @@ describe.each(worlds)("$env.name", (w) => {
         name: "capped",
         arn: iam(`role/tracker-${E}-capped`),
         trust: { Version: "2012-10-17", Statement: [] },
-        policies: [{ name: "everything", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }],
+        policies: [EVERYTHING],
         boundary: w.boundary,
       };
       const otherEnvironment = (service: string, resource: string) => `arn:aws:${service}:${R}:${other.accountId}:${resource}`;
@@ -659,8 +660,8 @@ describe.each(worlds)("$env.name", (w) => {
       aws_sns_topic_subscription: [r("sns:GetSubscriptionAttributes", arn("sns", `tracker-${E}-alarms`))],
       aws_kms_key: [r("kms:DescribeKey", key), r("kms:GetKeyPolicy", key), r("kms:GetKeyRotationStatus", key), r("kms:ListResourceTags", key)],
       aws_kms_alias: [r("kms:ListAliases")],
-      aws_secretsmanager_secret: [r("secretsmanager:DescribeSecret", secretArn("postgres-password")), r("secretsmanager:GetResourcePolicy", secretArn("postgres-password"))],
-      aws_secretsmanager_secret_version: [r("secretsmanager:GetSecretValue", secretArn("postgres-password"))],
+      aws_secretsmanager_secret: [r("secretsmanager:DescribeSecret", secret("postgres-password")), r("secretsmanager:GetResourcePolicy", secret("postgres-password"))],
+      aws_secretsmanager_secret_version: [r("secretsmanager:GetSecretValue", secret("postgres-password"))],
       aws_ssm_parameter: [r("ssm:GetParameter", arn("ssm", `parameter/tracker/${E}/api-url`)), r("ssm:DescribeParameters"), r("ssm:ListTagsForResource", arn("ssm", `parameter/tracker/${E}/api-url`))],
       aws_efs_file_system: [r("elasticfilesystem:DescribeFileSystems", fileSystem), r("elasticfilesystem:DescribeLifecycleConfiguration", fileSystem)],
       aws_efs_mount_target: [r("elasticfilesystem:DescribeMountTargets", fileSystem), r("elasticfilesystem:DescribeMountTargetSecurityGroups", fileSystem)],
@@ -731,7 +732,6 @@ describe.each(worlds)("$env.name", (w) => {
   });
 
   describe("IAM-1: the deploy role creates every resource type of the stacks it deploys", () => {
-    const boundary = { "iam:PermissionsBoundary": w.boundaryArn };
     // Resource type -> the API call that creates it (AWS API reference), on a resource named as the stacks name it.
     const creates: Record<string, Request> = {
       aws_vpc: { action: "ec2:CreateVpc", resource: arn("ec2", "vpc/*") },
@@ -776,8 +776,8 @@ describe.each(worlds)("$env.name", (w) => {
       aws_sns_topic_subscription: { action: "sns:Subscribe", resource: arn("sns", `tracker-${E}-alarms`) },
       aws_kms_key: { action: "kms:CreateKey", resource: "*", context: { "aws:RequestTag/Project": "tracker" } },
       aws_kms_alias: { action: "kms:CreateAlias", resource: arn("kms", `alias/tracker-${E}-key`) },
-      aws_secretsmanager_secret: { action: "secretsmanager:CreateSecret", resource: secretArn("postgres-password") },
-      aws_secretsmanager_secret_version: { action: "secretsmanager:PutSecretValue", resource: secretArn("postgres-password") },
+      aws_secretsmanager_secret: { action: "secretsmanager:CreateSecret", resource: secret("postgres-password") },
+      aws_secretsmanager_secret_version: { action: "secretsmanager:PutSecretValue", resource: secret("postgres-password") },
       aws_ssm_parameter: { action: "ssm:PutParameter", resource: arn("ssm", `parameter/tracker/${E}/api-url`) },
       aws_efs_file_system: { action: "elasticfilesystem:CreateFileSystem", resource: "*" },
       aws_efs_mount_target: { action: "elasticfilesystem:CreateMountTarget", resource: arn("elasticfilesystem", "file-system/fs-01234567") },
@@ -884,8 +884,8 @@ describe.each(worlds)("$env.name", (w) => {
       aws_sns_topic_subscription: [u("sns:SetSubscriptionAttributes", topic), u("sns:Unsubscribe", topic)],
       aws_kms_key: [u("kms:PutKeyPolicy", key), u("kms:EnableKeyRotation", key), u("kms:UpdateKeyDescription", key), u("kms:ScheduleKeyDeletion", key)],
       aws_kms_alias: [u("kms:UpdateAlias", arn("kms", `alias/tracker-${E}-key`)), u("kms:UpdateAlias", key), u("kms:DeleteAlias", arn("kms", `alias/tracker-${E}-key`)), u("kms:DeleteAlias", key)],
-      aws_secretsmanager_secret: [u("secretsmanager:UpdateSecret", secretArn("postgres-password")), u("secretsmanager:TagResource", secretArn("postgres-password")), u("secretsmanager:DeleteSecret", secretArn("postgres-password"))],
-      aws_secretsmanager_secret_version: [u("secretsmanager:PutSecretValue", secretArn("postgres-password")), u("secretsmanager:UpdateSecretVersionStage", secretArn("postgres-password"))],
+      aws_secretsmanager_secret: [u("secretsmanager:UpdateSecret", secret("postgres-password")), u("secretsmanager:TagResource", secret("postgres-password")), u("secretsmanager:DeleteSecret", secret("postgres-password"))],
+      aws_secretsmanager_secret_version: [u("secretsmanager:PutSecretValue", secret("postgres-password")), u("secretsmanager:UpdateSecretVersionStage", secret("postgres-password"))],
       aws_ssm_parameter: [u("ssm:PutParameter", arn("ssm", `parameter/tracker/${E}/api-url`)), u("ssm:AddTagsToResource", arn("ssm", `parameter/tracker/${E}/api-url`)), u("ssm:DeleteParameter", arn("ssm", `parameter/tracker/${E}/api-url`))],
       aws_efs_file_system: [u("elasticfilesystem:UpdateFileSystem", fileSystem), u("elasticfilesystem:PutLifecycleConfiguration", fileSystem), u("elasticfilesystem:DeleteFileSystem", fileSystem)],
       aws_efs_mount_target: [u("elasticfilesystem:ModifyMountTargetSecurityGroups", fileSystem), u("elasticfilesystem:DeleteMountTarget", fileSystem)],
